@@ -1,0 +1,25 @@
+// `npm start` runs this first: build when dist/ is missing or older than any source file, so a
+// fresh clone starts with one command and a rebuilt tree starts without a needless compile.
+import { execSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const entry = join(root, 'dist/src/main.js');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+if (!existsSync(join(root, 'src/generated/prisma'))) {
+  execSync('npm run -s generate:prisma', { cwd: root, stdio: 'inherit' });
+}
+if (!existsSync(entry) || newestMtime(join(root, 'src')) > statSync(entry).mtimeMs) {
+  console.log('northstar: building (tsc)…');
+  execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
+}

@@ -1,0 +1,72 @@
+/**
+ * The markets as last received from Kalshi, in memory. Feeds write here; the aggregator, the
+ * snapshot writer and the resolvers read from here. A market that a feed stops returning keeps its
+ * last good value (with its original provenance, so its age shows).
+ */
+import type { MarketRecord, MarketStatus } from '../core/domain.js';
+import type { NorthstarPubSub } from '../core/pubsub.js';
+
+export interface MarketFilter {
+  status?: MarketStatus | null;
+  tickers?: readonly string[] | null;
+  limit?: number | null;
+}
+
+export class LiveMarkets {
+  private readonly byTicker = new Map<string, MarketRecord>();
+
+  constructor(private readonly pubsub: NorthstarPubSub) {}
+
+  get size(): number {
+    return this.byTicker.size;
+  }
+
+  /** Stores the records; publishes `marketUpdated` for each one whose observable state changed. */
+  upsert(records: readonly MarketRecord[]): number {
+    let changed = 0;
+    for (const record of records) {
+      const previous = this.byTicker.get(record.ticker);
+      this.byTicker.set(record.ticker, record);
+      if (!previous || observableChange(previous, record)) {
+        changed += 1;
+        this.pubsub.publish('marketUpdated', record);
+      }
+    }
+    return changed;
+  }
+
+  get(ticker: string): MarketRecord | null {
+    return this.byTicker.get(ticker) ?? null;
+  }
+
+  list(filter: MarketFilter = {}): MarketRecord[] {
+    const wanted = filter.tickers ? new Set(filter.tickers) : null;
+    const limit = Math.max(0, filter.limit ?? Number.POSITIVE_INFINITY);
+    const out: MarketRecord[] = [];
+    for (const record of this.sorted()) {
+      if (out.length >= limit) break;
+      if (filter.status && record.status !== filter.status) continue;
+      if (wanted && !wanted.has(record.ticker)) continue;
+      out.push(record);
+    }
+    return out;
+  }
+
+  /** Stable order for clients: by event, then ticker. */
+  private sorted(): MarketRecord[] {
+    return [...this.byTicker.values()].sort(
+      (a, b) => (a.eventTicker ?? '').localeCompare(b.eventTicker ?? '') || a.ticker.localeCompare(b.ticker),
+    );
+  }
+}
+
+function observableChange(a: MarketRecord, b: MarketRecord): boolean {
+  return (
+    a.status !== b.status ||
+    a.prices.bid !== b.prices.bid ||
+    a.prices.ask !== b.prices.ask ||
+    a.prices.last !== b.prices.last ||
+    a.volume.volume24h !== b.volume.volume24h ||
+    a.volume.openInterest !== b.volume.openInterest
+  );
+}

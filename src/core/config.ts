@@ -1,0 +1,161 @@
+/**
+ * The one place that reads the environment. Every variable is parsed once, by zod, into a typed
+ * Config whose field names carry their unit. An invalid value stops startup with one line naming
+ * the variable and the form it expects.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const blankToUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+function int(min: number, max: number, fallback: number) {
+  return z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+}
+function ratio(fallback: number) {
+  return z.preprocess(blankToUndefined, z.coerce.number().min(0).max(1).default(fallback));
+}
+function optionalUrl(protocols: string[]) {
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol))
+      .optional(),
+  );
+}
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+
+/** Variable → [schema, the expected form shown when it is wrong]. */
+const variables = {
+  NODE_ENV: [z.preprocess(blankToUndefined, z.enum(['development', 'production', 'test']).default('development')), 'one of development, production, test'],
+  HOST: [z.preprocess(blankToUndefined, z.string().default('127.0.0.1')), 'a host name or IP address'],
+  PORT: [int(0, 65535, 4000), 'an integer port from 0 to 65535'],
+  LOG_LEVEL: [z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')), 'one of fatal, error, warn, info, debug, trace, silent'],
+  LOG_FORMAT: [z.preprocess(blankToUndefined, z.enum(['json', 'pretty']).optional()), 'json or pretty'],
+  DATABASE_URL: [
+    z.preprocess(blankToUndefined, z.string().regex(/^(file:.+|postgres(ql)?:\/\/.+)$/).default('file:./data/northstar.db')),
+    'file:<path> (SQLite) or postgresql://… (PostgreSQL)',
+  ],
+  REDIS_URL: [optionalUrl(['redis:', 'rediss:']), 'a redis:// or rediss:// URL, or unset to turn the Redis tier off'],
+  CACHE_L1_TTL_MS: [int(100, 3_600_000, 15_000), 'milliseconds from 100 to 3600000'],
+  CACHE_L2_TTL_S: [int(1, 86_400, 60), 'seconds from 1 to 86400'],
+  CACHE_L3_TTL_S: [int(1, 30 * 86_400, 3600), 'seconds from 1 to 2592000'],
+  CACHE_DIR: [z.preprocess(blankToUndefined, z.string().default('./cache')), 'a directory path'],
+  CB_TIMEOUT_MS: [int(10, 600_000, 10_000), 'milliseconds from 10 to 600000'],
+  CB_ERROR_THRESHOLD: [int(1, 100, 50), 'a percentage from 1 to 100'],
+  CB_RESET_TIMEOUT_MS: [int(10, 3_600_000, 30_000), 'milliseconds from 10 to 3600000'],
+  CB_VOLUME_THRESHOLD: [int(1, 1000, 5), 'an integer from 1 to 1000'],
+  AGGREGATION_INTERVAL_MS: [int(10, 3_600_000, 500), 'milliseconds from 10 to 3600000'],
+  AVAILABILITY_THRESHOLD: [ratio(0.5), 'a number from 0 to 1'],
+  SNAPSHOT_INTERVAL_MS: [int(10, 86_400_000, 5000), 'milliseconds from 10 to 86400000'],
+  RETENTION_DAYS: [int(1, 3650, 90), 'days from 1 to 3650'],
+  RETENTION_INTERVAL_MS: [int(1000, 86_400_000, 3_600_000), 'milliseconds from 1000 to 86400000'],
+  SHUTDOWN_TIMEOUT_MS: [int(100, 120_000, 10_000), 'milliseconds from 100 to 120000'],
+  KEEPALIVE_INTERVAL_MS: [int(100, 300_000, 12_000), 'milliseconds from 100 to 300000'],
+  KALSHI_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) URL including /trade-api/v2, or unset for the simulator'],
+  KALSHI_WS_URL: [optionalUrl(['ws:', 'wss:']), 'a ws(s) URL such as wss://…/trade-api/ws/v2'],
+  KALSHI_API_KEY: [optionalString, 'a Kalshi API key id'],
+  KALSHI_PRIVATE_KEY_PATH: [optionalString, 'a path to a PEM private key'],
+  KALSHI_PRIVATE_KEY: [optionalString, 'an inline PEM private key'],
+  KALSHI_POLL_INTERVAL_MS: [int(50, 600_000, 1000), 'milliseconds from 50 to 600000'],
+  ANTHROPIC_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) origin such as https://api.anthropic.com, or unset for the simulator'],
+  ANTHROPIC_API_KEY: [optionalString, 'an Anthropic API key'],
+  ANTHROPIC_MODEL: [z.preprocess(blankToUndefined, z.string().default('claude-haiku-4-5')), 'a model id'],
+  INSIGHT_INTERVAL_MS: [int(1000, 86_400_000, 60_000), 'milliseconds from 1000 to 86400000'],
+  JOHN_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) origin (metrics at /api/john/metrics), or unset for the simulator'],
+  JOHN_API_TOKEN: [optionalString, 'a bearer token'],
+  JOHN_POLL_INTERVAL_MS: [int(1000, 600_000, 15_000), 'milliseconds from 1000 to 600000'],
+} as const satisfies Record<string, readonly [z.ZodType, string]>;
+
+type VariableName = keyof typeof variables;
+type Parsed = { [K in VariableName]: z.output<(typeof variables)[K][0]> };
+
+export type NodeEnv = Parsed['NODE_ENV'];
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  host: string;
+  port: number;
+  logLevel: Parsed['LOG_LEVEL'];
+  logFormat: 'json' | 'pretty';
+  databaseUrl: string;
+  /** null turns the Redis tier off. */
+  redisUrl: string | null;
+  cache: { l1TtlMs: number; l2TtlSeconds: number; l3TtlSeconds: number; dir: string };
+  breaker: { timeoutMs: number; errorThresholdPercentage: number; resetTimeoutMs: number; volumeThreshold: number };
+  aggregationIntervalMs: number;
+  availabilityThreshold: number;
+  snapshotIntervalMs: number;
+  retentionDays: number;
+  retentionIntervalMs: number;
+  shutdownTimeoutMs: number;
+  keepAliveIntervalMs: number;
+  /** A null base URL means: run against the bundled simulator. */
+  kalshi: {
+    baseUrl: string | null;
+    wsUrl: string | null;
+    apiKeyId: string | null;
+    privateKeyPath: string | null;
+    privateKeyPem: string | null;
+    pollIntervalMs: number;
+  };
+  anthropic: { baseUrl: string | null; apiKey: string | null; model: string; insightIntervalMs: number };
+  john: { baseUrl: string | null; apiToken: string | null; pollIntervalMs: number };
+}
+
+/** Parses the environment. Throws ConfigError naming the first invalid variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = {} as Record<string, unknown>;
+  for (const [name, [schema, expected]] of Object.entries(variables)) {
+    const result = (schema as z.ZodType).safeParse(env[name]);
+    if (!result.success) {
+      throw new ConfigError(`Invalid configuration: ${name} must be ${expected} (got ${JSON.stringify(env[name])})`);
+    }
+    parsed[name] = result.data;
+  }
+  const v = parsed as Parsed;
+  return {
+    nodeEnv: v.NODE_ENV,
+    host: v.HOST,
+    port: v.PORT,
+    logLevel: v.LOG_LEVEL,
+    logFormat: v.LOG_FORMAT ?? (v.NODE_ENV === 'development' ? 'pretty' : 'json'),
+    databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL ?? null,
+    cache: { l1TtlMs: v.CACHE_L1_TTL_MS, l2TtlSeconds: v.CACHE_L2_TTL_S, l3TtlSeconds: v.CACHE_L3_TTL_S, dir: v.CACHE_DIR },
+    breaker: {
+      timeoutMs: v.CB_TIMEOUT_MS,
+      errorThresholdPercentage: v.CB_ERROR_THRESHOLD,
+      resetTimeoutMs: v.CB_RESET_TIMEOUT_MS,
+      volumeThreshold: v.CB_VOLUME_THRESHOLD,
+    },
+    aggregationIntervalMs: v.AGGREGATION_INTERVAL_MS,
+    availabilityThreshold: v.AVAILABILITY_THRESHOLD,
+    snapshotIntervalMs: v.SNAPSHOT_INTERVAL_MS,
+    retentionDays: v.RETENTION_DAYS,
+    retentionIntervalMs: v.RETENTION_INTERVAL_MS,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    keepAliveIntervalMs: v.KEEPALIVE_INTERVAL_MS,
+    kalshi: {
+      baseUrl: v.KALSHI_BASE_URL?.replace(/\/+$/, '') ?? null,
+      wsUrl: v.KALSHI_WS_URL ?? null,
+      apiKeyId: v.KALSHI_API_KEY ?? null,
+      privateKeyPath: v.KALSHI_PRIVATE_KEY_PATH ?? null,
+      privateKeyPem: v.KALSHI_PRIVATE_KEY ?? null,
+      pollIntervalMs: v.KALSHI_POLL_INTERVAL_MS,
+    },
+    anthropic: {
+      baseUrl: v.ANTHROPIC_BASE_URL?.replace(/\/+$/, '') ?? null,
+      apiKey: v.ANTHROPIC_API_KEY ?? null,
+      model: v.ANTHROPIC_MODEL,
+      insightIntervalMs: v.INSIGHT_INTERVAL_MS,
+    },
+    john: { baseUrl: v.JOHN_BASE_URL?.replace(/\/+$/, '') ?? null, apiToken: v.JOHN_API_TOKEN ?? null, pollIntervalMs: v.JOHN_POLL_INTERVAL_MS },
+  };
+}
+
+/** Every variable with its expected form: the README's configuration table is checked against it. */
+export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; expected: string }> = Object.entries(variables).map(
+  ([name, [, expected]]) => ({ name, expected }),
+);

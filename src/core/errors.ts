@@ -1,0 +1,69 @@
+/**
+ * Errors that cross module boundaries. Source clients classify every failure once, into an
+ * UpstreamError; the schema layer (src/schema/errors.ts) turns them into GraphQL error codes.
+ */
+import type { SourceId } from './domain.js';
+
+/** The seed's error categories. */
+export type ErrorCategory =
+  | 'network'
+  | 'auth'
+  | 'data'
+  | 'rate_limit'
+  | 'service'
+  | 'circuit_breaker'
+  | 'database';
+
+export interface UpstreamErrorInit {
+  source: SourceId;
+  category: ErrorCategory;
+  retryable: boolean;
+  status?: number;
+  requestId?: string;
+  /** Milliseconds the upstream asked us to wait (retry-after), when it said so. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  readonly source: SourceId;
+  readonly category: ErrorCategory;
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  readonly requestId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, init: UpstreamErrorInit) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.source = init.source;
+    this.category = init.category;
+    this.retryable = init.retryable;
+    this.status = init.status;
+    this.requestId = init.requestId;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+export function isUpstreamError(error: unknown): error is UpstreamError {
+  return error instanceof UpstreamError;
+}
+
+/** Classifies an HTTP status the way the seed does: auth and 4xx are final, 429 and 5xx retry. */
+export function categoryForStatus(status: number): { category: ErrorCategory; retryable: boolean } {
+  if (status === 401 || status === 403) return { category: 'auth', retryable: false };
+  if (status === 429) return { category: 'rate_limit', retryable: true };
+  if (status === 408) return { category: 'network', retryable: true };
+  if (status >= 500) return { category: 'service', retryable: true };
+  return { category: 'data', retryable: false };
+}
+
+/** A value the user gave us is wrong (bad argument, unknown id). Mapped to BAD_USER_INPUT. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/** Configuration could not be parsed. The message names the variable and the expected form. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}

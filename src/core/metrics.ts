@@ -1,0 +1,67 @@
+/**
+ * Prometheus metrics (prom-client). One registry per service instance, so tests that start several
+ * servers in one process do not collide on metric names.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  graphqlOperationDuration: Histogram<'operation_type' | 'operation_name' | 'outcome'>;
+  upstreamCallDuration: Histogram<'source' | 'operation' | 'outcome'>;
+  upstreamMalformedPayloads: Counter<'source'>;
+  sourceAvailability: Gauge<'source'>;
+  aggregatesPublished: Counter;
+  snapshotsWritten: Counter;
+  subscriptionsActive: Gauge<'transport'>;
+}
+
+export function createMetrics(options: { collectProcessMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequestDuration: new Histogram({
+      name: 'northstar_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    graphqlOperationDuration: new Histogram({
+      name: 'northstar_graphql_operation_duration_seconds',
+      help: 'GraphQL operation execution time (subscriptions: time to set up the stream)',
+      labelNames: ['operation_type', 'operation_name', 'outcome'],
+      buckets: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    upstreamCallDuration: new Histogram({
+      name: 'northstar_upstream_call_duration_seconds',
+      help: 'Upstream call duration by source, operation and outcome',
+      labelNames: ['source', 'operation', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    upstreamMalformedPayloads: new Counter({
+      name: 'northstar_upstream_malformed_payloads_total',
+      help: 'Upstream payloads rejected by a normalizer (the previous good value was kept)',
+      labelNames: ['source'],
+      registers,
+    }),
+    sourceAvailability: new Gauge({
+      name: 'northstar_source_availability',
+      help: '1 when the source answers live, 0.5 when served from cache, 0 when unavailable',
+      labelNames: ['source'],
+      registers,
+    }),
+    aggregatesPublished: new Counter({ name: 'northstar_aggregates_published_total', help: 'Aggregates published to subscribers', registers }),
+    snapshotsWritten: new Counter({ name: 'northstar_snapshots_written_total', help: 'pnl_snapshots rows written', registers }),
+    subscriptionsActive: new Gauge({
+      name: 'northstar_subscriptions_active',
+      help: 'Open GraphQL subscriptions by transport',
+      labelNames: ['transport'],
+      registers,
+    }),
+  };
+}

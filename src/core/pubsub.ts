@@ -1,0 +1,63 @@
+/**
+ * Every live event flows through one typed pub/sub. It is yoga's createPubSub over an EventTarget:
+ * in-process today; scale-out swaps the event target for a Redis-backed one without touching
+ * publishers or resolvers.
+ *
+ * It also knows every open subscription stream, so graceful shutdown can complete them all (SSE
+ * clients get `event: complete`, graphql-ws clients a `complete` message) before sockets close.
+ */
+import { createPubSub, type PubSub, type PubSubEventTarget } from 'graphql-yoga';
+import type {
+  AggregateRecord,
+  InsightChunkRecord,
+  MarketRecord,
+  OrderBookRecord,
+  SourceStatusRecord,
+} from './domain.js';
+
+export type NorthstarEvents = {
+  aggregateUpdated: [AggregateRecord];
+  marketUpdated: [MarketRecord];
+  orderBookUpdated: [OrderBookRecord];
+  insightChunk: [InsightChunkRecord];
+  sourceStatusChanged: [SourceStatusRecord];
+};
+
+export interface NorthstarPubSub extends PubSub<NorthstarEvents> {
+  /** Open subscription streams (one per subscriber). */
+  readonly openStreams: number;
+  /** Ends every open stream; later subscriptions end at once. */
+  completeAll(): Promise<void>;
+}
+
+export function createNorthstarPubSub(eventTarget?: PubSubEventTarget<NorthstarEvents>): NorthstarPubSub {
+  const inner = createPubSub<NorthstarEvents>(eventTarget ? { eventTarget } : undefined);
+  const open = new Set<AsyncIterator<unknown>>();
+  let closed = false;
+
+  // Generic over the topic, which TypeScript cannot follow through the wrapper: typed at the edges.
+  const subscribe = ((topic: keyof NorthstarEvents) => {
+    const stream = inner.subscribe(topic);
+    if (closed) void stream.return(undefined);
+    open.add(stream);
+    // The repeater's own return() is what frees its event listener; we only forget it afterwards.
+    const originalReturn = stream.return.bind(stream);
+    stream.return = ((value?: unknown) => {
+      open.delete(stream);
+      return originalReturn(value as never);
+    }) as typeof stream.return;
+    return stream;
+  }) as PubSub<NorthstarEvents>['subscribe'];
+
+  return {
+    publish: inner.publish,
+    subscribe,
+    get openStreams() {
+      return open.size;
+    },
+    async completeAll() {
+      closed = true;
+      await Promise.all([...open].map((stream) => stream.return?.(undefined)));
+    },
+  };
+}

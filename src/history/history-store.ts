@@ -1,0 +1,109 @@
+/**
+ * The history store: one object over the Prisma client that the aggregator writes snapshots to and
+ * the schema reads history from. The queries live beside it, one concern per file (snapshots.ts,
+ * records.ts); this class binds them to a client and a clock and owns the connection.
+ */
+import { systemClock, type Clock } from '../core/clock.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { encodeCursor } from './cursor.js';
+import { openDatabase, type HistoryClient } from './database.js';
+import { migrateDatabase } from './migrate.js';
+import * as records from './records.js';
+import * as snapshots from './snapshots.js';
+
+export interface HistoryStoreOptions {
+  /** Stamps created_at / logged_at / fetch_timestamp. @default systemClock */
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface OpenHistoryStoreOptions extends HistoryStoreOptions {
+  /** Apply pending migrations before opening. @default true */
+  migrate?: boolean;
+}
+
+export class HistoryStore {
+  readonly prisma: HistoryClient;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private closed: Promise<void> | null = null;
+
+  constructor(prisma: HistoryClient, options: HistoryStoreOptions = {}) {
+    this.prisma = prisma;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Migrates (unless told not to) and opens DATABASE_URL: what startup calls. */
+  static async open(databaseUrl: string, options: OpenHistoryStoreOptions = {}): Promise<HistoryStore> {
+    if (options.migrate ?? true) await migrateDatabase(databaseUrl, options.logger);
+    return new HistoryStore(await openDatabase(databaseUrl), options);
+  }
+
+  private now(): Date {
+    return new Date(this.clock.now());
+  }
+
+  writeSnapshots(rows: snapshots.SnapshotInput[]): Promise<void> {
+    return snapshots.writeSnapshots(this.prisma, rows, this.now());
+  }
+
+  listSnapshots(args: snapshots.ListSnapshotsArgs): Promise<snapshots.SnapshotPage> {
+    return snapshots.listSnapshots(this.prisma, args);
+  }
+
+  /** The cursor that resumes a listing right after `row` (for per-edge cursors). */
+  cursorOf(row: Pick<snapshots.SnapshotRow, 'id' | 'takenAt'>): string {
+    return encodeCursor({ takenAtMs: row.takenAt.getTime(), id: Number(row.id) });
+  }
+
+  getSnapshot(id: string): Promise<snapshots.SnapshotDetail | null> {
+    return snapshots.getSnapshot(this.prisma, id);
+  }
+
+  dailySnapshots(range: snapshots.SnapshotRange): Promise<snapshots.DailySnapshotGroup[]> {
+    return snapshots.dailySnapshots(this.prisma, range);
+  }
+
+  pnlHistory(args: snapshots.PnlHistoryArgs): Promise<snapshots.PnlPoint[]> {
+    return snapshots.pnlHistory(this.prisma, args);
+  }
+
+  recordAudit(input: records.AuditInput): Promise<void> {
+    return records.recordAudit(this.prisma, input, this.now());
+  }
+
+  upsertFreshness(input: records.FreshnessInput): Promise<void> {
+    return records.upsertFreshness(this.prisma, input, this.now());
+  }
+
+  readFreshness(): Promise<records.FreshnessRow[]> {
+    return records.readFreshness(this.prisma);
+  }
+
+  recordRawResponse(input: records.RawResponseInput): Promise<void> {
+    return records.recordRawResponse(this.prisma, input, this.now());
+  }
+
+  recordNormalized(input: records.NormalizedInput): Promise<void> {
+    return records.recordNormalized(this.prisma, input, this.now());
+  }
+
+  /** For readiness checks: false (and a warning) instead of an exception. */
+  async ping(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      await this.prisma.$queryRaw`SELECT 1`;
+      return true;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'history database ping failed');
+      return false;
+    }
+  }
+
+  /** Idempotent; later calls wait for the first. */
+  close(): Promise<void> {
+    this.closed ??= this.prisma.$disconnect();
+    return this.closed;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * What resolvers can reach. The server builds one GraphQLContext per operation; `services` is the
+ * same object for the whole process, assembled in src/app.ts.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import type {
+  AggregateRecord,
+  BusinessMetricRecord,
+  CacheTier,
+  InsightRecord,
+  OrderBookRecord,
+  SourceId,
+  SourceStatusRecord,
+} from '../core/domain.js';
+import type { Logger } from '../core/logger.js';
+import type { NorthstarPubSub } from '../core/pubsub.js';
+import type { LiveMarkets } from '../aggregate/live-markets.js';
+
+export interface SnapshotRowView {
+  id: string;
+  takenAt: Date;
+  agentId: string | null;
+  availabilityScore: number;
+  aggregate: unknown;
+}
+
+export interface PnLPointView {
+  at: Date;
+  agentId: string;
+  revenueUsd: string;
+  realizedPnlUsd: string;
+  unrealizedPnlUsd: string;
+  totalPnlUsd: string;
+}
+
+export interface DailySummaryView {
+  date: string;
+  agentId: string | null;
+  snapshotCount: number;
+  firstAt: Date;
+  lastAt: Date;
+}
+
+/** The read side of the history store, as the schema needs it. */
+export interface HistoryReader {
+  listSnapshots(query: { from: Date; to: Date; agentId?: string | null; first: number; after?: string | null }): Promise<{
+    nodes: SnapshotRowView[];
+    hasNextPage: boolean;
+    endCursor: string | null;
+    totalCount: number;
+  }>;
+  /** The opaque cursor that resumes a listing right after this row. */
+  cursorOf(row: SnapshotRowView): string;
+  getSnapshot(id: string): Promise<SnapshotRowView | null>;
+  dailySnapshots(query: { from: Date; to: Date; agentId?: string | null }): Promise<DailySummaryView[]>;
+  pnlHistory(query: { agentId: string; from: Date; to: Date }): Promise<PnLPointView[]>;
+}
+
+export interface CacheTierStatusView {
+  tier: CacheTier;
+  healthy: boolean;
+  hits: number;
+  misses: number;
+}
+
+export interface HealthView {
+  status: 'ok' | 'degraded' | 'down';
+  version: string;
+  uptimeSeconds: number;
+  sources: SourceStatusRecord[];
+  cache: CacheTierStatusView[];
+}
+
+export interface Services {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  pubsub: NorthstarPubSub;
+  markets: LiveMarkets;
+  aggregator: { current(): AggregateRecord };
+  history: HistoryReader;
+  sources: {
+    all(): SourceStatusRecord[];
+    get(source: SourceId): SourceStatusRecord;
+    resetBreaker(source: SourceId): Promise<SourceStatusRecord>;
+  };
+  orderBooks: { get(ticker: string): Promise<OrderBookRecord | null> };
+  insights: {
+    latest(ticker: string | null): Promise<InsightRecord | null>;
+    list(ticker: string | null, limit: number): Promise<InsightRecord[]>;
+    request(tickers: string[] | null): Promise<InsightRecord>;
+  };
+  businessMetrics: { list(agentId: string | null, limit: number): Promise<BusinessMetricRecord[]> };
+  health(): Promise<HealthView>;
+}
+
+export interface GraphQLContext {
+  requestId: string;
+  logger: Logger;
+  services: Services;
+}

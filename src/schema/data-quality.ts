@@ -1,0 +1,14 @@
+import type { DataQuality } from '../core/domain.js';
+import { builder } from './builder.js';
+import { CacheTierEnum } from './enums.js';
+
+export const DataQualityRef = builder.objectRef<DataQuality>('DataQuality').implement({
+  description: 'How trustworthy and how old a value is.',
+  fields: (t) => ({
+    freshnessMs: t.exposeFloat('freshnessMs', { description: 'Milliseconds between the upstream producing the value and this answer.' }),
+    sourceReliability: t.exposeFloat('sourceReliability', { description: '0.0 to 1.0.' }),
+    isFromCache: t.exposeBoolean('isFromCache'),
+    cacheTier: t.expose('cacheTier', { type: CacheTierEnum }),
+    fetchedAt: t.expose('fetchedAt', { type: 'DateTime' }),
+  }),
+});

@@ -1,0 +1,59 @@
+/**
+ * The one edge where errors become GraphQL errors. Known errors keep a code (and, for upstream
+ * failures, which source and why); anything else is masked as "Unexpected error." with the
+ * detail only in the log. Clients never see a stack trace.
+ */
+import { GraphQLError } from 'graphql';
+import { InputError, isUpstreamError, type UpstreamError } from '../core/errors.js';
+
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_AUTH_FAILED: 'UPSTREAM_AUTH_FAILED',
+  UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
+  UPSTREAM_BAD_DATA: 'UPSTREAM_BAD_DATA',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+function upstreamCode(error: UpstreamError): string {
+  switch (error.category) {
+    case 'auth':
+      return ErrorCode.UPSTREAM_AUTH_FAILED;
+    case 'rate_limit':
+      return ErrorCode.UPSTREAM_RATE_LIMITED;
+    case 'data':
+      return ErrorCode.UPSTREAM_BAD_DATA;
+    default:
+      return ErrorCode.UPSTREAM_UNAVAILABLE;
+  }
+}
+
+/**
+ * yoga's `maskError`: returns what the client sees. `report` receives the unexpected ones (for the
+ * log, with their stack).
+ */
+export function maskError(error: unknown, report: (error: unknown) => void): GraphQLError {
+  const graphQLError = error instanceof GraphQLError ? error : null;
+  const original = graphQLError?.originalError ?? error;
+  const at = { nodes: graphQLError?.nodes, path: graphQLError?.path, source: graphQLError?.source, positions: graphQLError?.positions };
+
+  if (original instanceof InputError) {
+    return new GraphQLError(original.message, { ...at, extensions: { code: ErrorCode.BAD_USER_INPUT } });
+  }
+  if (isUpstreamError(original)) {
+    return new GraphQLError(original.message, {
+      ...at,
+      extensions: { code: upstreamCode(original), source: original.source.toUpperCase(), category: original.category, retryable: original.retryable },
+    });
+  }
+  // Errors the GraphQL layer produced itself (syntax, validation, coercion) are safe to show.
+  if (graphQLError && (!graphQLError.originalError || graphQLError.originalError instanceof GraphQLError)) {
+    const inner = graphQLError.originalError instanceof GraphQLError ? graphQLError.originalError : graphQLError;
+    const code = inner.extensions?.code ?? (graphQLError.path ? ErrorCode.BAD_USER_INPUT : ErrorCode.GRAPHQL_VALIDATION_FAILED);
+    return new GraphQLError(inner.message, { ...at, extensions: { ...inner.extensions, code } });
+  }
+  report(original);
+  return new GraphQLError('Unexpected error.', { ...at, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+}

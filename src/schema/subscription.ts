@@ -1,0 +1,60 @@
+/**
+ * Live streams. Filters run on the server, on the pub/sub stream, so a client that asks for two
+ * tickers is sent two tickers' updates and nothing else.
+ */
+import { filter, pipe } from 'graphql-yoga';
+import { AggregateRef } from './aggregate.js';
+import { builder } from './builder.js';
+import { InsightChunkRef } from './insight.js';
+import { MarketRef } from './market.js';
+import { DEFAULT_BOOK_DEPTH, OrderBookRef, bookDepth, orderBookView } from './order-book.js';
+import { SourceStatusRef } from './source-status.js';
+
+builder.subscriptionFields((t) => ({
+  aggregateUpdated: t.field({
+    type: AggregateRef,
+    subscribe: (_root, _args, ctx) => ctx.services.pubsub.subscribe('aggregateUpdated'),
+    resolve: (aggregate) => aggregate,
+  }),
+  marketUpdated: t.field({
+    type: MarketRef,
+    args: { tickers: t.arg.stringList() },
+    subscribe: (_root, { tickers }, ctx) => {
+      const wanted = tickers ? new Set(tickers) : null;
+      return pipe(
+        ctx.services.pubsub.subscribe('marketUpdated'),
+        filter((market) => wanted === null || wanted.has(market.ticker)),
+      );
+    },
+    resolve: (market) => market,
+  }),
+  orderBookUpdated: t.field({
+    type: OrderBookRef,
+    args: { ticker: t.arg.string({ required: true }), depth: t.arg.int({ defaultValue: DEFAULT_BOOK_DEPTH }) },
+    subscribe: (_root, { ticker, depth }, ctx) => {
+      bookDepth(depth); // reject a bad depth when subscribing, not on the first event
+      return pipe(
+        ctx.services.pubsub.subscribe('orderBookUpdated'),
+        filter((book) => book.ticker === ticker),
+      );
+    },
+    resolve: (book, { depth }) => orderBookView(book, depth),
+  }),
+  insightStream: t.field({
+    type: InsightChunkRef,
+    args: { tickers: t.arg.stringList() },
+    subscribe: (_root, { tickers }, ctx) => {
+      const wanted = tickers ? new Set(tickers) : null;
+      return pipe(
+        ctx.services.pubsub.subscribe('insightChunk'),
+        filter((chunk) => wanted === null || chunk.tickers.some((ticker) => wanted.has(ticker))),
+      );
+    },
+    resolve: (chunk) => chunk,
+  }),
+  sourceStatusChanged: t.field({
+    type: SourceStatusRef,
+    subscribe: (_root, _args, ctx) => ctx.services.pubsub.subscribe('sourceStatusChanged'),
+    resolve: (status) => status,
+  }),
+}));

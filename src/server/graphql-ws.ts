@@ -1,0 +1,107 @@
+/**
+ * graphql-ws on the same port and path as HTTP. Operations run through yoga's envelop (same
+ * schema, context, error masking and metrics plugins as HTTP). The server pings every socket at
+ * KEEPALIVE_INTERVAL_MS and drops one that misses a pong, so dead clients do not pin subscriptions.
+ */
+import type { Server } from 'node:http';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../core/metrics.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { GRAPHQL_PATH, type NorthstarYoga } from './yoga.js';
+
+/** Close code sent to clients when the server goes away (RFC 6455 "going away"). */
+export const CLOSE_GOING_AWAY = 1001;
+
+export interface GraphQLWsServer {
+  readonly clients: number;
+  /** Closes every socket with 1001 and stops accepting upgrades. */
+  close(): Promise<void>;
+}
+
+type EnvelopedRoot = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+
+export function attachGraphQLWs(options: {
+  server: Server;
+  yoga: NorthstarYoga;
+  logger: Logger;
+  metrics: Metrics;
+  keepAliveIntervalMs: number;
+}): GraphQLWsServer {
+  const { server, yoga, logger, metrics, keepAliveIntervalMs } = options;
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const disposable = useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+          socketRequestId: requestIdFrom(ctx.extra.request.headers[REQUEST_ID_HEADER]),
+        });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as never];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+        };
+      },
+      onConnect: () => {
+        metrics.subscriptionsActive.inc({ transport: 'ws-connection' });
+        return true;
+      },
+      onClose: () => {
+        metrics.subscriptionsActive.dec({ transport: 'ws-connection' });
+      },
+    },
+    wss,
+    // graphql-ws's own keep-alive (ping/pong messages) is off; we ping at the socket level below.
+    0,
+  );
+
+  wss.on('connection', (socket) => {
+    alive.set(socket, true);
+    socket.on('pong', () => alive.set(socket, true));
+  });
+  const heartbeat = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (alive.get(socket) === false) {
+        logger.debug('closing a WebSocket that missed its pong');
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, keepAliveIntervalMs);
+  heartbeat.unref();
+
+  return {
+    get clients() {
+      return wss.clients.size;
+    },
+    async close() {
+      clearInterval(heartbeat);
+      for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, 'server shutting down');
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * graphql-yoga: queries and mutations over HTTP, subscriptions over SSE (yoga's built-in, with its
+ * keep-alive pings), GraphiQL outside production (its subscriptions over graphql-ws). Plugins in
+ * the order they apply.
+ */
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../core/metrics.js';
+import type { GraphQLContext, Services } from '../schema/context.js';
+import { maskError } from '../schema/errors.js';
+import { useOperationMetrics } from './plugins/use-operation-metrics.js';
+import { useRequestId } from './plugins/use-request-id.js';
+import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export type NorthstarYoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+
+export interface YogaDeps {
+  schema: GraphQLSchema;
+  services: Services;
+  logger: Logger;
+  metrics: Metrics;
+  graphiql: boolean;
+}
+
+/** Initial context as yoga (HTTP) and our graphql-ws bridge pass it. */
+interface ServerContext {
+  request?: Request;
+  /** Set by the graphql-ws bridge: the id of the WebSocket upgrade request. */
+  socketRequestId?: string;
+}
+
+export function createNorthstarYoga({ schema, services, logger, metrics, graphiql }: YogaDeps): NorthstarYoga {
+  const requestIds = new WeakMap<Request, string>();
+  return createYoga<Record<string, unknown>, GraphQLContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    logging: false,
+    graphiql: graphiql ? { subscriptionsProtocol: 'WS', title: 'Northstar' } : false,
+    maskedErrors: {
+      maskError: (error) => maskError(error, (unexpected) => logger.error({ err: unexpected }, 'unexpected error in a resolver')),
+    },
+    context: (initial: ServerContext): GraphQLContext => {
+      const requestId =
+        (initial.request && requestIds.get(initial.request)) ??
+        initial.socketRequestId ??
+        requestIdFrom(initial.request?.headers.get(REQUEST_ID_HEADER));
+      return { requestId, logger: logger.child({ requestId }), services };
+    },
+    plugins: [
+      // 1. Ids first, so every later hook and log line of the request has one.
+      useRequestId(requestIds),
+      // 2. Timing around execution.
+      useOperationMetrics(metrics),
+    ],
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Shape checks for Kalshi response envelopes, run on parsed JSON before anything trusts its type.
+ *
+ * Only the envelope is checked here. The markets inside a page are checked one by one by
+ * normalizeMarket, so a single malformed market costs that market, not the whole page.
+ */
+import type { GetMarketsResponse, GetTradesResponse, Market, OrderbookFp, PriceLevelFp, Trade } from './protocol.js';
+
+/** A response body that does not have the documented shape. */
+export class PayloadShapeError extends Error {
+  override readonly name = 'PayloadShapeError';
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function recordField(body: unknown, field: string, what: string): Record<string, unknown> {
+  if (!isRecord(body)) throw new PayloadShapeError(`${what}: body is not a JSON object`);
+  const value = body[field];
+  if (!isRecord(value)) throw new PayloadShapeError(`${what}: "${field}" is missing or not an object`);
+  return value;
+}
+
+function arrayOfRecords(body: Record<string, unknown>, field: string, what: string): Record<string, unknown>[] {
+  const value = body[field];
+  if (!Array.isArray(value)) throw new PayloadShapeError(`${what}: "${field}" is missing or not an array`);
+  value.forEach((item, index) => {
+    if (!isRecord(item)) throw new PayloadShapeError(`${what}: ${field}[${index}] is not an object`);
+  });
+  return value as Record<string, unknown>[];
+}
+
+function cursorField(body: Record<string, unknown>, what: string): string {
+  const cursor = body.cursor;
+  if (typeof cursor !== 'string') throw new PayloadShapeError(`${what}: "cursor" is missing or not a string`);
+  return cursor;
+}
+
+/** `GET /markets`: `{ markets: object[], cursor: string }`. */
+export function readMarketsPage(body: unknown): GetMarketsResponse {
+  if (!isRecord(body)) throw new PayloadShapeError('markets page: body is not a JSON object');
+  const markets = arrayOfRecords(body, 'markets', 'markets page');
+  return { markets: markets as unknown as Market[], cursor: cursorField(body, 'markets page') };
+}
+
+/** `GET /markets/{ticker}`: `{ market: object }`. */
+export function readMarketResponse(body: unknown): Market {
+  return recordField(body, 'market', 'market response') as unknown as Market;
+}
+
+function readSide(book: Record<string, unknown>, side: 'yes_dollars' | 'no_dollars'): PriceLevelFp[] {
+  const levels = book[side];
+  // An empty side may be sent as null or left out (the WebSocket snapshot does the latter).
+  if (levels === undefined || levels === null) return [];
+  if (!Array.isArray(levels)) throw new PayloadShapeError(`orderbook: ${side} is not an array`);
+  return levels.map((level, index) => {
+    if (!Array.isArray(level) || level.length !== 2 || typeof level[0] !== 'string' || typeof level[1] !== 'string') {
+      throw new PayloadShapeError(`orderbook: ${side}[${index}] is not a [price, count] pair of strings`);
+    }
+    return [level[0], level[1]];
+  });
+}
+
+/** `GET /markets/{ticker}/orderbook`: `{ orderbook_fp: { yes_dollars, no_dollars } }`. */
+export function readOrderbookResponse(body: unknown): OrderbookFp {
+  const book = recordField(body, 'orderbook_fp', 'orderbook');
+  return { yes_dollars: readSide(book, 'yes_dollars'), no_dollars: readSide(book, 'no_dollars') };
+}
+
+/** `GET /markets/trades`: `{ trades: object[], cursor: string }`. */
+export function readTradesPage(body: unknown): GetTradesResponse {
+  if (!isRecord(body)) throw new PayloadShapeError('trades page: body is not a JSON object');
+  const trades = arrayOfRecords(body, 'trades', 'trades page');
+  return { trades: trades as unknown as Trade[], cursor: cursorField(body, 'trades page') };
+}
+
+/** The human part of an error body, in either of Kalshi's shapes: `{ code, message }` or `{ error }`. */
+export function describeErrorBody(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  const nested = isRecord(body.error) ? body.error : body;
+  const code = typeof nested.code === 'string' ? nested.code : undefined;
+  const message = typeof nested.message === 'string' ? nested.message : typeof body.error === 'string' ? body.error : undefined;
+  if (code && message) return `${code}: ${message}`;
+  return message ?? code;
+}

@@ -1,0 +1,489 @@
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An ISO-8601 date-time string with offset, e.g. 2026-02-26T08:15:30.123Z. */
+  DateTime: { input: string; output: string; }
+};
+
+export type AgentPnL = {
+  __typename?: 'AgentPnL';
+  agentId: Scalars['String']['output'];
+  realizedPnlUsd: Scalars['Float']['output'];
+  revenueUsd: Scalars['Float']['output'];
+  totalPnlUsd: Scalars['Float']['output'];
+  unrealizedPnlUsd: Scalars['Float']['output'];
+};
+
+export type Aggregate = {
+  __typename?: 'Aggregate';
+  /** Share of sources answering live, 0.0 to 1.0. */
+  availabilityScore: Scalars['Float']['output'];
+  businessMetrics: Array<BusinessMetric>;
+  components: Array<SourceStatus>;
+  fetchDurationMs: Scalars['Float']['output'];
+  insight: Maybe<Insight>;
+  markets: Array<Market>;
+  pnl: Array<AgentPnL>;
+  requestId: Scalars['String']['output'];
+  takenAt: Scalars['DateTime']['output'];
+};
+
+export type AssetType =
+  | 'COMMODITY'
+  | 'METRIC'
+  | 'PREDICTION'
+  | 'STOCK';
+
+export type Availability =
+  | 'CACHED'
+  | 'LIVE'
+  | 'UNAVAILABLE';
+
+export type BreakerState =
+  | 'CLOSED'
+  | 'HALF_OPEN'
+  | 'OPEN';
+
+export type BreakerStats = {
+  __typename?: 'BreakerStats';
+  failures: Scalars['Int']['output'];
+  fallbacks: Scalars['Int']['output'];
+  fires: Scalars['Int']['output'];
+  latencyMeanMs: Maybe<Scalars['Float']['output']>;
+  rejects: Scalars['Int']['output'];
+  successes: Scalars['Int']['output'];
+  timeouts: Scalars['Int']['output'];
+};
+
+export type BusinessMetric = Node & {
+  __typename?: 'BusinessMetric';
+  agentId: Scalars['String']['output'];
+  comparisonPeriodValue: Maybe<Scalars['Float']['output']>;
+  id: Scalars['ID']['output'];
+  metricName: Scalars['String']['output'];
+  /** "USD", "count", "%" ... */
+  metricUnit: Scalars['String']['output'];
+  metricValue: Scalars['Float']['output'];
+  period: Scalars['DateTime']['output'];
+  quality: DataQuality;
+  source: Source;
+};
+
+/** Where a value was served from. LIVE: fetched from the upstream for this answer. */
+export type CacheTier =
+  | 'L1'
+  | 'L2'
+  | 'L3'
+  | 'L4'
+  | 'LIVE';
+
+export type CacheTierStatus = {
+  __typename?: 'CacheTierStatus';
+  healthy: Scalars['Boolean']['output'];
+  hits: Scalars['Float']['output'];
+  misses: Scalars['Float']['output'];
+  tier: CacheTier;
+};
+
+export type DailySnapshotSummary = {
+  __typename?: 'DailySnapshotSummary';
+  agentId: Maybe<Scalars['String']['output']>;
+  /** YYYY-MM-DD (UTC). */
+  date: Scalars['String']['output'];
+  firstAt: Scalars['DateTime']['output'];
+  lastAt: Scalars['DateTime']['output'];
+  snapshotCount: Scalars['Int']['output'];
+};
+
+/** How trustworthy and how old a value is. */
+export type DataQuality = {
+  __typename?: 'DataQuality';
+  cacheTier: CacheTier;
+  fetchedAt: Scalars['DateTime']['output'];
+  /** Milliseconds between the upstream producing the value and this answer. */
+  freshnessMs: Scalars['Float']['output'];
+  isFromCache: Scalars['Boolean']['output'];
+  /** 0.0 to 1.0. */
+  sourceReliability: Scalars['Float']['output'];
+};
+
+export type Health = {
+  __typename?: 'Health';
+  cache: Array<CacheTierStatus>;
+  sources: Array<SourceStatus>;
+  /** "ok", "degraded" or "down". */
+  status: Scalars['String']['output'];
+  uptimeSeconds: Scalars['Float']['output'];
+  version: Scalars['String']['output'];
+};
+
+export type Insight = Node & {
+  __typename?: 'Insight';
+  /** 0.0 to 1.0. */
+  confidence: Scalars['Float']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  keyFactors: Array<Scalars['String']['output']>;
+  model: Scalars['String']['output'];
+  quality: DataQuality;
+  riskLevel: RiskLevel;
+  sentiment: Sentiment;
+  /** -1.0 (bearish) to +1.0 (bullish). */
+  sentimentScore: Scalars['Float']['output'];
+  source: Source;
+  summary: Scalars['String']['output'];
+  tickers: Array<Scalars['String']['output']>;
+};
+
+export type InsightChunk = {
+  __typename?: 'InsightChunk';
+  /** Text generated since the previous chunk. */
+  delta: Scalars['String']['output'];
+  done: Scalars['Boolean']['output'];
+  /** Set on the last chunk. */
+  insight: Maybe<Insight>;
+  insightId: Scalars['ID']['output'];
+};
+
+export type Market = Node & {
+  __typename?: 'Market';
+  eventDate: Maybe<Scalars['DateTime']['output']>;
+  eventTicker: Maybe<Scalars['String']['output']>;
+  expiryDate: Maybe<Scalars['DateTime']['output']>;
+  /** Globally unique, e.g. "kalshi:SMUSD-260226". */
+  id: Scalars['ID']['output'];
+  latestInsight: Maybe<Insight>;
+  orderBook: Maybe<OrderBook>;
+  prices: Prices;
+  quality: DataQuality;
+  source: Source;
+  status: MarketStatus;
+  ticker: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+  type: AssetType;
+  updatedAt: Scalars['DateTime']['output'];
+  volume: Volume;
+};
+
+
+export type MarketOrderBookArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Kalshi market lifecycle states. */
+export type MarketStatus =
+  | 'ACTIVE'
+  | 'AMENDED'
+  | 'CLOSED'
+  | 'DETERMINED'
+  | 'DISPUTED'
+  | 'FINALIZED'
+  | 'INACTIVE'
+  | 'INITIALIZED';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Run an analysis now (budget and rate limits apply). */
+  requestInsight: Insight;
+  /** Admin: force a breaker closed after an upstream incident. */
+  resetBreaker: SourceStatus;
+};
+
+
+export type MutationRequestInsightArgs = {
+  tickers: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type MutationResetBreakerArgs = {
+  source: Source;
+};
+
+export type Node = {
+  id: Scalars['ID']['output'];
+};
+
+/** An order book seen from the YES side: bids best (highest) first, asks best (lowest) first. */
+export type OrderBook = {
+  __typename?: 'OrderBook';
+  asks: Array<PriceLevel>;
+  bids: Array<PriceLevel>;
+  mid: Maybe<Scalars['Float']['output']>;
+  quality: DataQuality;
+  /** Upstream sequence number of the last applied message, when the feed has one. */
+  seq: Maybe<Scalars['Int']['output']>;
+  spread: Maybe<Scalars['Float']['output']>;
+  ticker: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PnLPoint = {
+  __typename?: 'PnLPoint';
+  agentId: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
+  realizedPnlUsd: Scalars['Float']['output'];
+  revenueUsd: Scalars['Float']['output'];
+  totalPnlUsd: Scalars['Float']['output'];
+  unrealizedPnlUsd: Scalars['Float']['output'];
+};
+
+export type PriceLevel = {
+  __typename?: 'PriceLevel';
+  price: Scalars['Float']['output'];
+  size: Scalars['Float']['output'];
+};
+
+/** Prices in US dollars per contract (0.00 to 1.00 for binary prediction markets). */
+export type Prices = {
+  __typename?: 'Prices';
+  ask: Maybe<Scalars['Float']['output']>;
+  bid: Maybe<Scalars['Float']['output']>;
+  high: Maybe<Scalars['Float']['output']>;
+  last: Maybe<Scalars['Float']['output']>;
+  low: Maybe<Scalars['Float']['output']>;
+  previous: Maybe<Scalars['Float']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** The current aggregated view, answered from the freshest tier that has it. */
+  aggregate: Aggregate;
+  businessMetrics: Array<BusinessMetric>;
+  dailySnapshots: Array<DailySnapshotSummary>;
+  health: Health;
+  insights: Array<Insight>;
+  latestInsight: Maybe<Insight>;
+  market: Maybe<Market>;
+  markets: Array<Market>;
+  node: Maybe<Node>;
+  orderBook: Maybe<OrderBook>;
+  pnlHistory: Array<PnLPoint>;
+  snapshots: SnapshotConnection;
+  sources: Array<SourceStatus>;
+};
+
+
+export type QueryBusinessMetricsArgs = {
+  agentId: InputMaybe<Scalars['String']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDailySnapshotsArgs = {
+  agentId: InputMaybe<Scalars['String']['input']>;
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryInsightsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  ticker: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryLatestInsightArgs = {
+  ticker: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryMarketArgs = {
+  ticker: Scalars['String']['input'];
+};
+
+
+export type QueryMarketsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  status: InputMaybe<MarketStatus>;
+  tickers: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrderBookArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  ticker: Scalars['String']['input'];
+};
+
+
+export type QueryPnlHistoryArgs = {
+  agentId: Scalars['String']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QuerySnapshotsArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  agentId: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+export type RiskLevel =
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
+export type Sentiment =
+  | 'BEARISH'
+  | 'BULLISH'
+  | 'NEUTRAL';
+
+export type Snapshot = Node & {
+  __typename?: 'Snapshot';
+  agentId: Maybe<Scalars['String']['output']>;
+  aggregate: Aggregate;
+  availabilityScore: Scalars['Float']['output'];
+  id: Scalars['ID']['output'];
+  takenAt: Scalars['DateTime']['output'];
+};
+
+export type SnapshotConnection = {
+  __typename?: 'SnapshotConnection';
+  edges: Array<SnapshotEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SnapshotEdge = {
+  __typename?: 'SnapshotEdge';
+  cursor: Scalars['String']['output'];
+  node: Snapshot;
+};
+
+export type Source =
+  | 'ANTHROPIC'
+  | 'JOHN'
+  | 'KALSHI';
+
+export type SourceStatus = {
+  __typename?: 'SourceStatus';
+  availability: Availability;
+  breaker: BreakerState;
+  consecutiveFailures: Scalars['Int']['output'];
+  lastError: Maybe<Scalars['String']['output']>;
+  lastFailureAt: Maybe<Scalars['DateTime']['output']>;
+  lastSuccessAt: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the source talks to the real upstream or to the bundled simulator. */
+  simulated: Scalars['Boolean']['output'];
+  source: Source;
+  stats: BreakerStats;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  aggregateUpdated: Aggregate;
+  insightStream: InsightChunk;
+  marketUpdated: Market;
+  orderBookUpdated: OrderBook;
+  sourceStatusChanged: SourceStatus;
+};
+
+
+export type SubscriptionInsightStreamArgs = {
+  tickers: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type SubscriptionMarketUpdatedArgs = {
+  tickers: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type SubscriptionOrderBookUpdatedArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  ticker: Scalars['String']['input'];
+};
+
+export type Volume = {
+  __typename?: 'Volume';
+  openInterest: Maybe<Scalars['Float']['output']>;
+  volume: Maybe<Scalars['Float']['output']>;
+  volume24h: Scalars['Float']['output'];
+};
+
+export type CurrentAggregateQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CurrentAggregateQuery = { __typename?: 'Query', aggregate: { __typename?: 'Aggregate', takenAt: string, requestId: string, availabilityScore: number, fetchDurationMs: number, markets: Array<{ __typename?: 'Market', id: string, ticker: string, eventTicker: string | null, title: string, status: MarketStatus, prices: { __typename?: 'Prices', bid: number | null, ask: number | null, last: number | null, previous: number | null }, volume: { __typename?: 'Volume', volume24h: number, openInterest: number | null }, quality: { __typename?: 'DataQuality', freshnessMs: number, sourceReliability: number, isFromCache: boolean, cacheTier: CacheTier, fetchedAt: string } }>, components: Array<{ __typename?: 'SourceStatus', source: Source, availability: Availability, simulated: boolean, breaker: BreakerState, lastSuccessAt: string | null, consecutiveFailures: number, lastError: string | null }>, pnl: Array<{ __typename?: 'AgentPnL', agentId: string, totalPnlUsd: number }>, insight: { __typename?: 'Insight', id: string } | null, businessMetrics: Array<{ __typename?: 'BusinessMetric', id: string }> } };
+
+export type AggregateTicksSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AggregateTicksSubscription = { __typename?: 'Subscription', aggregateUpdated: { __typename?: 'Aggregate', takenAt: string, markets: Array<{ __typename?: 'Market', ticker: string, prices: { __typename?: 'Prices', bid: number | null, ask: number | null } }> } };
+
+export type SnapshotsQueryVariables = Exact<{
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  first: InputMaybe<Scalars['Int']['input']>;
+  after: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SnapshotsQuery = { __typename?: 'Query', snapshots: { __typename?: 'SnapshotConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'SnapshotEdge', cursor: string, node: { __typename?: 'Snapshot', id: string, takenAt: string, agentId: string | null, availabilityScore: number, aggregate: { __typename?: 'Aggregate', takenAt: string, markets: Array<{ __typename?: 'Market', ticker: string, prices: { __typename?: 'Prices', bid: number | null, ask: number | null }, quality: { __typename?: 'DataQuality', cacheTier: CacheTier } }> } } }> } };
+
+export type DailySnapshotsQueryVariables = Exact<{
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+}>;
+
+
+export type DailySnapshotsQuery = { __typename?: 'Query', dailySnapshots: Array<{ __typename?: 'DailySnapshotSummary', date: string, agentId: string | null, snapshotCount: number, firstAt: string, lastAt: string }> };
+
+export type HealthAndSourcesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type HealthAndSourcesQuery = { __typename?: 'Query', health: { __typename?: 'Health', status: string, version: string, uptimeSeconds: number, cache: Array<{ __typename?: 'CacheTierStatus', tier: CacheTier }>, sources: Array<{ __typename?: 'SourceStatus', source: Source, availability: Availability, simulated: boolean }> }, sources: Array<{ __typename?: 'SourceStatus', source: Source, breaker: BreakerState, availability: Availability, simulated: boolean, lastError: string | null, stats: { __typename?: 'BreakerStats', fires: number, successes: number, failures: number } }> };
+
+export type MarketsByStatusQueryVariables = Exact<{
+  status: InputMaybe<MarketStatus>;
+  limit: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type MarketsByStatusQuery = { __typename?: 'Query', markets: Array<{ __typename?: 'Market', id: string, ticker: string, status: MarketStatus, prices: { __typename?: 'Prices', bid: number | null, ask: number | null } }> };
+
+export type NodeByIdQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type NodeByIdQuery = { __typename?: 'Query', node:
+    | { __typename: 'BusinessMetric', id: string }
+    | { __typename: 'Insight', id: string }
+    | { __typename: 'Market', ticker: string, id: string }
+    | { __typename: 'Snapshot', takenAt: string, id: string }
+   | null };
+
+
+export const CurrentAggregateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CurrentAggregate"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"aggregate"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"takenAt"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}},{"kind":"Field","name":{"kind":"Name","value":"availabilityScore"}},{"kind":"Field","name":{"kind":"Name","value":"fetchDurationMs"}},{"kind":"Field","name":{"kind":"Name","value":"markets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ticker"}},{"kind":"Field","name":{"kind":"Name","value":"eventTicker"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"prices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bid"}},{"kind":"Field","name":{"kind":"Name","value":"ask"}},{"kind":"Field","name":{"kind":"Name","value":"last"}},{"kind":"Field","name":{"kind":"Name","value":"previous"}}]}},{"kind":"Field","name":{"kind":"Name","value":"volume"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"volume24h"}},{"kind":"Field","name":{"kind":"Name","value":"openInterest"}}]}},{"kind":"Field","name":{"kind":"Name","value":"quality"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"freshnessMs"}},{"kind":"Field","name":{"kind":"Name","value":"sourceReliability"}},{"kind":"Field","name":{"kind":"Name","value":"isFromCache"}},{"kind":"Field","name":{"kind":"Name","value":"cacheTier"}},{"kind":"Field","name":{"kind":"Name","value":"fetchedAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"components"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"availability"}},{"kind":"Field","name":{"kind":"Name","value":"simulated"}},{"kind":"Field","name":{"kind":"Name","value":"breaker"}},{"kind":"Field","name":{"kind":"Name","value":"lastSuccessAt"}},{"kind":"Field","name":{"kind":"Name","value":"consecutiveFailures"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pnl"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"agentId"}},{"kind":"Field","name":{"kind":"Name","value":"totalPnlUsd"}}]}},{"kind":"Field","name":{"kind":"Name","value":"insight"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"businessMetrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<CurrentAggregateQuery, CurrentAggregateQueryVariables>;
+export const AggregateTicksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"AggregateTicks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"aggregateUpdated"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"takenAt"}},{"kind":"Field","name":{"kind":"Name","value":"markets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ticker"}},{"kind":"Field","name":{"kind":"Name","value":"prices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bid"}},{"kind":"Field","name":{"kind":"Name","value":"ask"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AggregateTicksSubscription, AggregateTicksSubscriptionVariables>;
+export const SnapshotsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Snapshots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"snapshots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"takenAt"}},{"kind":"Field","name":{"kind":"Name","value":"agentId"}},{"kind":"Field","name":{"kind":"Name","value":"availabilityScore"}},{"kind":"Field","name":{"kind":"Name","value":"aggregate"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"takenAt"}},{"kind":"Field","name":{"kind":"Name","value":"markets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ticker"}},{"kind":"Field","name":{"kind":"Name","value":"prices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bid"}},{"kind":"Field","name":{"kind":"Name","value":"ask"}}]}},{"kind":"Field","name":{"kind":"Name","value":"quality"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cacheTier"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SnapshotsQuery, SnapshotsQueryVariables>;
+export const DailySnapshotsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DailySnapshots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dailySnapshots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"date"}},{"kind":"Field","name":{"kind":"Name","value":"agentId"}},{"kind":"Field","name":{"kind":"Name","value":"snapshotCount"}},{"kind":"Field","name":{"kind":"Name","value":"firstAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastAt"}}]}}]}}]} as unknown as DocumentNode<DailySnapshotsQuery, DailySnapshotsQueryVariables>;
+export const HealthAndSourcesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"HealthAndSources"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"health"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"uptimeSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"cache"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tier"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sources"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"availability"}},{"kind":"Field","name":{"kind":"Name","value":"simulated"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"sources"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"breaker"}},{"kind":"Field","name":{"kind":"Name","value":"availability"}},{"kind":"Field","name":{"kind":"Name","value":"simulated"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"}},{"kind":"Field","name":{"kind":"Name","value":"stats"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fires"}},{"kind":"Field","name":{"kind":"Name","value":"successes"}},{"kind":"Field","name":{"kind":"Name","value":"failures"}}]}}]}}]}}]} as unknown as DocumentNode<HealthAndSourcesQuery, HealthAndSourcesQueryVariables>;
+export const MarketsByStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MarketsByStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"MarketStatus"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"markets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ticker"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"prices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bid"}},{"kind":"Field","name":{"kind":"Name","value":"ask"}}]}}]}}]}}]} as unknown as DocumentNode<MarketsByStatusQuery, MarketsByStatusQueryVariables>;
+export const NodeByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NodeById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Market"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ticker"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Snapshot"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"takenAt"}}]}}]}}]}}]} as unknown as DocumentNode<NodeByIdQuery, NodeByIdQueryVariables>;

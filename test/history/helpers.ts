@@ -1,0 +1,58 @@
+/** Shared by the history tests: real SQLite files in a throw-away directory. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { Clock } from '../../src/core/clock.js';
+import { HistoryStore } from '../../src/history/index.js';
+
+export interface TempDir {
+  dir: string;
+  cleanup(): Promise<void>;
+}
+
+export async function makeTempDir(): Promise<TempDir> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'northstar-history-'));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface TestStore extends TempDir {
+  store: HistoryStore;
+  url: string;
+}
+
+/** A migrated SQLite history store in a fresh temp directory. */
+export async function openTestStore(clock?: Clock): Promise<TestStore> {
+  const temp = await makeTempDir();
+  const url = `file:${path.join(temp.dir, 'history.db')}`;
+  const store = await HistoryStore.open(url, clock ? { clock } : {});
+  return {
+    ...temp,
+    store,
+    url,
+    async cleanup() {
+      await store.close();
+      await temp.cleanup();
+    },
+  };
+}
+
+export const TEST_POSTGRES_URL = 'postgresql://postgres@127.0.0.1:5432/test';
+
+/** null when PostgreSQL answers at TEST_POSTGRES_URL, otherwise why it does not. */
+export async function postgresUnavailable(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 1500 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return null;
+  } catch (error) {
+    if (error instanceof AggregateError) return error.errors.map((inner: unknown) => String((inner as Error).message ?? inner)).join('; ');
+    return error instanceof Error ? error.message || error.name : String(error);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export const DAY_MS = 86_400_000;
