@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,8 +98,12 @@ const targets = [
 async function generateIfStale(cli, target, force) {
   const stampFile = path.join(target.output, '.schema-stamp');
   const stamp = stampFor(await readFile(target.schema, 'utf8'), cli);
-  const current = existsSync(stampFile) && existsSync(path.join(target.output, 'client.ts')) ? await readFile(stampFile, 'utf8') : null;
+  const complete = existsSync(path.join(target.output, 'client.ts'));
+  const current = complete && existsSync(stampFile) ? await readFile(stampFile, 'utf8') : null;
   if (!force && current === stamp) return false;
+  // Prisma refuses to write into a non-empty folder that does not look like one of its clients
+  // (a half-deleted one, say); the folder is generated and gitignored, so it can go.
+  if (!complete) await rm(target.output, { recursive: true, force: true });
   await generate(cli, target.schema);
   await writeFile(stampFile, stamp);
   return true;

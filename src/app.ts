@@ -14,7 +14,6 @@ import { UpstreamError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import { createMetrics, type Metrics } from './core/metrics.js';
 import { createNorthstarPubSub, type NorthstarPubSub } from './core/pubsub.js';
-import { encodeCursor } from './history/cursor.js';
 import { HistoryStore, startRetentionJob, type RetentionJob } from './history/index.js';
 import type { HealthView, HistoryReader, Services } from './schema/context.js';
 import { schema } from './schema/index.js';
@@ -88,7 +87,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const historyReader: HistoryReader = {
     listSnapshots: (query) => requireHistory().listSnapshots({ ...query, agentId: query.agentId ?? undefined }),
-    cursorOf: (row) => encodeCursor({ takenAtMs: row.takenAt.getTime(), id: Number(row.id) }),
+    cursorOf: (row) => requireHistory().cursorOf(row),
     getSnapshot: (id) => requireHistory().getSnapshot(id),
     dailySnapshots: (query) => requireHistory().dailySnapshots({ ...query, agentId: query.agentId ?? undefined }),
     pnlHistory: (query) => requireHistory().pnlHistory(query),
@@ -204,6 +203,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   async function shutdown(): Promise<void> {
     const deadline = config.shutdownTimeoutMs;
+    const began = performance.now();
+    const step = (name: string): void => logger.debug({ step: name, atMs: Math.round(performance.now() - began) }, 'shutdown step done');
     // 1. Stop accepting: no new connections or upgrades.
     const closed = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
     server?.closeIdleConnections();
@@ -211,18 +212,26 @@ export async function createApp(options: AppOptions): Promise<App> {
     aggregator.stop();
     await poller?.stop();
     await retention?.stop();
+    step('producers stopped');
     // 3. Complete every subscription (SSE and graphql-ws), then close sockets with 1001.
     await pubsub.completeAll();
+    step('subscriptions completed');
     await ws?.close();
-    // 4. Let in-flight requests finish, bounded; then cut what is left.
+    step('websockets closed');
+    // 4. Let in-flight requests finish, bounded; then cut what is left. Keep-alive sockets become
+    //    idle as their last response ends (SSE streams just completed): close them as they do.
+    const sweep = setInterval(() => server?.closeIdleConnections(), 25);
     const timer = setTimeout(() => server?.closeAllConnections(), deadline);
     await closed;
+    clearInterval(sweep);
     clearTimeout(timer);
+    step('http closed');
     // 5. The pending snapshot, then the stores and the simulator.
     await snapshots?.stop();
     await kalshiClient?.close();
     await simulator?.close();
     await history?.close();
+    step('stores closed');
   }
 
   return {

@@ -15,7 +15,7 @@ export type DatabaseTarget =
   | { provider: 'sqlite'; /** Absolute path, or ':memory:'. */ file: string }
   | { provider: 'postgresql'; /** The URL without Prisma's `schema` parameter. */ connectionString: string; schema: string };
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * `file:<path>` (relative paths resolve against process.cwd(), as the Prisma CLI resolves them
@@ -31,8 +31,9 @@ export function parseDatabaseUrl(databaseUrl: string): DatabaseTarget {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const url = new URL(databaseUrl);
     const schema = url.searchParams.get('schema') ?? 'public';
-    // The schema goes into search_path as a bare identifier, so only plain names are accepted.
-    if (!IDENTIFIER.test(schema)) throw new ConfigError(`DATABASE_URL: schema must be a plain identifier (got ${JSON.stringify(schema)})`);
+    // The schema goes into search_path unquoted, where PostgreSQL folds case, while the engine and
+    // the client quote it: only lower-case plain names mean the same schema to all three.
+    if (!IDENTIFIER.test(schema)) throw new ConfigError(`DATABASE_URL: schema must be a lower-case identifier (got ${JSON.stringify(schema)})`);
     // node-postgres does not know Prisma's `schema` parameter.
     url.searchParams.delete('schema');
     return { provider: 'postgresql', connectionString: url.toString(), schema };

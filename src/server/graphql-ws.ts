@@ -18,7 +18,7 @@ export const CLOSE_GOING_AWAY = 1001;
 export interface GraphQLWsServer {
   readonly clients: number;
   /** Closes every socket with 1001 and stops accepting upgrades. */
-  close(): Promise<void>;
+  close(drainTimeoutMs?: number): Promise<void>;
 }
 
 type EnvelopedRoot = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
@@ -33,6 +33,9 @@ export function attachGraphQLWs(options: {
   const { server, yoga, logger, metrics, keepAliveIntervalMs } = options;
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
   const alive = new WeakMap<WebSocket, boolean>();
+  // Operations between subscribe and complete: shutdown waits for their `complete` messages to go out.
+  let operations = 0;
+  let drained: (() => void) | null = null;
 
   const disposable = useServer(
     {
@@ -54,6 +57,7 @@ export function attachGraphQLWs(options: {
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
+        operations += 1;
         return {
           schema,
           document,
@@ -62,6 +66,10 @@ export function attachGraphQLWs(options: {
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe } satisfies EnvelopedRoot,
         };
+      },
+      onComplete: () => {
+        operations -= 1;
+        if (operations === 0) drained?.();
       },
       onConnect: () => {
         metrics.subscriptionsActive.inc({ transport: 'ws-connection' });
@@ -97,8 +105,18 @@ export function attachGraphQLWs(options: {
     get clients() {
       return wss.clients.size;
     },
-    async close() {
+    /** Waits (bounded) for completed subscriptions to tell their clients, then closes with 1001. */
+    async close(drainTimeoutMs = 1000) {
       clearInterval(heartbeat);
+      if (operations > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, drainTimeoutMs);
+          drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
       for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, 'server shutting down');
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -80,13 +80,14 @@ describe('writeSnapshots', () => {
     db.exec(`CREATE TRIGGER reject_boom BEFORE INSERT ON pnl_snapshots WHEN NEW.agent_id = 'boom'
              BEGIN SELECT RAISE(ABORT, 'boom rejected'); END;`);
     try {
-      const rows = Array.from({ length: 250 }, (_, i) => snapshot(T0 + i, i === 230 ? 'boom' : 'agent-1'));
+      // 120 rows are three INSERT statements; the bad row is in the last one.
+      const rows = Array.from({ length: 120 }, (_, i) => snapshot(T0 + i, i === 110 ? 'boom' : 'agent-1'));
       // (The SQLite adapter reports RAISE(ABORT) from a trigger as a foreign key violation.)
       await expect(store.writeSnapshots(rows)).rejects.toThrow();
       expect(await rowCount()).toBe(0);
       // The connection is usable afterwards and the same batch minus the bad row goes in whole.
       await store.writeSnapshots(rows.filter((row) => row.agentId !== 'boom'));
-      expect(await rowCount()).toBe(249);
+      expect(await rowCount()).toBe(119);
     } finally {
       db.exec('DROP TRIGGER reject_boom');
       db.close();
