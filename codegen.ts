@@ -12,7 +12,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         scalars: { DateTime: 'string' },
-        avoidOptionals: { field: true, inputValue: false, object: true },
+        avoidOptionals: false,
       },
     },
   },

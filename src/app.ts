@@ -3,6 +3,7 @@
  * server), starts them, and stops them in reverse. Nothing else wires parts together.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Aggregator } from './aggregate/aggregator.js';
@@ -15,6 +16,7 @@ import type { Logger } from './core/logger.js';
 import { createMetrics, type Metrics } from './core/metrics.js';
 import { createNorthstarPubSub, type NorthstarPubSub } from './core/pubsub.js';
 import { HistoryStore, startRetentionJob, type RetentionJob } from './history/index.js';
+import { findProjectRoot } from './history/migration-files.js';
 import type { HealthView, HistoryReader, Services } from './schema/context.js';
 import { schema } from './schema/index.js';
 import { availabilityScore, SourceStatusBoard } from './sources/source-status.js';
@@ -47,7 +49,8 @@ export interface App {
   stop(): Promise<void>;
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url).pathname.includes('/dist/') ? new URL('../../package.json', import.meta.url) : new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The package version, read once; works from src/ (tsx) and from dist/src/ (compiled). */
+const VERSION = (JSON.parse(readFileSync(join(findProjectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;

@@ -3,6 +3,7 @@
  * keep-alive pings), GraphiQL outside production (its subscriptions over graphql-ws). Plugins in
  * the order they apply.
  */
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../core/logger.js';
@@ -40,6 +41,8 @@ export function createNorthstarYoga({ schema, services, logger, metrics, graphiq
     landingPage: false,
     logging: false,
     graphiql: graphiql ? { subscriptionsProtocol: 'WS', title: 'Northstar' } : false,
+    // The bundled GraphiQL (no CDN): it works on machines and networks that cannot reach one.
+    renderGraphiQL,
     maskedErrors: {
       maskError: (error) => maskError(error, (unexpected) => logger.error({ err: unexpected }, 'unexpected error in a resolver')),
     },

@@ -52,7 +52,7 @@ describe('Northstar end to end', () => {
     expect(aggregate.markets.length).toBeGreaterThanOrEqual(20);
     for (const market of aggregate.markets) {
       expect(market.id).toBe(`kalshi:${market.ticker}`);
-      if (market.prices.bid !== null && market.prices.ask !== null) expect(market.prices.bid).toBeLessThan(market.prices.ask);
+      if (market.prices.bid != null && market.prices.ask != null) expect(market.prices.bid).toBeLessThan(market.prices.ask);
       expect(market.quality.cacheTier).toBe('LIVE');
       expect(market.quality.isFromCache).toBe(false);
       expect(market.quality.freshnessMs).toBeGreaterThanOrEqual(0);

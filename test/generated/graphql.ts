@@ -33,7 +33,7 @@ export type Aggregate = {
   businessMetrics: Array<BusinessMetric>;
   components: Array<SourceStatus>;
   fetchDurationMs: Scalars['Float']['output'];
-  insight: Maybe<Insight>;
+  insight?: Maybe<Insight>;
   markets: Array<Market>;
   pnl: Array<AgentPnL>;
   requestId: Scalars['String']['output'];
@@ -61,7 +61,7 @@ export type BreakerStats = {
   failures: Scalars['Int']['output'];
   fallbacks: Scalars['Int']['output'];
   fires: Scalars['Int']['output'];
-  latencyMeanMs: Maybe<Scalars['Float']['output']>;
+  latencyMeanMs?: Maybe<Scalars['Float']['output']>;
   rejects: Scalars['Int']['output'];
   successes: Scalars['Int']['output'];
   timeouts: Scalars['Int']['output'];
@@ -70,7 +70,7 @@ export type BreakerStats = {
 export type BusinessMetric = Node & {
   __typename?: 'BusinessMetric';
   agentId: Scalars['String']['output'];
-  comparisonPeriodValue: Maybe<Scalars['Float']['output']>;
+  comparisonPeriodValue?: Maybe<Scalars['Float']['output']>;
   id: Scalars['ID']['output'];
   metricName: Scalars['String']['output'];
   /** "USD", "count", "%" ... */
@@ -99,7 +99,7 @@ export type CacheTierStatus = {
 
 export type DailySnapshotSummary = {
   __typename?: 'DailySnapshotSummary';
-  agentId: Maybe<Scalars['String']['output']>;
+  agentId?: Maybe<Scalars['String']['output']>;
   /** YYYY-MM-DD (UTC). */
   date: Scalars['String']['output'];
   firstAt: Scalars['DateTime']['output'];
@@ -153,19 +153,19 @@ export type InsightChunk = {
   delta: Scalars['String']['output'];
   done: Scalars['Boolean']['output'];
   /** Set on the last chunk. */
-  insight: Maybe<Insight>;
+  insight?: Maybe<Insight>;
   insightId: Scalars['ID']['output'];
 };
 
 export type Market = Node & {
   __typename?: 'Market';
-  eventDate: Maybe<Scalars['DateTime']['output']>;
-  eventTicker: Maybe<Scalars['String']['output']>;
-  expiryDate: Maybe<Scalars['DateTime']['output']>;
+  eventDate?: Maybe<Scalars['DateTime']['output']>;
+  eventTicker?: Maybe<Scalars['String']['output']>;
+  expiryDate?: Maybe<Scalars['DateTime']['output']>;
   /** Globally unique, e.g. "kalshi:SMUSD-260226". */
   id: Scalars['ID']['output'];
-  latestInsight: Maybe<Insight>;
-  orderBook: Maybe<OrderBook>;
+  latestInsight?: Maybe<Insight>;
+  orderBook?: Maybe<OrderBook>;
   prices: Prices;
   quality: DataQuality;
   source: Source;
@@ -203,7 +203,7 @@ export type Mutation = {
 
 
 export type MutationRequestInsightArgs = {
-  tickers: InputMaybe<Array<Scalars['String']['input']>>;
+  tickers?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -220,18 +220,18 @@ export type OrderBook = {
   __typename?: 'OrderBook';
   asks: Array<PriceLevel>;
   bids: Array<PriceLevel>;
-  mid: Maybe<Scalars['Float']['output']>;
+  mid?: Maybe<Scalars['Float']['output']>;
   quality: DataQuality;
   /** Upstream sequence number of the last applied message, when the feed has one. */
-  seq: Maybe<Scalars['Int']['output']>;
-  spread: Maybe<Scalars['Float']['output']>;
+  seq?: Maybe<Scalars['Int']['output']>;
+  spread?: Maybe<Scalars['Float']['output']>;
   ticker: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
 };
 
 export type PageInfo = {
   __typename?: 'PageInfo';
-  endCursor: Maybe<Scalars['String']['output']>;
+  endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
 
@@ -254,12 +254,12 @@ export type PriceLevel = {
 /** Prices in US dollars per contract (0.00 to 1.00 for binary prediction markets). */
 export type Prices = {
   __typename?: 'Prices';
-  ask: Maybe<Scalars['Float']['output']>;
-  bid: Maybe<Scalars['Float']['output']>;
-  high: Maybe<Scalars['Float']['output']>;
-  last: Maybe<Scalars['Float']['output']>;
-  low: Maybe<Scalars['Float']['output']>;
-  previous: Maybe<Scalars['Float']['output']>;
+  ask?: Maybe<Scalars['Float']['output']>;
+  bid?: Maybe<Scalars['Float']['output']>;
+  high?: Maybe<Scalars['Float']['output']>;
+  last?: Maybe<Scalars['Float']['output']>;
+  low?: Maybe<Scalars['Float']['output']>;
+  previous?: Maybe<Scalars['Float']['output']>;
 };
 
 export type Query = {
@@ -270,11 +270,11 @@ export type Query = {
   dailySnapshots: Array<DailySnapshotSummary>;
   health: Health;
   insights: Array<Insight>;
-  latestInsight: Maybe<Insight>;
-  market: Maybe<Market>;
+  latestInsight?: Maybe<Insight>;
+  market?: Maybe<Market>;
   markets: Array<Market>;
-  node: Maybe<Node>;
-  orderBook: Maybe<OrderBook>;
+  node?: Maybe<Node>;
+  orderBook?: Maybe<OrderBook>;
   pnlHistory: Array<PnLPoint>;
   snapshots: SnapshotConnection;
   sources: Array<SourceStatus>;
@@ -282,13 +282,13 @@ export type Query = {
 
 
 export type QueryBusinessMetricsArgs = {
-  agentId: InputMaybe<Scalars['String']['input']>;
+  agentId?: InputMaybe<Scalars['String']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QueryDailySnapshotsArgs = {
-  agentId: InputMaybe<Scalars['String']['input']>;
+  agentId?: InputMaybe<Scalars['String']['input']>;
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
 };
@@ -296,12 +296,12 @@ export type QueryDailySnapshotsArgs = {
 
 export type QueryInsightsArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
-  ticker: InputMaybe<Scalars['String']['input']>;
+  ticker?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type QueryLatestInsightArgs = {
-  ticker: InputMaybe<Scalars['String']['input']>;
+  ticker?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -312,8 +312,8 @@ export type QueryMarketArgs = {
 
 export type QueryMarketsArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
-  status: InputMaybe<MarketStatus>;
-  tickers: InputMaybe<Array<Scalars['String']['input']>>;
+  status?: InputMaybe<MarketStatus>;
+  tickers?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -336,8 +336,8 @@ export type QueryPnlHistoryArgs = {
 
 
 export type QuerySnapshotsArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  agentId: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  agentId?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
@@ -355,7 +355,7 @@ export type Sentiment =
 
 export type Snapshot = Node & {
   __typename?: 'Snapshot';
-  agentId: Maybe<Scalars['String']['output']>;
+  agentId?: Maybe<Scalars['String']['output']>;
   aggregate: Aggregate;
   availabilityScore: Scalars['Float']['output'];
   id: Scalars['ID']['output'];
@@ -385,9 +385,9 @@ export type SourceStatus = {
   availability: Availability;
   breaker: BreakerState;
   consecutiveFailures: Scalars['Int']['output'];
-  lastError: Maybe<Scalars['String']['output']>;
-  lastFailureAt: Maybe<Scalars['DateTime']['output']>;
-  lastSuccessAt: Maybe<Scalars['DateTime']['output']>;
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastFailureAt?: Maybe<Scalars['DateTime']['output']>;
+  lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
   /** Whether the source talks to the real upstream or to the bundled simulator. */
   simulated: Scalars['Boolean']['output'];
   source: Source;
@@ -405,12 +405,12 @@ export type Subscription = {
 
 
 export type SubscriptionInsightStreamArgs = {
-  tickers: InputMaybe<Array<Scalars['String']['input']>>;
+  tickers?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
 export type SubscriptionMarketUpdatedArgs = {
-  tickers: InputMaybe<Array<Scalars['String']['input']>>;
+  tickers?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -421,30 +421,30 @@ export type SubscriptionOrderBookUpdatedArgs = {
 
 export type Volume = {
   __typename?: 'Volume';
-  openInterest: Maybe<Scalars['Float']['output']>;
-  volume: Maybe<Scalars['Float']['output']>;
+  openInterest?: Maybe<Scalars['Float']['output']>;
+  volume?: Maybe<Scalars['Float']['output']>;
   volume24h: Scalars['Float']['output'];
 };
 
 export type CurrentAggregateQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CurrentAggregateQuery = { __typename?: 'Query', aggregate: { __typename?: 'Aggregate', takenAt: string, requestId: string, availabilityScore: number, fetchDurationMs: number, markets: Array<{ __typename?: 'Market', id: string, ticker: string, eventTicker: string | null, title: string, status: MarketStatus, prices: { __typename?: 'Prices', bid: number | null, ask: number | null, last: number | null, previous: number | null }, volume: { __typename?: 'Volume', volume24h: number, openInterest: number | null }, quality: { __typename?: 'DataQuality', freshnessMs: number, sourceReliability: number, isFromCache: boolean, cacheTier: CacheTier, fetchedAt: string } }>, components: Array<{ __typename?: 'SourceStatus', source: Source, availability: Availability, simulated: boolean, breaker: BreakerState, lastSuccessAt: string | null, consecutiveFailures: number, lastError: string | null }>, pnl: Array<{ __typename?: 'AgentPnL', agentId: string, totalPnlUsd: number }>, insight: { __typename?: 'Insight', id: string } | null, businessMetrics: Array<{ __typename?: 'BusinessMetric', id: string }> } };
+export type CurrentAggregateQuery = { __typename?: 'Query', aggregate: { __typename?: 'Aggregate', takenAt: string, requestId: string, availabilityScore: number, fetchDurationMs: number, markets: Array<{ __typename?: 'Market', id: string, ticker: string, eventTicker?: string | null, title: string, status: MarketStatus, prices: { __typename?: 'Prices', bid?: number | null, ask?: number | null, last?: number | null, previous?: number | null }, volume: { __typename?: 'Volume', volume24h: number, openInterest?: number | null }, quality: { __typename?: 'DataQuality', freshnessMs: number, sourceReliability: number, isFromCache: boolean, cacheTier: CacheTier, fetchedAt: string } }>, components: Array<{ __typename?: 'SourceStatus', source: Source, availability: Availability, simulated: boolean, breaker: BreakerState, lastSuccessAt?: string | null, consecutiveFailures: number, lastError?: string | null }>, pnl: Array<{ __typename?: 'AgentPnL', agentId: string, totalPnlUsd: number }>, insight?: { __typename?: 'Insight', id: string } | null, businessMetrics: Array<{ __typename?: 'BusinessMetric', id: string }> } };
 
 export type AggregateTicksSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AggregateTicksSubscription = { __typename?: 'Subscription', aggregateUpdated: { __typename?: 'Aggregate', takenAt: string, markets: Array<{ __typename?: 'Market', ticker: string, prices: { __typename?: 'Prices', bid: number | null, ask: number | null } }> } };
+export type AggregateTicksSubscription = { __typename?: 'Subscription', aggregateUpdated: { __typename?: 'Aggregate', takenAt: string, markets: Array<{ __typename?: 'Market', ticker: string, prices: { __typename?: 'Prices', bid?: number | null, ask?: number | null } }> } };
 
 export type SnapshotsQueryVariables = Exact<{
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
-  first: InputMaybe<Scalars['Int']['input']>;
-  after: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type SnapshotsQuery = { __typename?: 'Query', snapshots: { __typename?: 'SnapshotConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename?: 'SnapshotEdge', cursor: string, node: { __typename?: 'Snapshot', id: string, takenAt: string, agentId: string | null, availabilityScore: number, aggregate: { __typename?: 'Aggregate', takenAt: string, markets: Array<{ __typename?: 'Market', ticker: string, prices: { __typename?: 'Prices', bid: number | null, ask: number | null }, quality: { __typename?: 'DataQuality', cacheTier: CacheTier } }> } } }> } };
+export type SnapshotsQuery = { __typename?: 'Query', snapshots: { __typename?: 'SnapshotConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SnapshotEdge', cursor: string, node: { __typename?: 'Snapshot', id: string, takenAt: string, agentId?: string | null, availabilityScore: number, aggregate: { __typename?: 'Aggregate', takenAt: string, markets: Array<{ __typename?: 'Market', ticker: string, prices: { __typename?: 'Prices', bid?: number | null, ask?: number | null }, quality: { __typename?: 'DataQuality', cacheTier: CacheTier } }> } } }> } };
 
 export type DailySnapshotsQueryVariables = Exact<{
   from: Scalars['DateTime']['input'];
@@ -452,27 +452,27 @@ export type DailySnapshotsQueryVariables = Exact<{
 }>;
 
 
-export type DailySnapshotsQuery = { __typename?: 'Query', dailySnapshots: Array<{ __typename?: 'DailySnapshotSummary', date: string, agentId: string | null, snapshotCount: number, firstAt: string, lastAt: string }> };
+export type DailySnapshotsQuery = { __typename?: 'Query', dailySnapshots: Array<{ __typename?: 'DailySnapshotSummary', date: string, agentId?: string | null, snapshotCount: number, firstAt: string, lastAt: string }> };
 
 export type HealthAndSourcesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type HealthAndSourcesQuery = { __typename?: 'Query', health: { __typename?: 'Health', status: string, version: string, uptimeSeconds: number, cache: Array<{ __typename?: 'CacheTierStatus', tier: CacheTier }>, sources: Array<{ __typename?: 'SourceStatus', source: Source, availability: Availability, simulated: boolean }> }, sources: Array<{ __typename?: 'SourceStatus', source: Source, breaker: BreakerState, availability: Availability, simulated: boolean, lastError: string | null, stats: { __typename?: 'BreakerStats', fires: number, successes: number, failures: number } }> };
+export type HealthAndSourcesQuery = { __typename?: 'Query', health: { __typename?: 'Health', status: string, version: string, uptimeSeconds: number, cache: Array<{ __typename?: 'CacheTierStatus', tier: CacheTier }>, sources: Array<{ __typename?: 'SourceStatus', source: Source, availability: Availability, simulated: boolean }> }, sources: Array<{ __typename?: 'SourceStatus', source: Source, breaker: BreakerState, availability: Availability, simulated: boolean, lastError?: string | null, stats: { __typename?: 'BreakerStats', fires: number, successes: number, failures: number } }> };
 
 export type MarketsByStatusQueryVariables = Exact<{
-  status: InputMaybe<MarketStatus>;
-  limit: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<MarketStatus>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
 }>;
 
 
-export type MarketsByStatusQuery = { __typename?: 'Query', markets: Array<{ __typename?: 'Market', id: string, ticker: string, status: MarketStatus, prices: { __typename?: 'Prices', bid: number | null, ask: number | null } }> };
+export type MarketsByStatusQuery = { __typename?: 'Query', markets: Array<{ __typename?: 'Market', id: string, ticker: string, status: MarketStatus, prices: { __typename?: 'Prices', bid?: number | null, ask?: number | null } }> };
 
 export type NodeByIdQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type NodeByIdQuery = { __typename?: 'Query', node:
+export type NodeByIdQuery = { __typename?: 'Query', node?:
     | { __typename: 'BusinessMetric', id: string }
     | { __typename: 'Insight', id: string }
     | { __typename: 'Market', ticker: string, id: string }

@@ -1,0 +1,57 @@
+/**
+ * The real entry point as an operator runs it: a child process that logs its URLs, serves, and on
+ * SIGTERM shuts down gracefully and exits 0.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+
+describe('northstar process', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('starts, logs its URLs, serves /health, and exits 0 on SIGTERM after writing its last snapshot', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'northstar-proc-'));
+    dirs.push(dir);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, PORT: '0', NODE_ENV: 'production', LOG_FORMAT: 'json', LOG_LEVEL: 'info', DATABASE_URL: `file:${join(dir, 'n.db')}`, SNAPSHOT_INTERVAL_MS: '60000' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: Array<Record<string, unknown>> = [];
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const listening = new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        lines.push(entry);
+        if (typeof entry.graphql === 'string') resolve(entry.graphql);
+      });
+      void exited.then((code) => reject(new Error(`exited early with ${code}`)));
+    });
+
+    const url = await listening;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    expect(lines.find((l) => l.source === 'kalshi')).toMatchObject({ mode: 'simulated' });
+    const health = await fetch(url.replace('/graphql', '/health'));
+    expect(health.status).toBe(200);
+    // GraphiQL is off in production.
+    const page = await fetch(url, { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type') ?? '').not.toContain('text/html');
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const messages = lines.map((l) => l.msg);
+    expect(messages).toContain('shutting down');
+    expect(messages).toContain('stopped cleanly');
+    // SNAPSHOT_INTERVAL_MS is a minute: the only snapshot is the one written on the way out.
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(dir, 'n.db'), { readonly: true });
+    const { count } = db.prepare('SELECT COUNT(*) AS count FROM pnl_snapshots').get() as { count: number };
+    db.close();
+    expect(count).toBe(1);
+  });
+});
