@@ -70,3 +70,14 @@ describe('configuration', () => {
     expect(result.stderr.trim()).toBe('northstar: Invalid configuration: PORT must be an integer port from 0 to 65535 (got "not-a-port")');
   });
 });
+
+describe('README configuration table', () => {
+  it('documents every variable the service reads, and no other', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { CONFIG_VARIABLES } = await import('../../src/core/config.js');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('### Pointing a source'));
+    const documented = [...section.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(CONFIG_VARIABLES.map((v) => v.name).sort());
+  });
+});

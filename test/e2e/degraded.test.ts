@@ -1,0 +1,42 @@
+/**
+ * With the only connected upstream unreachable from the start, the service still starts and
+ * answers, and says the truth: nothing is usable, /ready is 503, health is "down", and the
+ * aggregate carries the source's error instead of invented markets.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CurrentAggregateDocument, HealthAndSourcesDocument } from '../generated/graphql.js';
+import { graphqlRequest, startService, type RunningService } from '../support/service.js';
+
+describe('Kalshi unreachable at startup', () => {
+  let service: RunningService;
+
+  beforeAll(async () => {
+    // Port 9 (discard) on loopback: nothing listens there, the connection is refused at once.
+    service = await startService({ KALSHI_BASE_URL: 'http://127.0.0.1:9/trade-api/v2' });
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('answers /ready with 503 and names what is missing', async () => {
+    const response = await fetch(service.url.replace('/graphql', '/ready'));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ ready: false, database: true, usableSources: [] });
+  });
+
+  it('still answers GraphQL, with the source marked live-not-simulated, unavailable, and why', async () => {
+    const { body } = await graphqlRequest(service.url, CurrentAggregateDocument);
+    expect(body.errors).toBeUndefined();
+    const aggregate = body.data!.aggregate;
+    expect(aggregate.markets).toEqual([]);
+    expect(aggregate.availabilityScore).toBe(0);
+    const kalshi = aggregate.components.find((c) => c.source === 'KALSHI')!;
+    expect(kalshi.simulated).toBe(false);
+    expect(kalshi.availability).toBe('UNAVAILABLE');
+    expect(kalshi.consecutiveFailures).toBeGreaterThanOrEqual(1);
+    expect(kalshi.lastError).toMatch(/Kalshi GET \/markets: .*(refused|ECONNREFUSED)/i);
+
+    const health = await graphqlRequest(service.url, HealthAndSourcesDocument);
+    expect(health.body.data!.health.status).toBe('down');
+  });
+});
