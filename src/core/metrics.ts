@@ -14,6 +14,9 @@ export interface Metrics {
   aggregatesPublished: Counter;
   snapshotsWritten: Counter;
   subscriptionsActive: Gauge<'transport'>;
+  breakerState: Gauge<'source'>;
+  breakerTransitions: Counter<'source' | 'to'>;
+  upstreamRetries: Counter<'source' | 'operation'>;
 }
 
 export function createMetrics(options: { collectProcessMetrics?: boolean } = {}): Metrics {
@@ -61,6 +64,24 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
       name: 'northstar_subscriptions_active',
       help: 'Open GraphQL subscriptions by transport',
       labelNames: ['transport'],
+      registers,
+    }),
+    breakerState: new Gauge({
+      name: 'northstar_circuit_breaker_state',
+      help: 'Circuit breaker state per source (0 = CLOSED, 1 = OPEN, 2 = HALF_OPEN)',
+      labelNames: ['source'],
+      registers,
+    }),
+    breakerTransitions: new Counter({
+      name: 'northstar_circuit_breaker_transitions_total',
+      help: 'Circuit breaker state changes per source and target state',
+      labelNames: ['source', 'to'],
+      registers,
+    }),
+    upstreamRetries: new Counter({
+      name: 'northstar_upstream_retries_total',
+      help: 'Retries of retryable upstream failures (inside one breaker fire)',
+      labelNames: ['source', 'operation'],
       registers,
     }),
   };
