@@ -11,6 +11,7 @@ import { LiveMarkets } from './aggregate/live-markets.js';
 import { SnapshotWriter } from './aggregate/snapshot-writer.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Config } from './core/config.js';
+import type { SourceId } from './core/domain.js';
 import { UpstreamError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import { createMetrics, type Metrics } from './core/metrics.js';
@@ -22,6 +23,8 @@ import { schema } from './schema/index.js';
 import { availabilityScore, SourceStatusBoard } from './sources/source-status.js';
 import { KalshiRestClient } from './sources/kalshi/client.js';
 import { KalshiMarketPoller } from './sources/kalshi/market-poller.js';
+import { KALSHI_RETRY_POLICY } from './sources/kalshi/retry-policy.js';
+import { SourceGuard, type GuardHistory } from './sources/resilience/source-guard.js';
 import { startKalshiRestSimulator, type KalshiRestSimulator } from './sources/kalshi/simulator/rest-server.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './server/graphql-ws.js';
 import { plainRoutes } from './server/http-endpoints.js';
@@ -70,6 +73,29 @@ export async function createApp(options: AppOptions): Promise<App> {
     ],
     metrics,
   );
+  // Guards write breaker transitions and freshness to the history store once it is open.
+  const guardHistory: GuardHistory = {
+    recordAudit: (input) => history?.recordAudit(input) ?? Promise.resolve(),
+    upsertFreshness: (input) => history?.upsertFreshness(input) ?? Promise.resolve(),
+  };
+  const breakerOptions = {
+    timeoutMs: config.breaker.timeoutMs,
+    errorThresholdPercentage: config.breaker.errorThresholdPercentage,
+    resetTimeoutMs: config.breaker.resetTimeoutMs,
+    volumeThreshold: config.breaker.volumeThreshold,
+  };
+  const guards: Partial<Record<SourceId, SourceGuard>> = {
+    kalshi: new SourceGuard({
+      source: 'kalshi',
+      clock,
+      logger: logger.child({ source: 'kalshi' }),
+      statuses,
+      breaker: breakerOptions,
+      retry: KALSHI_RETRY_POLICY,
+      metrics,
+      history: guardHistory,
+    }),
+  };
   const markets = new LiveMarkets(pubsub);
   const aggregator = new Aggregator({ clock, pubsub, markets, statuses, intervalMs: config.aggregationIntervalMs, logger, metrics });
 
@@ -122,8 +148,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     sources: {
       all: () => statuses.all(),
       get: (source) => statuses.get(source),
-      // No breakers in this build yet: there is nothing to close, so the current status is the answer.
-      resetBreaker: async (source) => statuses.get(source),
+      resetBreaker: async (source) => {
+        guards[source]?.reset('reset through the resetBreaker mutation');
+        return statuses.get(source);
+      },
     },
     orderBooks: { get: async () => null },
     insights: {
@@ -155,7 +183,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     poller = new KalshiMarketPoller({
       client: kalshiClient,
       clock,
-      statuses,
+      guard: guards.kalshi!,
       logger: logger.child({ source: 'kalshi' }),
       metrics,
       intervalMs: config.kalshi.pollIntervalMs,
@@ -231,6 +259,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     step('http closed');
     // 5. The pending snapshot, then the stores and the simulator.
     await snapshots?.stop();
+    await Promise.all(Object.values(guards).map((guard) => guard.shutdown()));
     await kalshiClient?.close();
     await simulator?.close();
     await history?.close();

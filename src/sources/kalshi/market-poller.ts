@@ -1,22 +1,22 @@
 /**
  * Keeps the market list current by polling Kalshi's REST listing every KALSHI_POLL_INTERVAL_MS
- * (the WebSocket feed replaces this for order books and tickers when KALSHI_WS_URL is set).
- * A malformed market is logged and counted and skipped: the previous good value stays served.
- * A failed poll is reported to the status board; the markets already held stay served, and say
- * their age through `quality`.
+ * (the WebSocket feed adds order books and tickers when KALSHI_WS_URL is set). Each poll is one
+ * logical call through the source guard (breaker + retries; it reports the outcome). A malformed
+ * market is logged, counted and skipped: the previous good value stays served. After a failed
+ * poll the markets already held stay served, and say their age through `quality`.
  */
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { MarketRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
-import type { SourceStatusBoard } from '../source-status.js';
+import type { SourceGuard } from '../resilience/source-guard.js';
 import type { KalshiRestClient } from './client.js';
 import { normalizeMarket } from './normalize.js';
 
 export interface KalshiMarketPollerDeps {
   client: KalshiRestClient;
   clock: Clock;
-  statuses: SourceStatusBoard;
+  guard: Pick<SourceGuard, 'call'>;
   logger: Logger;
   metrics?: Metrics;
   intervalMs: number;
@@ -57,12 +57,13 @@ export class KalshiMarketPoller {
   }
 
   private async poll(): Promise<void> {
-    const { client, clock, statuses, logger, metrics } = this.deps;
-    const started = performance.now();
+    const { client, clock, guard, logger, metrics } = this.deps;
     try {
-      const scan = await client.listAllMarkets(
-        { limit: this.deps.pageLimit ?? 200 },
-        { maxPages: this.deps.maxPages ?? 5, signal: this.abort.signal },
+      const scan = await guard.call('listMarkets', (signal) =>
+        client.listAllMarkets(
+          { limit: this.deps.pageLimit ?? 200 },
+          { maxPages: this.deps.maxPages ?? 5, signal: AbortSignal.any([signal, this.abort.signal]) },
+        ),
       );
       const fetchedAt = clock.now();
       const markets: MarketRecord[] = [];
@@ -74,15 +75,10 @@ export class KalshiMarketPoller {
           logger.warn({ err: error, ticker: (wire as { ticker?: unknown }).ticker }, 'malformed Kalshi market skipped; previous value kept');
         }
       }
-      const elapsedMs = performance.now() - started;
-      metrics?.upstreamCallDuration.observe({ source: 'kalshi', operation: 'listMarkets', outcome: 'ok' }, elapsedMs / 1000);
       this.deps.onMarkets(markets);
-      statuses.recordSuccess('kalshi', elapsedMs);
     } catch (error) {
       if (this.abort.signal.aborted) return;
-      metrics?.upstreamCallDuration.observe({ source: 'kalshi', operation: 'listMarkets', outcome: 'error' }, (performance.now() - started) / 1000);
       logger.warn({ err: error }, 'Kalshi market poll failed; serving the markets already held');
-      statuses.recordFailure('kalshi', error);
     }
   }
 

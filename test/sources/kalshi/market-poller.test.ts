@@ -12,12 +12,16 @@ import { createNorthstarPubSub } from '../../../src/core/pubsub.js';
 import { KalshiRestClient } from '../../../src/sources/kalshi/client.js';
 import { KalshiMarketPoller } from '../../../src/sources/kalshi/market-poller.js';
 import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/sources/kalshi/simulator/rest-server.js';
+import { NO_RETRY } from '../../../src/sources/resilience/retry.js';
+import { SourceGuard } from '../../../src/sources/resilience/source-guard.js';
 import { SourceStatusBoard } from '../../../src/sources/source-status.js';
 
 describe('KalshiMarketPoller', () => {
   let simulator: KalshiRestSimulator | null = null;
   let client: KalshiRestClient | null = null;
+  const guards: SourceGuard[] = [];
   afterEach(async () => {
+    await Promise.all(guards.splice(0).map((guard) => guard.shutdown()));
     await client?.close();
     await simulator?.close();
   });
@@ -29,10 +33,21 @@ describe('KalshiMarketPoller', () => {
     const metrics = createMetrics({ collectProcessMetrics: false });
     const statuses = new SourceStatusBoard(systemClock, pubsub, [{ source: 'kalshi', simulated: true, enabled: true }], metrics);
     const markets = new LiveMarkets(pubsub);
+    const guard = new SourceGuard({
+      source: 'kalshi',
+      clock: systemClock,
+      logger: silentLogger,
+      statuses,
+      metrics,
+      // No retries and a high volume threshold: each poll below is exactly one upstream request.
+      retry: NO_RETRY,
+      breaker: { timeoutMs: 2000, errorThresholdPercentage: 50, resetTimeoutMs: 30_000, volumeThreshold: 100 },
+    });
+    guards.push(guard);
     const poller = new KalshiMarketPoller({
       client,
       clock: systemClock,
-      statuses,
+      guard,
       logger: silentLogger,
       metrics,
       intervalMs: 60_000,
