@@ -96,7 +96,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       history: guardHistory,
     }),
   };
-  const markets = new LiveMarkets(pubsub);
+  const markets = new LiveMarkets(pubsub, () => statuses.get('kalshi').availability === 'LIVE');
   const aggregator = new Aggregator({ clock, pubsub, markets, statuses, intervalMs: config.aggregationIntervalMs, logger, metrics });
 
   let history: HistoryStore | null = null;

@@ -2,6 +2,9 @@
  * The markets as last received from Kalshi, in memory. Feeds write here; the aggregator, the
  * snapshot writer and the resolvers read from here. A market that a feed stops returning keeps its
  * last good value (with its original provenance, so its age shows).
+ *
+ * A record is served as LIVE only while the source answers live and the record came with the
+ * latest successful fetch; otherwise it is what it is, a copy held in process memory (L1).
  */
 import type { MarketRecord, MarketStatus } from '../core/domain.js';
 import type { NorthstarPubSub } from '../core/pubsub.js';
@@ -14,8 +17,12 @@ export interface MarketFilter {
 
 export class LiveMarkets {
   private readonly byTicker = new Map<string, MarketRecord>();
+  private latestFetchAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly pubsub: NorthstarPubSub) {}
+  constructor(
+    private readonly pubsub: NorthstarPubSub,
+    private readonly sourceIsLive: () => boolean = () => true,
+  ) {}
 
   get size(): number {
     return this.byTicker.size;
@@ -25,6 +32,7 @@ export class LiveMarkets {
   upsert(records: readonly MarketRecord[]): number {
     let changed = 0;
     for (const record of records) {
+      this.latestFetchAt = Math.max(this.latestFetchAt, record.provenance.fetchedAt);
       const previous = this.byTicker.get(record.ticker);
       this.byTicker.set(record.ticker, record);
       if (!previous || observableChange(previous, record)) {
@@ -36,20 +44,28 @@ export class LiveMarkets {
   }
 
   get(ticker: string): MarketRecord | null {
-    return this.byTicker.get(ticker) ?? null;
+    const record = this.byTicker.get(ticker);
+    return record ? this.served(record, this.sourceIsLive()) : null;
   }
 
   list(filter: MarketFilter = {}): MarketRecord[] {
     const wanted = filter.tickers ? new Set(filter.tickers) : null;
     const limit = Math.max(0, filter.limit ?? Number.POSITIVE_INFINITY);
+    const live = this.sourceIsLive();
     const out: MarketRecord[] = [];
     for (const record of this.sorted()) {
       if (out.length >= limit) break;
       if (filter.status && record.status !== filter.status) continue;
       if (wanted && !wanted.has(record.ticker)) continue;
-      out.push(record);
+      out.push(this.served(record, live));
     }
     return out;
+  }
+
+  private served(record: MarketRecord, sourceLive: boolean): MarketRecord {
+    if (record.provenance.tier !== 'LIVE') return record;
+    if (sourceLive && record.provenance.fetchedAt >= this.latestFetchAt) return record;
+    return { ...record, provenance: { ...record.provenance, tier: 'L1' } };
   }
 
   /** Stable order for clients: by event, then ticker. */
