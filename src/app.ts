@@ -25,6 +25,7 @@ import { KalshiRestClient } from './sources/kalshi/client.js';
 import { KalshiMarketPoller } from './sources/kalshi/market-poller.js';
 import { KALSHI_RETRY_POLICY } from './sources/kalshi/retry-policy.js';
 import { SourceGuard, type GuardHistory } from './sources/resilience/source-guard.js';
+import { UpstreamArchive } from './sources/upstream-archive.js';
 import { startKalshiRestSimulator, type KalshiRestSimulator } from './sources/kalshi/simulator/rest-server.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './server/graphql-ws.js';
 import { plainRoutes } from './server/http-endpoints.js';
@@ -96,6 +97,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       history: guardHistory,
     }),
   };
+  const archive = new UpstreamArchive({ store: () => history, clock, logger });
   const markets = new LiveMarkets(pubsub, () => statuses.get('kalshi').availability === 'LIVE');
   const aggregator = new Aggregator({ clock, pubsub, markets, statuses, intervalMs: config.aggregationIntervalMs, logger, metrics });
 
@@ -186,6 +188,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       guard: guards.kalshi!,
       logger: logger.child({ source: 'kalshi' }),
       metrics,
+      archive,
       intervalMs: config.kalshi.pollIntervalMs,
       onMarkets: (records) => markets.upsert(records),
     });
@@ -259,6 +262,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     step('http closed');
     // 5. The pending snapshot, then the stores and the simulator.
     await snapshots?.stop();
+    await archive.flush();
     await Promise.all(Object.values(guards).map((guard) => guard.shutdown()));
     await kalshiClient?.close();
     await simulator?.close();

@@ -10,6 +10,7 @@ import type { MarketRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
+import type { UpstreamArchive } from '../upstream-archive.js';
 import type { KalshiRestClient } from './client.js';
 import { normalizeMarket } from './normalize.js';
 
@@ -22,6 +23,8 @@ export interface KalshiMarketPollerDeps {
   intervalMs: number;
   /** Receives every market that normalized cleanly, once per poll. */
   onMarkets: (markets: MarketRecord[]) => void;
+  /** Samples raw and normalized responses into the history store. */
+  archive?: UpstreamArchive;
   /** Page size and page cap per poll: a bound on what one poll may cost the upstream. */
   pageLimit?: number;
   maxPages?: number;
@@ -75,6 +78,8 @@ export class KalshiMarketPoller {
           logger.warn({ err: error, ticker: (wire as { ticker?: unknown }).ticker }, 'malformed Kalshi market skipped; previous value kept');
         }
       }
+      this.deps.archive?.raw('kalshi', '/markets', { markets: scan.markets, cursor: scan.cursor, pages: scan.pages });
+      this.deps.archive?.normalized('kalshi', markets);
       this.deps.onMarkets(markets);
     } catch (error) {
       if (this.abort.signal.aborted) return;
