@@ -64,7 +64,7 @@ export class UpstreamArchive {
   }
 
   /** Upserts the records (by id) if this source's normalized data was not archived within the interval. */
-  normalized(source: SourceId, items: ReadonlyArray<NormalizedItem & object>): boolean {
+  normalized<T extends NormalizedItem>(source: SourceId, items: readonly T[]): boolean {
     const now = this.options.clock.now();
     if (now - (this.lastNormalized.get(source) ?? Number.NEGATIVE_INFINITY) < this.interval) return false;
     const store = this.options.store();
