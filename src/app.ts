@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Aggregator } from './aggregate/aggregator.js';
+import { LiveBusinessMetrics } from './aggregate/live-metrics.js';
 import { LiveMarkets } from './aggregate/live-markets.js';
 import { SnapshotWriter } from './aggregate/snapshot-writer.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Config } from './core/config.js';
-import type { SourceId } from './core/domain.js';
+import type { InsightRecord, SourceId } from './core/domain.js';
 import { UpstreamError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import { createMetrics, type Metrics } from './core/metrics.js';
@@ -20,13 +21,19 @@ import { HistoryStore, startRetentionJob, type RetentionJob } from './history/in
 import { findProjectRoot } from './history/migration-files.js';
 import type { HealthView, HistoryReader, Services } from './schema/context.js';
 import { schema } from './schema/index.js';
-import { availabilityScore, SourceStatusBoard } from './sources/source-status.js';
-import { KalshiRestClient } from './sources/kalshi/client.js';
-import { KalshiMarketPoller } from './sources/kalshi/market-poller.js';
+import { startAnthropicSource, type AnthropicSource } from './sources/anthropic/anthropic-source.js';
+import { ANTHROPIC_RETRY_POLICY } from './sources/anthropic/retry-policy.js';
+import type { AnthropicSimulator } from './sources/anthropic/simulator/index.js';
+import { startJohnSource, type JohnSource } from './sources/john/john-source.js';
+import { JOHN_RETRY_POLICY } from './sources/john/retry-policy.js';
+import type { JohnSimulator } from './sources/john/simulator/server.js';
+import { startKalshiSource, type KalshiSource } from './sources/kalshi/kalshi-source.js';
 import { KALSHI_RETRY_POLICY } from './sources/kalshi/retry-policy.js';
+import type { KalshiRestSimulator } from './sources/kalshi/simulator/rest-server.js';
+import type { RetryPolicy } from './sources/resilience/retry.js';
 import { SourceGuard, type GuardHistory } from './sources/resilience/source-guard.js';
+import { availabilityScore, SourceStatusBoard } from './sources/source-status.js';
 import { UpstreamArchive } from './sources/upstream-archive.js';
-import { startKalshiRestSimulator, type KalshiRestSimulator } from './sources/kalshi/simulator/rest-server.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './server/graphql-ws.js';
 import { plainRoutes } from './server/http-endpoints.js';
 import { createHttpServer } from './server/http-server.js';
@@ -46,8 +53,12 @@ export interface App {
   readonly metrics: Metrics;
   /** http://host:port/graphql once started. */
   readonly url: string;
-  /** The Kalshi simulator when Kalshi runs simulated (for tests and the startup log). */
-  readonly kalshiSimulator: KalshiRestSimulator | null;
+  /** The bundled simulators of the sources that run simulated (tests inject faults through them). */
+  readonly simulators: {
+    kalshi: KalshiRestSimulator | null;
+    anthropic: AnthropicSimulator | null;
+    john: JohnSimulator | null;
+  };
   start(): Promise<void>;
   /** Graceful: idempotent, resolves when everything is closed. */
   stop(): Promise<void>;
@@ -68,9 +79,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     pubsub,
     [
       { source: 'kalshi', simulated: config.kalshi.baseUrl === null, enabled: true },
-      // Anthropic and John have no client in this build yet: they say so instead of pretending.
-      { source: 'anthropic', simulated: config.anthropic.baseUrl === null, enabled: false, disabledReason: 'no Anthropic client in this build yet' },
-      { source: 'john', simulated: config.john.baseUrl === null, enabled: false, disabledReason: 'no John client in this build yet' },
+      { source: 'anthropic', simulated: config.anthropic.baseUrl === null, enabled: true },
+      { source: 'john', simulated: config.john.baseUrl === null, enabled: true },
     ],
     metrics,
   );
@@ -79,38 +89,62 @@ export async function createApp(options: AppOptions): Promise<App> {
     recordAudit: (input) => history?.recordAudit(input) ?? Promise.resolve(),
     upsertFreshness: (input) => history?.upsertFreshness(input) ?? Promise.resolve(),
   };
-  const breakerOptions = {
-    timeoutMs: config.breaker.timeoutMs,
-    errorThresholdPercentage: config.breaker.errorThresholdPercentage,
-    resetTimeoutMs: config.breaker.resetTimeoutMs,
-    volumeThreshold: config.breaker.volumeThreshold,
-  };
-  const guards: Partial<Record<SourceId, SourceGuard>> = {
-    kalshi: new SourceGuard({
-      source: 'kalshi',
+  const guardFor = (source: SourceId, retry: RetryPolicy, timeoutMs: number): SourceGuard =>
+    new SourceGuard({
+      source,
       clock,
-      logger: logger.child({ source: 'kalshi' }),
+      logger: logger.child({ source }),
       statuses,
-      breaker: breakerOptions,
-      retry: KALSHI_RETRY_POLICY,
+      breaker: {
+        timeoutMs,
+        errorThresholdPercentage: config.breaker.errorThresholdPercentage,
+        resetTimeoutMs: config.breaker.resetTimeoutMs,
+        volumeThreshold: config.breaker.volumeThreshold,
+      },
+      retry,
       metrics,
       history: guardHistory,
-    }),
+    });
+  const guards: Record<SourceId, SourceGuard> = {
+    kalshi: guardFor('kalshi', KALSHI_RETRY_POLICY, config.breaker.timeoutMs),
+    anthropic: guardFor('anthropic', ANTHROPIC_RETRY_POLICY, config.anthropic.timeoutMs),
+    john: guardFor('john', JOHN_RETRY_POLICY, config.breaker.timeoutMs),
   };
+  const isLive = (source: SourceId) => () => statuses.get(source).availability === 'LIVE';
   const archive = new UpstreamArchive({ store: () => history, clock, logger });
-  const markets = new LiveMarkets(pubsub, () => statuses.get('kalshi').availability === 'LIVE');
-  const aggregator = new Aggregator({ clock, pubsub, markets, statuses, intervalMs: config.aggregationIntervalMs, logger, metrics });
+  const markets = new LiveMarkets(pubsub, isLive('kalshi'));
+  const businessMetrics = new LiveBusinessMetrics(isLive('john'));
 
   let history: HistoryStore | null = null;
-  let simulator: KalshiRestSimulator | null = null;
-  let kalshiClient: KalshiRestClient | null = null;
-  let poller: KalshiMarketPoller | null = null;
+  let kalshi: KalshiSource | null = null;
+  let anthropic: AnthropicSource | null = null;
+  let john: JohnSource | null = null;
   let snapshots: SnapshotWriter | null = null;
   let retention: RetentionJob | null = null;
   let server: Server | null = null;
   let ws: GraphQLWsServer | null = null;
   let url = '';
   let stopping: Promise<void> | null = null;
+
+  /** The newest insight is LIVE while Anthropic answers live; anything older is held in memory (L1). */
+  const servedInsight = (insight: InsightRecord | null): InsightRecord | null => {
+    if (!insight) return null;
+    const newest = anthropic?.engine.latest(null);
+    return newest?.id === insight.id && isLive('anthropic')() ? insight : { ...insight, provenance: { ...insight.provenance, tier: 'L1' } };
+  };
+
+  const aggregator = new Aggregator({
+    clock,
+    pubsub,
+    markets,
+    statuses,
+    businessMetrics: () => businessMetrics.list(),
+    insight: () => servedInsight(anthropic?.engine.latest(null) ?? null),
+    onPublished: (aggregate) => anthropic?.engine.noteMarkets(aggregate.markets),
+    intervalMs: config.aggregationIntervalMs,
+    logger,
+    metrics,
+  });
 
   const requireHistory = (): HistoryStore => {
     if (!history) throw new Error('history store is not open');
@@ -139,6 +173,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     };
   };
 
+  const notStarted = (source: SourceId) =>
+    new UpstreamError(`${source} is not started`, { source, category: 'service', retryable: true });
+
   const services: Services = {
     config,
     clock,
@@ -151,19 +188,20 @@ export async function createApp(options: AppOptions): Promise<App> {
       all: () => statuses.all(),
       get: (source) => statuses.get(source),
       resetBreaker: async (source) => {
-        guards[source]?.reset('reset through the resetBreaker mutation');
+        guards[source].reset('reset through the resetBreaker mutation');
         return statuses.get(source);
       },
     },
-    orderBooks: { get: async () => null },
+    orderBooks: { get: async (ticker) => (kalshi ? kalshi.orderBook(ticker) : null) },
     insights: {
-      latest: async () => null,
-      list: async () => [],
-      request: async () => {
-        throw new UpstreamError('Anthropic analysis is not available in this build yet', { source: 'anthropic', category: 'service', retryable: false });
+      latest: async (ticker) => servedInsight(anthropic?.engine.latest(ticker) ?? null),
+      list: async (ticker, limit) => (anthropic?.engine.list(ticker, limit) ?? []).map((insight) => servedInsight(insight)!),
+      request: async (tickers) => {
+        if (!anthropic) throw notStarted('anthropic');
+        return anthropic.engine.request(tickers);
       },
     },
-    businessMetrics: { list: async () => [] },
+    businessMetrics: { list: async (agentId, limit) => businessMetrics.list(agentId, limit) },
     health,
   };
 
@@ -171,30 +209,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     history = await HistoryStore.open(config.databaseUrl, { clock, logger });
     logger.info({ database: config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'postgresql' }, 'history store ready (migrations applied)');
 
-    let kalshiBaseUrl = config.kalshi.baseUrl;
-    if (kalshiBaseUrl === null) {
-      simulator = await startKalshiRestSimulator({ clock, logger: logger.child({ component: 'kalshi-simulator' }) });
-      kalshiBaseUrl = simulator.baseUrl;
-    }
-    logger.info({ source: 'kalshi', mode: simulator ? 'simulated' : 'live', baseUrl: kalshiBaseUrl }, 'source kalshi');
-    for (const source of ['anthropic', 'john'] as const) {
-      logger.info({ source, mode: 'not connected', reason: statuses.get(source).lastError }, `source ${source}`);
-    }
-
-    kalshiClient = new KalshiRestClient({ baseUrl: kalshiBaseUrl, timeoutMs: config.breaker.timeoutMs });
-    poller = new KalshiMarketPoller({
-      client: kalshiClient,
-      clock,
-      guard: guards.kalshi!,
-      logger: logger.child({ source: 'kalshi' }),
-      metrics,
-      archive,
-      intervalMs: config.kalshi.pollIntervalMs,
-      onMarkets: (records) => markets.upsert(records),
-    });
-    // One poll before serving, so the first answer has markets; a failure here is not fatal.
-    await poller.pollOnce();
-    poller.start();
+    // The sources start side by side; each serves what it has even when its first call fails.
+    [kalshi, anthropic, john] = await Promise.all([
+      startKalshiSource({ config, clock, logger, metrics, guard: guards.kalshi, archive, onMarkets: (records) => markets.upsert(records) }),
+      startAnthropicSource({ config, clock, logger, guard: guards.anthropic, pubsub, statuses }),
+      startJohnSource({ config, clock, logger, metrics, guard: guards.john, archive, onMetrics: (records) => businessMetrics.upsert(records) }),
+    ]);
 
     aggregator.start();
     snapshots = new SnapshotWriter({
@@ -244,7 +264,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     server?.closeIdleConnections();
     // 2. Stop the producers so nothing new is published.
     aggregator.stop();
-    await poller?.stop();
+    await Promise.all([kalshi?.stop(), anthropic?.stop(), john?.stop()]);
     await retention?.stop();
     step('producers stopped');
     // 3. Complete every subscription (SSE and graphql-ws), then close sockets with 1001.
@@ -264,8 +284,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     await snapshots?.stop();
     await archive.flush();
     await Promise.all(Object.values(guards).map((guard) => guard.shutdown()));
-    await kalshiClient?.close();
-    await simulator?.close();
     await history?.close();
     step('stores closed');
   }
@@ -277,8 +295,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     get url() {
       return url;
     },
-    get kalshiSimulator() {
-      return simulator;
+    get simulators() {
+      return { kalshi: kalshi?.restSimulator ?? null, anthropic: anthropic?.simulator ?? null, john: john?.simulator ?? null };
     },
     start,
     stop() {

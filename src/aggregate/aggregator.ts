@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '../core/clock.js';
-import type { AggregateRecord } from '../core/domain.js';
+import type { AggregateRecord, BusinessMetricRecord, InsightRecord } from '../core/domain.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import type { NorthstarPubSub } from '../core/pubsub.js';
@@ -18,6 +18,11 @@ export interface AggregatorDeps {
   pubsub: NorthstarPubSub;
   markets: LiveMarkets;
   statuses: SourceStatusBoard;
+  /** The other sources' current values (memory only, like the markets). */
+  businessMetrics?: () => BusinessMetricRecord[];
+  insight?: () => InsightRecord | null;
+  /** Sees each published aggregate (the insight engine watches for significant moves here). */
+  onPublished?: (aggregate: AggregateRecord) => void;
   intervalMs: number;
   logger: Logger;
   metrics?: Metrics;
@@ -39,10 +44,9 @@ export class Aggregator {
       takenAt: new Date(clock.now()).toISOString(),
       requestId: randomUUID(),
       markets: markets.list(),
-      // Insights, business metrics and P&L come from sources that later work adds; until then the
-      // aggregate says so with empty values rather than inventing any.
-      insight: null,
-      businessMetrics: [],
+      insight: this.deps.insight?.() ?? null,
+      businessMetrics: this.deps.businessMetrics?.() ?? [],
+      // P&L per agent arrives with the P&L work; until then the aggregate says so with an empty list.
       components,
       pnl: [],
       availabilityScore: availabilityScore(components),
@@ -75,6 +79,7 @@ export class Aggregator {
     this.latest = aggregate;
     this.deps.pubsub.publish('aggregateUpdated', aggregate);
     this.deps.metrics?.aggregatesPublished.inc();
+    this.deps.onPublished?.(aggregate);
     return aggregate;
   }
 

@@ -59,13 +59,26 @@ const variables = {
   KALSHI_PRIVATE_KEY_PATH: [optionalString, 'a path to a PEM private key'],
   KALSHI_PRIVATE_KEY: [optionalString, 'an inline PEM private key'],
   KALSHI_POLL_INTERVAL_MS: [int(50, 600_000, 1000), 'milliseconds from 50 to 600000'],
+  KALSHI_TRACKED_TICKERS: [
+    z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$/).optional()),
+    'a comma-separated list of market tickers',
+  ],
+  KALSHI_TRACK_TOP_N: [int(1, 500, 20), 'an integer from 1 to 500'],
+  KALSHI_READS_PER_SECOND: [int(1, 100, 10), 'reads per second from 1 to 100'],
+  KALSHI_SIM_FAULT: [optionalString, 'a simulator fault such as status:503, hang, malformed, truncated, delay:200 (see README)'],
   ANTHROPIC_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) origin such as https://api.anthropic.com, or unset for the simulator'],
   ANTHROPIC_API_KEY: [optionalString, 'an Anthropic API key'],
   ANTHROPIC_MODEL: [z.preprocess(blankToUndefined, z.string().default('claude-haiku-4-5')), 'a model id'],
+  ANTHROPIC_TIMEOUT_MS: [int(100, 600_000, 30_000), 'milliseconds from 100 to 600000'],
   INSIGHT_INTERVAL_MS: [int(1000, 86_400_000, 60_000), 'milliseconds from 1000 to 86400000'],
+  INSIGHT_MOVE_THRESHOLD: [z.preprocess(blankToUndefined, z.coerce.number().min(0.001).max(1).default(0.05)), 'dollars from 0.001 to 1'],
+  INSIGHT_BUDGET_CALLS_PER_HOUR: [int(0, 100_000, 60), 'an integer from 0 to 100000'],
+  INSIGHT_BUDGET_OUTPUT_TOKENS_PER_HOUR: [int(0, 100_000_000, 100_000), 'an integer from 0 to 100000000'],
+  ANTHROPIC_SIM_FAULT: [optionalString, 'a simulator fault such as status:529, hang, truncated, sse-error (see README)'],
   JOHN_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) origin (metrics at /api/john/metrics), or unset for the simulator'],
   JOHN_API_TOKEN: [optionalString, 'a bearer token'],
   JOHN_POLL_INTERVAL_MS: [int(1000, 600_000, 15_000), 'milliseconds from 1000 to 600000'],
+  JOHN_SIM_FAULT: [optionalString, 'a simulator fault such as status:503, hang, malformed (see README)'],
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 type VariableName = keyof typeof variables;
@@ -99,9 +112,24 @@ export interface Config {
     privateKeyPath: string | null;
     privateKeyPem: string | null;
     pollIntervalMs: number;
+    /** Markets whose order books are followed; null: the N most active. */
+    trackedTickers: string[] | null;
+    trackTopN: number;
+    readsPerSecond: number;
+    /** Applied to the bundled simulator at startup (a test and demo aid). */
+    simulatorFault: string | null;
   };
-  anthropic: { baseUrl: string | null; apiKey: string | null; model: string; insightIntervalMs: number };
-  john: { baseUrl: string | null; apiToken: string | null; pollIntervalMs: number };
+  anthropic: {
+    baseUrl: string | null;
+    apiKey: string | null;
+    model: string;
+    timeoutMs: number;
+    insightIntervalMs: number;
+    moveThreshold: number;
+    budget: { callsPerHour: number; outputTokensPerHour: number };
+    simulatorFault: string | null;
+  };
+  john: { baseUrl: string | null; apiToken: string | null; pollIntervalMs: number; simulatorFault: string | null };
 }
 
 /** Parses the environment. Throws ConfigError naming the first invalid variable. */
@@ -144,14 +172,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       privateKeyPath: v.KALSHI_PRIVATE_KEY_PATH ?? null,
       privateKeyPem: v.KALSHI_PRIVATE_KEY ?? null,
       pollIntervalMs: v.KALSHI_POLL_INTERVAL_MS,
+      trackedTickers: v.KALSHI_TRACKED_TICKERS?.split(',') ?? null,
+      trackTopN: v.KALSHI_TRACK_TOP_N,
+      readsPerSecond: v.KALSHI_READS_PER_SECOND,
+      simulatorFault: v.KALSHI_SIM_FAULT ?? null,
     },
     anthropic: {
       baseUrl: v.ANTHROPIC_BASE_URL?.replace(/\/+$/, '') ?? null,
       apiKey: v.ANTHROPIC_API_KEY ?? null,
       model: v.ANTHROPIC_MODEL,
+      timeoutMs: v.ANTHROPIC_TIMEOUT_MS,
       insightIntervalMs: v.INSIGHT_INTERVAL_MS,
+      moveThreshold: v.INSIGHT_MOVE_THRESHOLD,
+      budget: { callsPerHour: v.INSIGHT_BUDGET_CALLS_PER_HOUR, outputTokensPerHour: v.INSIGHT_BUDGET_OUTPUT_TOKENS_PER_HOUR },
+      simulatorFault: v.ANTHROPIC_SIM_FAULT ?? null,
     },
-    john: { baseUrl: v.JOHN_BASE_URL?.replace(/\/+$/, '') ?? null, apiToken: v.JOHN_API_TOKEN ?? null, pollIntervalMs: v.JOHN_POLL_INTERVAL_MS },
+    john: {
+      baseUrl: v.JOHN_BASE_URL?.replace(/\/+$/, '') ?? null,
+      apiToken: v.JOHN_API_TOKEN ?? null,
+      pollIntervalMs: v.JOHN_POLL_INTERVAL_MS,
+      simulatorFault: v.JOHN_SIM_FAULT ?? null,
+    },
   };
 }
 

@@ -1,18 +1,22 @@
 /**
- * With the only connected upstream unreachable from the start, the service still starts and
- * answers, and says the truth: nothing is usable, /ready is 503, health is "down", and the
- * aggregate carries the source's error instead of invented markets.
+ * With every upstream unreachable from the start, the service still starts and answers, and says
+ * the truth: nothing is usable, /ready is 503, health is "down", and the aggregate carries each
+ * source's error instead of invented values.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CurrentAggregateDocument, HealthAndSourcesDocument } from '../generated/graphql.js';
 import { graphqlRequest, startService, type RunningService } from '../support/service.js';
 
-describe('Kalshi unreachable at startup', () => {
+describe('every upstream unreachable at startup', () => {
   let service: RunningService;
 
   beforeAll(async () => {
     // Port 9 (discard) on loopback: nothing listens there, the connection is refused at once.
-    service = await startService({ KALSHI_BASE_URL: 'http://127.0.0.1:9/trade-api/v2' });
+    service = await startService({
+      KALSHI_BASE_URL: 'http://127.0.0.1:9/trade-api/v2',
+      JOHN_BASE_URL: 'http://127.0.0.1:9',
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',
+    });
   });
   afterAll(async () => {
     await service?.stop();
@@ -29,6 +33,10 @@ describe('Kalshi unreachable at startup', () => {
     expect(body.errors).toBeUndefined();
     const aggregate = body.data!.aggregate;
     expect(aggregate.markets).toEqual([]);
+    expect(aggregate.businessMetrics).toEqual([]);
+    const john = aggregate.components.find((c) => c.source === 'JOHN')!;
+    expect(john).toMatchObject({ simulated: false, availability: 'UNAVAILABLE' });
+    expect(john.lastError).toMatch(/refused|ECONNREFUSED/i);
     expect(aggregate.availabilityScore).toBe(0);
     const kalshi = aggregate.components.find((c) => c.source === 'KALSHI')!;
     expect(kalshi.simulated).toBe(false);

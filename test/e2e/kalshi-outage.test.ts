@@ -32,7 +32,7 @@ describe('Kalshi outage', () => {
       { next: (r) => r.data && r.data.sourceStatusChanged.source === 'KALSHI' && changes.push(r.data.sourceStatusChanged), error: () => undefined, complete: () => undefined },
     );
 
-    service.app.kalshiSimulator!.injectFault({ kind: 'status', status: 503 });
+    service.app.simulators.kalshi!.injectFault({ kind: 'status', status: 503 });
     await vi.waitFor(
       async () => {
         const { body } = await graphqlRequest(service.url, CurrentAggregateDocument);
@@ -48,7 +48,10 @@ describe('Kalshi outage', () => {
     expect(kalshi.availability).toBe('CACHED');
     expect(kalshi.lastError).toMatch(/HTTP 503/);
     expect(kalshi.consecutiveFailures).toBeGreaterThanOrEqual(2);
-    expect(aggregate.availabilityScore).toBe(0);
+    // The score counts live sources only: Kalshi is not among them now.
+    const liveSources = aggregate.components.filter((c) => c.availability === 'LIVE').length;
+    expect(aggregate.availabilityScore).toBeCloseTo(liveSources / 3, 3);
+    expect(liveSources).toBeLessThan(3);
     expect(aggregate.markets.map((m) => m.ticker).sort()).toEqual(liveMarkets.map((m) => m.ticker).sort());
     for (const market of aggregate.markets) {
       expect(market.quality.cacheTier).toBe('L1');
@@ -67,7 +70,7 @@ describe('Kalshi outage', () => {
       expect(freshness.failures).toBeGreaterThanOrEqual(2);
     });
 
-    service.app.kalshiSimulator!.clearFault();
+    service.app.simulators.kalshi!.clearFault();
     await vi.waitFor(
       async () => {
         const { body } = await graphqlRequest(service.url, CurrentAggregateDocument);

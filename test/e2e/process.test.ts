@@ -15,7 +15,7 @@ describe('northstar process', () => {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('starts, logs its URLs, serves /health, and exits 0 on SIGTERM after writing its last snapshot', async () => {
+  it('starts, logs its URLs, serves /health, and exits 0 on SIGTERM after writing its last snapshot', { timeout: 60_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'northstar-proc-'));
     dirs.push(dir);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -35,7 +35,9 @@ describe('northstar process', () => {
 
     const url = await listening;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
-    expect(lines.find((l) => l.source === 'kalshi')).toMatchObject({ mode: 'simulated' });
+    for (const source of ['kalshi', 'anthropic', 'john']) {
+      expect(lines.find((l) => l.source === source && l.mode !== undefined)).toMatchObject({ mode: 'simulated' });
+    }
     const health = await fetch(url.replace('/graphql', '/health'));
     expect(health.status).toBe(200);
     // GraphiQL is off in production.

@@ -59,24 +59,37 @@ describe('Northstar end to end', () => {
       expect(market.quality.sourceReliability).toBeGreaterThan(0);
       expect(market.quality.sourceReliability).toBeLessThanOrEqual(1);
     }
-    const kalshi = aggregate.components.find((c) => c.source === 'KALSHI')!;
-    expect(kalshi).toMatchObject({ availability: 'LIVE', simulated: true, breaker: 'CLOSED' });
-    // Sources without a client yet say so rather than invent data.
-    const anthropic = aggregate.components.find((c) => c.source === 'ANTHROPIC')!;
-    expect(anthropic.availability).toBe('UNAVAILABLE');
-    expect(anthropic.lastError).toMatch(/no Anthropic client/);
-    expect(aggregate.availabilityScore).toBeCloseTo(1 / 3, 2);
+    const bySource = Object.fromEntries(aggregate.components.map((c) => [c.source, c]));
+    expect(bySource.KALSHI).toMatchObject({ availability: 'LIVE', simulated: true, breaker: 'CLOSED' });
+    expect(bySource.JOHN).toMatchObject({ availability: 'LIVE', simulated: true, breaker: 'CLOSED' });
+    expect(bySource.ANTHROPIC).toMatchObject({ simulated: true, breaker: 'CLOSED' });
+    // John's metrics for every simulated agent, each attributed and stamped.
+    const agents = new Set(aggregate.businessMetrics.map((m) => m.agentId));
+    expect([...agents].sort()).toEqual(['agent:john:enterprise', 'agent:john:main', 'agent:john:smb']);
     expect(aggregate.pnl).toEqual([]);
-    expect(aggregate.insight).toBeNull();
+  });
+
+  it('publishes a streamed, structured insight from the analysis schedule', async () => {
+    await vi.waitFor(
+      async () => {
+        const { body } = await graphqlRequest(service.url, CurrentAggregateDocument);
+        expect(body.data!.aggregate.insight).not.toBeNull();
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    const { body } = await graphqlRequest(service.url, CurrentAggregateDocument);
+    expect(body.data!.aggregate.insight!.id).toMatch(/^insight:/);
+    expect(body.data!.aggregate.components.find((c) => c.source === 'ANTHROPIC')!.availability).toBe('LIVE');
+    expect(body.data!.aggregate.availabilityScore).toBe(1);
   });
 
   it('reports sources and health honestly', async () => {
     const { body } = await graphqlRequest(service.url, HealthAndSourcesDocument);
-    expect(body.data!.health.status).toBe('degraded'); // one of three sources live < AVAILABILITY_THRESHOLD 0.5
+    expect(body.data!.health.status).toBe('ok'); // all three simulated sources answer live
     expect(body.data!.sources.map((s) => s.source).sort()).toEqual(['ANTHROPIC', 'JOHN', 'KALSHI']);
     const ready = await fetch(service.url.replace('/graphql', '/ready'));
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ready: true, database: true, usableSources: ['kalshi'] });
+    expect(await ready.json()).toMatchObject({ ready: true, database: true, usableSources: ['kalshi', 'anthropic', 'john'] });
     const metrics = await (await fetch(service.url.replace('/graphql', '/metrics'))).text();
     expect(metrics).toMatch(/northstar_http_request_duration_seconds_count\{method="POST",route="\/graphql",status_code="200"\} [1-9]/);
     expect(metrics).toMatch(/northstar_graphql_operation_duration_seconds_count\{operation_type="query",operation_name="HealthAndSources",outcome="ok"\} 1/);

@@ -28,6 +28,9 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
     AGGREGATION_INTERVAL_MS: '100',
     SNAPSHOT_INTERVAL_MS: '150',
     KALSHI_POLL_INTERVAL_MS: '100',
+    JOHN_POLL_INTERVAL_MS: '1000',
+    // The first scheduled analysis runs about a second after start.
+    INSIGHT_INTERVAL_MS: '1000',
     LOG_LEVEL: 'silent',
     ...env,
   });

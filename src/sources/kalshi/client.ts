@@ -1,25 +1,54 @@
 /**
- * Kalshi's public REST market data over undici: one keep-alive Pool to the API's origin, a timeout
- * on every call, and every failure classified exactly once into an UpstreamError (source 'kalshi').
+ * Kalshi's REST API over undici: public market data and the signed portfolio reads. One keep-alive
+ * Pool to the API's origin, a timeout on every call, and every failure classified exactly once into
+ * an UpstreamError (source 'kalshi').
  *
- * This layer does not retry, pace or break circuits; the layer that wraps it does, and it decides
- * from `category` and `retryable`:
- * - connection refused / reset / DNS / timeout → network, retryable
- * - an HTTP error status → categoryForStatus (auth, rate_limit, service, data, …)
+ * Requests are paced by a client-side token bucket (default 10/s, half of Kalshi's basic read tier,
+ * leaving room for other users of the same key) because Kalshi's 429 carries no Retry-After: it is
+ * cheaper not to hit the limit than to guess how long to back off. With credentials configured,
+ * every request is signed (signing.ts) at the moment it leaves the queue, so a request that waited
+ * for a token still carries a fresh timestamp.
+ *
+ * This layer does not retry or break circuits; the layer that wraps it does, and it decides from
+ * `category` and `retryable`:
+ * - connection refused / reset / DNS / timeout / a cut-off body → network, retryable
+ * - an HTTP error status → categoryForStatus (auth, rate_limit, service, data, …); a 429 has no
+ *   retryAfterMs unless a proxy added Retry-After, so the retry layer backs off on its own
  * - a 2xx body that is not JSON or lacks the documented envelope → data, not retryable
- * An abort requested by the caller's own signal is not an upstream failure: its reason is rethrown.
+ * - a portfolio call without credentials → auth, not retryable, before any request
+ * An abort requested by the caller's own signal (also while queued for a token) is not an upstream
+ * failure: its reason is rethrown.
  */
 import { Pool, type Dispatcher } from 'undici';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { categoryForStatus, InputError, UpstreamError } from '../../core/errors.js';
-import type { GetMarketsResponse, GetTradesResponse, Market, MarketStatusFilter, OrderbookFp } from './protocol.js';
+import type {
+  EventPosition,
+  GetBalanceResponse,
+  GetMarketsResponse,
+  GetPositionsResponse,
+  GetTradesResponse,
+  Market,
+  MarketPosition,
+  MarketStatusFilter,
+  OrderbookFp,
+  PositionCountFilter,
+} from './protocol.js';
+import { signKalshiRequest, type KalshiCredentials } from './signing.js';
+import { TokenBucket } from './token-bucket.js';
 import {
   describeErrorBody,
   PayloadShapeError,
+  readBalanceResponse,
   readMarketResponse,
   readMarketsPage,
   readOrderbookResponse,
+  readPositionsPage,
   readTradesPage,
 } from './wire-guards.js';
+
+/** Client-side pacing unless configured otherwise: half of Kalshi's basic tier of ≈ 20 reads/s. */
+export const DEFAULT_KALSHI_RATE_LIMIT = { ratePerSecond: 10, burst: 10 } as const;
 
 export interface KalshiRestClientOptions {
   /** The API root including its path, e.g. `https://external-api.kalshi.com/trade-api/v2`. */
@@ -35,6 +64,18 @@ export interface KalshiRestClientOptions {
    * and the path as Kalshi signs it: from /trade-api/ on, without the query string.
    */
   requestHeaders?: (method: 'GET', path: string) => Record<string, string> | Promise<Record<string, string>>;
+  /**
+   * The API key (loadKalshiCredentials). When set, every request carries KALSHI-ACCESS-* headers;
+   * the portfolio calls refuse to run without it. @default null (public market data only)
+   */
+  credentials?: KalshiCredentials | null;
+  /** Time for pacing and for signature timestamps. @default systemClock */
+  clock?: Clock;
+  /**
+   * Client-side pacing: a token bucket every request takes one token from, waiting when it is
+   * empty. `false` turns pacing off (tests that need to provoke a 429). @default { ratePerSecond: 10, burst: 10 }
+   */
+  rateLimit?: { ratePerSecond: number; burst: number } | false;
 }
 
 export interface CallOptions {
@@ -64,6 +105,27 @@ export interface ListTradesParams {
   maxTs?: number;
 }
 
+export interface GetPositionsParams {
+  cursor?: string;
+  /** 1..1000. @default 100 (server side) */
+  limit?: number;
+  /** Only this market's position. */
+  ticker?: string;
+  eventTicker?: string;
+  /** Only positions with a non-zero value in any of these fields. */
+  countFilter?: readonly PositionCountFilter[];
+  /** 0 = the primary account, 1..63 = a subaccount. @default 0 (server side) */
+  subaccount?: number;
+}
+
+/** Every page of `GET /portfolio/positions`. `cursor` is '' when the listing was read to its end. */
+export interface PositionsScan {
+  marketPositions: MarketPosition[];
+  eventPositions: EventPosition[];
+  pages: number;
+  cursor: string;
+}
+
 /** The result of following cursors. `cursor` is '' when the listing was read to its end. */
 export interface MarketsScan {
   markets: Market[];
@@ -82,6 +144,9 @@ export class KalshiRestClient {
   private readonly basePath: string;
   private readonly timeoutMs: number;
   private readonly requestHeaders: KalshiRestClientOptions['requestHeaders'];
+  private readonly credentials: KalshiCredentials | null;
+  private readonly clock: Clock;
+  private readonly pacer: TokenBucket | null;
 
   constructor(options: KalshiRestClientOptions) {
     const url = new URL(options.baseUrl);
@@ -89,6 +154,10 @@ export class KalshiRestClient {
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.requestHeaders = options.requestHeaders;
+    this.credentials = options.credentials ?? null;
+    this.clock = options.clock ?? systemClock;
+    const rateLimit = options.rateLimit ?? DEFAULT_KALSHI_RATE_LIMIT;
+    this.pacer = rateLimit === false ? null : new TokenBucket({ ...rateLimit, clock: this.clock });
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 4,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
@@ -161,12 +230,82 @@ export class KalshiRestClient {
     return this.read(body, readTradesPage);
   }
 
+  // ---- portfolio (signed) ----
+
+  /** One page of `GET /portfolio/positions`. Needs credentials. */
+  async getPositions(params: GetPositionsParams = {}, options: CallOptions = {}): Promise<GetPositionsResponse> {
+    const path = '/portfolio/positions';
+    this.requireCredentials(path);
+    const body = await this.get(
+      path,
+      {
+        cursor: params.cursor,
+        limit: params.limit,
+        ticker: params.ticker,
+        event_ticker: params.eventTicker,
+        count_filter: params.countFilter && params.countFilter.length > 0 ? params.countFilter.join(',') : undefined,
+        subaccount: params.subaccount,
+      },
+      options,
+    );
+    return this.read(body, readPositionsPage);
+  }
+
+  /**
+   * Follows position cursors until the last page or `maxPages` (default 20). A ticker seen twice
+   * (the listing moved while it was paged) is kept once, with its latest copy, so positions are
+   * never counted twice in P&L.
+   */
+  async getAllPositions(
+    params: Omit<GetPositionsParams, 'cursor'> = {},
+    options: CallOptions & { maxPages?: number } = {},
+  ): Promise<PositionsScan> {
+    this.requireCredentials('/portfolio/positions');
+    const maxPages = options.maxPages ?? 20;
+    const byTicker = new Map<string, MarketPosition>();
+    const byEvent = new Map<string, EventPosition>();
+    const unnamed: MarketPosition[] = [];
+    let cursor = '';
+    let pages = 0;
+    do {
+      const page = await this.getPositions({ ...params, ...(cursor ? { cursor } : {}) }, options);
+      pages++;
+      for (const position of page.market_positions) {
+        // A position without a ticker is kept for normalizePositions to reject.
+        if (typeof position.ticker === 'string') byTicker.set(position.ticker, position);
+        else unnamed.push(position);
+      }
+      for (const event of page.event_positions) byEvent.set(event.event_ticker, event);
+      cursor = page.cursor;
+    } while (cursor !== '' && pages < maxPages);
+    return { marketPositions: [...byTicker.values(), ...unnamed], eventPositions: [...byEvent.values()], pages, cursor };
+  }
+
+  /** `GET /portfolio/balance`. Needs credentials. */
+  async getBalance(params: { subaccount?: number } = {}, options: CallOptions = {}): Promise<GetBalanceResponse> {
+    const path = '/portfolio/balance';
+    this.requireCredentials(path);
+    const body = await this.get(path, { subaccount: params.subaccount }, options);
+    return this.read(body, readBalanceResponse);
+  }
+
   /** Closes the pool's sockets. Calls after close fail as network errors. */
   async close(): Promise<void> {
     if (!this.pool.closed && !this.pool.destroyed) await this.pool.close();
   }
 
   // ---- transport and classification ----
+
+  /** Portfolio calls are refused before any request when no key is configured: Kalshi would 401. */
+  private requireCredentials(path: string): void {
+    if (this.credentials === null) {
+      throw new UpstreamError(`Kalshi GET ${path} needs API credentials (KALSHI_API_KEY and a private key)`, {
+        source: 'kalshi',
+        category: 'auth',
+        retryable: false,
+      });
+    }
+  }
 
   private read<T>(body: unknown, reader: (body: unknown) => T): T {
     try {
@@ -196,13 +335,16 @@ export class KalshiRestClient {
     const requestPath = search.size > 0 ? `${fullPath}?${search}` : fullPath;
     const what = `Kalshi GET ${path}`;
 
+    // Wait for a token first (only the caller's signal can cut this short: the per-call timeout
+    // covers the upstream, not our own queue), then sign, so the timestamp is taken at departure.
+    if (this.pacer) await this.pacer.take(1, options.signal);
+
     let extraHeaders: Record<string, string> = {};
-    if (this.requestHeaders) {
-      try {
-        extraHeaders = await this.requestHeaders('GET', fullPath);
-      } catch (error) {
-        throw new UpstreamError(`${what}: could not sign the request`, { source: 'kalshi', category: 'auth', retryable: false, cause: error });
-      }
+    try {
+      if (this.credentials) extraHeaders = signKalshiRequest(this.credentials, 'GET', fullPath, this.clock.now());
+      if (this.requestHeaders) extraHeaders = { ...extraHeaders, ...(await this.requestHeaders('GET', fullPath)) };
+    } catch (error) {
+      throw new UpstreamError(`${what}: could not sign the request`, { source: 'kalshi', category: 'auth', retryable: false, cause: error });
     }
 
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;

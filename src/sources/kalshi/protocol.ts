@@ -189,3 +189,94 @@ export interface ErrorBody {
   details: string;
   service: string;
 }
+
+// ---- Portfolio (signed endpoints) ----
+
+/**
+ * One market position as we read it (`GET /portfolio/positions`). Counts and money are the
+ * fixed-point strings of the 2026 format; portfolio.ts parses them to integers. Only the ticker is
+ * required here so that the envelope check stays an envelope check; normalizePositions insists on
+ * the rest.
+ */
+export interface MarketPosition {
+  ticker: string;
+  /** Signed: positive = YES contracts held, negative = NO contracts held. */
+  position_fp?: string;
+  /** What the open position cost. */
+  market_exposure_dollars?: string;
+  realized_pnl_dollars?: string;
+  fees_paid_dollars?: string;
+  total_traded_dollars?: string;
+  /** ISO 8601 time of the position's last change. */
+  last_updated_ts?: string;
+  exchange_index?: number;
+}
+
+/** A market position as the API documents it: what the simulator serves. */
+export interface MarketPositionPayload extends MarketPosition {
+  position_fp: string;
+  market_exposure_dollars: string;
+  realized_pnl_dollars: string;
+  fees_paid_dollars: string;
+  total_traded_dollars: string;
+  last_updated_ts: string;
+  /** Exchange shard; the simulator has one (0). */
+  exchange_index: number;
+}
+
+/** Per-event totals over the market positions of that event. */
+export interface EventPosition {
+  event_ticker: string;
+  total_cost_dollars: string;
+  total_cost_shares_fp: string;
+  event_exposure_dollars: string;
+  realized_pnl_dollars: string;
+  fees_paid_dollars: string;
+}
+
+/** `GET /portfolio/positions`: one page. An empty (or absent) cursor marks the last page. */
+export interface GetPositionsResponse<P extends MarketPosition = MarketPosition> {
+  market_positions: P[];
+  event_positions: EventPosition[];
+  cursor: string;
+}
+
+/** Values accepted by `GET /portfolio/positions?count_filter=` (comma-separated). */
+export const POSITION_COUNT_FILTERS = ['position', 'total_traded'] as const;
+export type PositionCountFilter = (typeof POSITION_COUNT_FILTERS)[number];
+
+/** One exchange shard's cash, as a dollar string. */
+export interface IndexedBalance {
+  exchange_index: number;
+  balance: string;
+}
+
+/**
+ * `GET /portfolio/balance`. The API still sends integer cents (`balance`, `portfolio_value`) next
+ * to the 2026 dollar string (`balance_dollars`); portfolio.ts prefers the string. `updated_ts` is
+ * Unix seconds. Only the object shape is relied on here; normalizeBalance checks the fields.
+ */
+export interface GetBalanceResponse {
+  /** Available cash in cents. */
+  balance?: number;
+  /** Available cash as a fixed-point dollar string. */
+  balance_dollars?: string;
+  /** Value of the positions held, in cents. */
+  portfolio_value?: number;
+  updated_ts?: number;
+  balance_breakdown?: IndexedBalance[];
+}
+
+/** The balance as the API documents it: what the simulator serves. */
+export interface GetBalanceResponsePayload extends GetBalanceResponse {
+  balance: number;
+  balance_dollars: string;
+  portfolio_value: number;
+  updated_ts: number;
+  balance_breakdown: IndexedBalance[];
+}
+
+/** Kalshi's 429 body: the old `{ error }` shape, and no Retry-After header with it. */
+export interface RateLimitedBody {
+  error: 'too many requests';
+}

@@ -4,7 +4,18 @@
  * Only the envelope is checked here. The markets inside a page are checked one by one by
  * normalizeMarket, so a single malformed market costs that market, not the whole page.
  */
-import type { GetMarketsResponse, GetTradesResponse, Market, OrderbookFp, PriceLevelFp, Trade } from './protocol.js';
+import type {
+  EventPosition,
+  GetBalanceResponse,
+  GetMarketsResponse,
+  GetPositionsResponse,
+  GetTradesResponse,
+  Market,
+  MarketPosition,
+  OrderbookFp,
+  PriceLevelFp,
+  Trade,
+} from './protocol.js';
 
 /** A response body that does not have the documented shape. */
 export class PayloadShapeError extends Error {
@@ -73,6 +84,32 @@ export function readTradesPage(body: unknown): GetTradesResponse {
   if (!isRecord(body)) throw new PayloadShapeError('trades page: body is not a JSON object');
   const trades = arrayOfRecords(body, 'trades', 'trades page');
   return { trades: trades as unknown as Trade[], cursor: cursorField(body, 'trades page') };
+}
+
+/**
+ * `GET /portfolio/positions`: `{ market_positions: object[], event_positions?: object[], cursor? }`.
+ * kalshi-typescript marks the cursor optional and the event list is not used here, so an absent
+ * cursor reads as the last page and absent event positions as none.
+ */
+export function readPositionsPage(body: unknown): GetPositionsResponse {
+  if (!isRecord(body)) throw new PayloadShapeError('positions page: body is not a JSON object');
+  const positions = arrayOfRecords(body, 'market_positions', 'positions page');
+  const events = body.event_positions === undefined || body.event_positions === null ? [] : arrayOfRecords(body, 'event_positions', 'positions page');
+  const cursor = body.cursor === undefined || body.cursor === null ? '' : cursorField(body, 'positions page');
+  return {
+    market_positions: positions as unknown as MarketPosition[],
+    event_positions: events as unknown as EventPosition[],
+    cursor,
+  };
+}
+
+/** `GET /portfolio/balance`: an object carrying the cash as `balance_dollars` (string) or `balance` (cents). */
+export function readBalanceResponse(body: unknown): GetBalanceResponse {
+  if (!isRecord(body)) throw new PayloadShapeError('balance: body is not a JSON object');
+  if (typeof body.balance_dollars !== 'string' && typeof body.balance !== 'number') {
+    throw new PayloadShapeError('balance: neither "balance_dollars" (string) nor "balance" (number) is present');
+  }
+  return body as GetBalanceResponse;
 }
 
 /** The human part of an error body, in either of Kalshi's shapes: `{ code, message }` or `{ error }`. */

@@ -6,15 +6,21 @@
 import { formatCountHundredths, formatDollarMicros, MICROS_PER_CENT } from '../money.js';
 import type {
   ErrorBody,
+  EventPosition,
+  GetBalanceResponsePayload,
   GetMarketOrderbookResponse,
   GetMarketResponse,
   GetMarketsResponse,
+  GetPositionsResponse,
   GetTradesResponse,
   MarketPayload,
+  MarketPositionPayload,
   PriceLevelFp,
+  RateLimitedBody,
   Trade,
 } from '../protocol.js';
 import type { SimLevel, SimMarket, SimTrade } from './market-model.js';
+import type { SimAccount, SimPosition } from './portfolio-model.js';
 
 /** The service name Kalshi puts in error bodies. */
 export const ERROR_SERVICE = 'exchange';
@@ -114,4 +120,68 @@ export function tradesPagePayload(trades: Trade[], cursor: string): GetTradesRes
 
 export function errorPayload(code: string, message: string, details = ''): ErrorBody {
   return { code, message, details, service: ERROR_SERVICE };
+}
+
+/** Kalshi's 429 body, in the older `{ error }` shape it still uses for rate limiting. */
+export function rateLimitedPayload(): RateLimitedBody {
+  return { error: 'too many requests' };
+}
+
+// ---- portfolio ----
+
+export function marketPositionPayload(p: SimPosition): MarketPositionPayload {
+  return {
+    ticker: p.ticker,
+    exchange_index: 0,
+    total_traded_dollars: formatDollarMicros(p.totalTradedMicros),
+    position_fp: formatCountHundredths(p.positionHundredths),
+    market_exposure_dollars: formatDollarMicros(p.exposureMicros),
+    realized_pnl_dollars: formatDollarMicros(p.realizedPnlMicros),
+    fees_paid_dollars: formatDollarMicros(p.feesMicros),
+    last_updated_ts: iso(p.lastUpdatedAt),
+  };
+}
+
+/**
+ * Per-event totals over the given positions, one per event in order of first appearance. Kalshi
+ * does not define these sums precisely; here total cost = exposure of the open contracts and the
+ * cost shares are the contracts held on either side.
+ */
+export function eventPositionsPayload(positions: readonly SimPosition[]): EventPosition[] {
+  const byEvent = new Map<string, { exposure: number; shares: number; realized: number; fees: number }>();
+  for (const p of positions) {
+    const sums = byEvent.get(p.eventTicker) ?? { exposure: 0, shares: 0, realized: 0, fees: 0 };
+    sums.exposure += p.exposureMicros;
+    sums.shares += Math.abs(p.positionHundredths);
+    sums.realized += p.realizedPnlMicros;
+    sums.fees += p.feesMicros;
+    byEvent.set(p.eventTicker, sums);
+  }
+  return [...byEvent].map(([eventTicker, sums]) => ({
+    event_ticker: eventTicker,
+    total_cost_dollars: formatDollarMicros(sums.exposure),
+    total_cost_shares_fp: formatCountHundredths(sums.shares),
+    event_exposure_dollars: formatDollarMicros(sums.exposure),
+    realized_pnl_dollars: formatDollarMicros(sums.realized),
+    fees_paid_dollars: formatDollarMicros(sums.fees),
+  }));
+}
+
+export function positionsPagePayload(positions: readonly SimPosition[], cursor: string): GetPositionsResponse<MarketPositionPayload> {
+  return { market_positions: positions.map(marketPositionPayload), event_positions: eventPositionsPayload(positions), cursor };
+}
+
+/**
+ * `GET /portfolio/balance`: the simulator sends both forms kalshi-typescript documents, integer cents
+ * (`balance`, `portfolio_value`, rounded down) and the exact dollar string (`balance_dollars`).
+ */
+export function balancePayload(account: SimAccount, portfolioValueMicros: number): GetBalanceResponsePayload {
+  const balanceDollars = formatDollarMicros(account.cashMicros);
+  return {
+    balance: Math.floor(account.cashMicros / MICROS_PER_CENT),
+    balance_dollars: balanceDollars,
+    portfolio_value: Math.floor(portfolioValueMicros / MICROS_PER_CENT),
+    updated_ts: Math.floor(account.updatedAt / 1000),
+    balance_breakdown: [{ exchange_index: 0, balance: balanceDollars }],
+  };
 }

@@ -1,27 +1,41 @@
 /**
- * A local stand-in for Kalshi's public REST market data, on node:http: the same paths, query
- * parameters, payloads, paging and error bodies as `https://external-api.kalshi.com/trade-api/v2`,
- * so pointing the client at the real host is a configuration change only.
+ * A local stand-in for Kalshi's REST API, on node:http: the same paths, query parameters, payloads,
+ * paging and error bodies as `https://external-api.kalshi.com/trade-api/v2`, so pointing the client
+ * at the real host is a configuration change only. It serves the public market data and the signed
+ * portfolio reads (`/portfolio/positions`, `/portfolio/balance`) of a simulated account.
  *
- * The market model is stepped lazily to the clock's now on every request, and also on a timer
+ * Like Kalshi it meters requests with a token bucket (429 `{"error":"too many requests"}`, no
+ * Retry-After; real time by default) and checks KALSHI-ACCESS-* signatures against the simulator's
+ * clock (rest-auth.ts).
+ *
+ * The models are stepped lazily to the clock's now on every request, and also on a timer
  * (`stepIntervalMs`) so the state keeps moving between requests. Tests can inject faults (an error
- * status, a delay, a malformed body, a reset connection) to exercise the layers above the client.
+ * status, a delay, a hang, a malformed or truncated body, a reset connection), each optionally
+ * served only to a seeded-random fraction of requests, to exercise the layers above the client.
  */
+import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
 import { silentLogger, type Logger } from '../../../core/logger.js';
-import { MARKET_STATUS_FILTERS, STATUS_FILTER_MATCHES, type MarketStatusFilter } from '../protocol.js';
-import { KalshiMarketModel, type KalshiMarketModelOptions, type SimMarket } from './market-model.js';
+import { MARKET_STATUS_FILTERS, POSITION_COUNT_FILTERS, STATUS_FILTER_MATCHES, type MarketStatusFilter, type PositionCountFilter } from '../protocol.js';
+import { TokenBucket } from '../token-bucket.js';
+import { DEFAULT_SEED, KalshiMarketModel, type KalshiMarketModelOptions, type SimMarket } from './market-model.js';
 import {
+  balancePayload,
   errorPayload,
   marketPayload,
   marketResponsePayload,
   marketsPagePayload,
   orderbookPayload,
+  positionsPagePayload,
+  rateLimitedPayload,
   tradePayload,
   tradesPagePayload,
 } from './payloads.js';
+import { KalshiPortfolioModel, type KalshiPortfolioModelOptions, type SimPosition } from './portfolio-model.js';
+import { Prng } from './prng.js';
+import { checkSignature, needsSignature, type SimulatorAuthOptions } from './rest-auth.js';
 
 /** Where the API lives under the origin, as on the real host. */
 export const API_PREFIX = '/trade-api/v2';
@@ -40,20 +54,120 @@ export interface KalshiRestSimulatorOptions {
   host?: string;
   /** Further model settings (lifetimes, minimum active markets, …). */
   modelOptions?: Omit<KalshiMarketModelOptions, 'startAtMs' | 'seed' | 'tickMs'>;
+  /** Settings of the simulated account (trade rate, deposit, subaccounts, …). */
+  portfolioOptions?: Omit<KalshiPortfolioModelOptions, 'model' | 'seed'>;
+  /**
+   * Verifies KALSHI-ACCESS-* signatures with this key on /portfolio/* (every path with
+   * `requireAuth`); 401 otherwise. Without it only the headers' presence is checked there.
+   */
+  publicKey?: KeyObject;
+  /** With publicKey: refuse signatures made under another key id. */
+  apiKeyId?: string;
+  /** Every request must be signed, market data included. @default false */
+  requireAuth?: boolean;
+  /** Accepted distance of a signed timestamp from the simulator's clock. @default 5000 */
+  maxSkewMs?: number;
+  /**
+   * Server-side token bucket, one token per request; an empty bucket answers 429
+   * `{"error":"too many requests"}` with no Retry-After, as Kalshi does (basic tier ≈ 20 reads/s).
+   * It refills on `clock`, by default the real one and not the simulator's: a rate limit meters
+   * requests per real second, and a test on a ManualClock that never advances would otherwise be
+   * refused after `burst` requests. Pass the simulator's clock to test pacing deterministically.
+   * `false` turns it off. @default { ratePerSecond: 20, burst: 40, clock: systemClock }
+   */
+  rateLimit?: { ratePerSecond: number; burst: number; clock?: Clock } | false;
 }
 
-/** A failure the simulator serves instead of the real answer, `times` times (default: until cleared). */
-export type SimulatorFault =
-  | { kind: 'status'; status: number; body?: unknown; times?: number }
-  | { kind: 'delay'; delayMs: number; times?: number }
-  | { kind: 'malformed'; times?: number }
-  | { kind: 'reset'; times?: number };
+/** Kalshi's basic read tier, ≈ 20 requests a second, with two seconds of burst. */
+export const DEFAULT_SIMULATOR_RATE_LIMIT: Readonly<{ ratePerSecond: number; burst: number; clock?: Clock }> = { ratePerSecond: 20, burst: 40 };
+
+/**
+ * A failure the simulator serves instead of the real answer, `times` times (default: until
+ * cleared), each time with probability `rate` (default 1; drawn from a PRNG seeded by the
+ * simulator's seed, so a run is repeatable). Requests the dice spare are answered normally and do
+ * not count against `times`.
+ * - status: that HTTP status with `body` (default: Kalshi's error body; `{"error":"too many requests"}` for 429)
+ * - delay: the real answer, `delayMs` later on the simulator's clock
+ * - hang: no answer at all until the simulator closes
+ * - malformed: a 200 whose body is not JSON
+ * - truncated: a 200 whose content-length promises more than is sent before the socket is destroyed
+ * - reset: the socket is destroyed without an answer
+ */
+export type SimulatorFault = (
+  | { kind: 'status'; status: number; body?: unknown }
+  | { kind: 'delay'; delayMs: number }
+  | { kind: 'hang' }
+  | { kind: 'malformed' }
+  | { kind: 'truncated' }
+  | { kind: 'reset' }
+) & { times?: number; rate?: number };
+
+const FAULT_EXAMPLES = 'status:503, status:429,rate=0.5, delay:200, hang, malformed, truncated, reset (options: rate=0..1, times=N)';
+
+/**
+ * Reads a fault from an environment-style string: `status:503`, `status:429,rate=0.5`, `hang`,
+ * `malformed`, `truncated`, `reset`, `delay:200`, with optional `,rate=0..1` and `,times=N`.
+ * Throws an Error naming the input and the accepted forms.
+ */
+export function parseKalshiRestFault(text: string): SimulatorFault {
+  const fail = (why: string): never => {
+    throw new Error(`invalid Kalshi simulator fault ${JSON.stringify(text)}: ${why}; expected e.g. ${FAULT_EXAMPLES}`);
+  };
+  const [head = '', ...options] = text.split(',').map((part) => part.trim());
+  const [kind = '', argument, ...extra] = head.split(':');
+  if (extra.length > 0) fail(`too many ":" in ${JSON.stringify(head)}`);
+  const noArgument = (): void => {
+    if (argument !== undefined) fail(`${kind} takes no argument`);
+  };
+  let fault: SimulatorFault;
+  switch (kind.toLowerCase()) {
+    case 'status': {
+      const status = argument !== undefined && /^\d{3}$/.test(argument) ? Number(argument) : Number.NaN;
+      if (!(status >= 100 && status <= 599)) fail('status needs a three-digit HTTP status, as in status:503');
+      fault = { kind: 'status', status };
+      break;
+    }
+    case 'delay': {
+      const delayMs = argument !== undefined && /^\d{1,9}$/.test(argument) ? Number(argument) : Number.NaN;
+      if (Number.isNaN(delayMs)) fail('delay needs milliseconds, as in delay:200');
+      fault = { kind: 'delay', delayMs };
+      break;
+    }
+    case 'hang':
+    case 'malformed':
+    case 'truncated':
+    case 'reset':
+      noArgument();
+      fault = { kind: kind.toLowerCase() as 'hang' | 'malformed' | 'truncated' | 'reset' };
+      break;
+    default:
+      return fail(kind === '' ? 'no fault kind' : `unknown fault kind ${JSON.stringify(kind)}`);
+  }
+  for (const option of options) {
+    const [name = '', value = '', ...rest] = option.split('=');
+    if (rest.length > 0 || value === '') fail(`option ${JSON.stringify(option)} is not name=value`);
+    if (name === 'rate') {
+      const rate = /^\d*\.?\d+$/.test(value) ? Number(value) : Number.NaN;
+      if (!(rate >= 0 && rate <= 1)) fail('rate must be a probability from 0 to 1');
+      fault.rate = rate;
+    } else if (name === 'times') {
+      const times = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+      if (!(times >= 1)) fail('times must be a positive integer');
+      fault.times = times;
+    } else {
+      fail(`unknown option ${JSON.stringify(name)}`);
+    }
+  }
+  return fault;
+}
 
 export interface KalshiRestSimulator {
   /** e.g. `http://127.0.0.1:54321/trade-api/v2` */
   readonly baseUrl: string;
   readonly port: number;
   readonly model: KalshiMarketModel;
+  /** The simulated account behind /portfolio/*; stepping it steps the market model too. */
+  readonly portfolio: KalshiPortfolioModel;
   /** Requests received so far (fault-served ones included): lets tests prove caching and batching. */
   requestCount(): number;
   injectFault(fault: SimulatorFault): void;
@@ -69,13 +183,23 @@ interface Reply {
 
 type Query = URLSearchParams;
 
+interface Exchange {
+  model: KalshiMarketModel;
+  portfolio: KalshiPortfolioModel;
+}
+
 const badRequest = (message: string, details = ''): Reply => ({ status: 400, body: errorPayload('bad_request', message, details) });
 const notFound = (message: string, details = ''): Reply => ({ status: 404, body: errorPayload('not_found', message, details) });
 
 /** The whole routing table. `segments` is the path after /trade-api/v2, split on '/'. */
-function route(model: KalshiMarketModel, method: string, segments: string[], query: Query): Reply {
+function route({ model, portfolio }: Exchange, method: string, segments: string[], query: Query): Reply {
   if (method !== 'GET') return { status: 405, body: errorPayload('method_not_allowed', `${method} is not supported here`) };
   const [root, ticker, leaf, ...rest] = segments;
+  if (root === 'portfolio' && leaf === undefined) {
+    if (ticker === 'positions') return listPositions(portfolio, query);
+    if (ticker === 'balance') return getBalance(portfolio, query);
+    return notFound('route not found');
+  }
   if (root !== 'markets' || rest.length > 0) return notFound('route not found');
   if (ticker === undefined) return listMarkets(model, query);
   if (ticker === 'trades' && leaf === undefined) return listTrades(model, query);
@@ -142,6 +266,56 @@ function listTrades(model: KalshiMarketModel, query: Query): Reply {
   return { status: 200, body: tradesPagePayload(page.map(tradePayload), cursor) };
 }
 
+/** `subaccount`: 0 (primary, the default) to 63. */
+function subaccountParam(query: Query): number | Reply {
+  return intParam(query, 'subaccount', 0, 63, 0);
+}
+
+function listPositions(portfolio: KalshiPortfolioModel, query: Query): Reply {
+  const limit = intParam(query, 'limit', 1, 1000, 100);
+  if (typeof limit !== 'number') return limit;
+  const after = cursorParam(query, 'p');
+  if (typeof after !== 'number') return after;
+  const subaccount = subaccountParam(query);
+  if (typeof subaccount !== 'number') return subaccount;
+  // One exchange shard (index 0) in the simulator.
+  const exchangeIndex = intParam(query, 'exchange_index', 0, 1000, 0);
+  if (typeof exchangeIndex !== 'number') return exchangeIndex;
+  const countFilterParam = param(query, 'count_filter');
+  const countFilters = countFilterParam?.split(',').map((f) => f.trim()).filter(Boolean);
+  if (countFilters?.some((f) => !(POSITION_COUNT_FILTERS as readonly string[]).includes(f))) {
+    return badRequest('invalid count_filter', `count_filter must be a comma-separated list of ${POSITION_COUNT_FILTERS.join(', ')}`);
+  }
+  const ticker = param(query, 'ticker');
+  const eventTicker = param(query, 'event_ticker');
+  const nonZero: Record<PositionCountFilter, (p: SimPosition) => boolean> = {
+    position: (p) => p.positionHundredths !== 0,
+    total_traded: (p) => p.totalTradedMicros !== 0,
+  };
+  const selected = portfolio
+    .listPositions(subaccount)
+    .filter(
+      (p) =>
+        exchangeIndex === 0 &&
+        p.seq > after &&
+        (ticker === undefined || p.ticker === ticker) &&
+        (eventTicker === undefined || p.eventTicker === eventTicker) &&
+        (countFilters === undefined || countFilters.length === 0 || countFilters.some((f) => nonZero[f as PositionCountFilter](p))),
+    );
+  const page = selected.slice(0, limit);
+  const last = page.at(-1);
+  const cursor = selected.length > limit && last ? encodeCursor('p', last.seq) : '';
+  return { status: 200, body: positionsPagePayload(page, cursor) };
+}
+
+function getBalance(portfolio: KalshiPortfolioModel, query: Query): Reply {
+  const subaccount = subaccountParam(query);
+  if (typeof subaccount !== 'number') return subaccount;
+  const account = portfolio.account(subaccount);
+  if (!account) return notFound('subaccount not found', String(subaccount));
+  return { status: 200, body: balancePayload(account, portfolio.portfolioValueMicros(subaccount)) };
+}
+
 /** A query parameter; an empty value counts as absent, as it does on the real API. */
 function param(query: Query, name: string): string | undefined {
   const value = query.get(name);
@@ -159,14 +333,16 @@ function intParam(query: Query, name: string, min: number, max: number, fallback
 }
 
 /** Cursors are opaque to clients: base64url of `<kind>:<sequence>`. 0 = from the start. */
-function encodeCursor(kind: 'm' | 't', seq: number): string {
+type CursorKind = 'm' | 't' | 'p';
+
+function encodeCursor(kind: CursorKind, seq: number): string {
   return Buffer.from(`${kind}:${seq}`).toString('base64url');
 }
 
-function cursorParam(query: Query, kind: 'm' | 't'): number | Reply {
+function cursorParam(query: Query, kind: CursorKind): number | Reply {
   const raw = param(query, 'cursor');
   if (raw === undefined) return 0;
-  const match = /^([mt]):(\d{1,15})$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
+  const match = /^([mtp]):(\d{1,15})$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
   if (!match || match[1] !== kind) return badRequest('invalid cursor');
   return Number(match[2]);
 }
@@ -175,12 +351,25 @@ export async function startKalshiRestSimulator(options: KalshiRestSimulatorOptio
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const stepIntervalMs = options.stepIntervalMs ?? 250;
+  const seed = options.seed ?? DEFAULT_SEED;
   const model = new KalshiMarketModel({
     ...options.modelOptions,
     startAtMs: clock.now(),
     tickMs: stepIntervalMs,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
+  // The account and the fault dice draw from PRNGs of their own, so the market model's state
+  // for a seed is the same whether or not anyone reads the portfolio or injects faults.
+  const portfolio = new KalshiPortfolioModel({ ...options.portfolioOptions, model, seed: seed ^ 0x9e3779b9 });
+  const faultDice = new Prng(seed ^ 0x0fa17);
+  const auth: SimulatorAuthOptions = {
+    ...(options.publicKey === undefined ? {} : { publicKey: options.publicKey }),
+    ...(options.apiKeyId === undefined ? {} : { apiKeyId: options.apiKeyId }),
+    ...(options.requireAuth === undefined ? {} : { requireAuth: options.requireAuth }),
+    ...(options.maxSkewMs === undefined ? {} : { maxSkewMs: options.maxSkewMs }),
+  };
+  const rateLimit = options.rateLimit ?? DEFAULT_SIMULATOR_RATE_LIMIT;
+  const bucket = rateLimit === false ? null : new TokenBucket({ ratePerSecond: rateLimit.ratePerSecond, burst: rateLimit.burst, clock: rateLimit.clock ?? systemClock });
   let requests = 0;
   let fault: { fault: SimulatorFault; remaining: number } | null = null;
   const delays = new Set<TimerHandle>();
@@ -196,41 +385,65 @@ export async function startKalshiRestSimulator(options: KalshiRestSimulatorOptio
     res.end(body);
   };
 
+  /** Metering, then authentication, then the route: the order a request meets them at Kalshi's edge. */
+  const admitAndRoute = (req: IncomingMessage, url: URL, path: string): Reply => {
+    if (bucket && !bucket.tryTake(1)) return { status: 429, body: rateLimitedPayload() };
+    if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) return notFound('route not found');
+    const method = req.method ?? 'GET';
+    let segments: string[];
+    try {
+      segments = path.slice(API_PREFIX.length).split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return badRequest('malformed path');
+    }
+    // Decided on the decoded path, so a percent-encoded "portfolio" cannot slip past the check.
+    if (needsSignature(segments, auth)) {
+      // The signed path is the one the client sent, percent-encoding and all, without the query.
+      const failure = checkSignature(req.headers, method, url.pathname, clock.now(), auth);
+      if (failure) return failure;
+    }
+    return route({ model, portfolio }, method, segments, url.searchParams);
+  };
+
   const answer = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
-    model.step(clock.now());
+    portfolio.step(clock.now());
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const path = url.pathname.replace(/\/+$/, '');
-    let reply: Reply;
-    if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) {
-      reply = notFound('route not found');
-    } else {
-      let segments: string[] | null;
-      try {
-        segments = path.slice(API_PREFIX.length).split('/').filter(Boolean).map(decodeURIComponent);
-      } catch {
-        segments = null;
-      }
-      reply = segments ? route(model, req.method ?? 'GET', segments, url.searchParams) : badRequest('malformed path');
-    }
+    const reply = admitAndRoute(req, url, path);
     logger.debug({ method: req.method, url: req.url, status: reply.status, requestId }, 'kalshi simulator request');
     send(res, reply, requestId);
   };
 
-  /** Serves the pending fault, if any. Returns true when the request was answered by it. */
+  /** Serves the pending fault, if any and if its dice say so. Returns true when the request was answered by it. */
   const serveFault = (req: IncomingMessage, res: ServerResponse, requestId: string): boolean => {
     if (!fault) return false;
     const current = fault.fault;
+    if (current.rate !== undefined && current.rate < 1 && !(faultDice.next() < current.rate)) return false;
     if (--fault.remaining <= 0) fault = null;
     switch (current.kind) {
       case 'status':
-        send(res, { status: current.status, body: current.body ?? errorPayload('injected_fault', `injected ${current.status}`) }, requestId);
+        send(
+          res,
+          { status: current.status, body: current.body ?? (current.status === 429 ? rateLimitedPayload() : errorPayload('injected_fault', `injected ${current.status}`)) },
+          requestId,
+        );
         return true;
       case 'malformed':
         res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': requestId });
         res.end('{"markets": [ this is not json');
         return true;
+      case 'truncated': {
+        // Promise more than is sent, then cut the connection: the client sees a body that ends early.
+        const partial = '{"markets":[{"ticker":"KX';
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': partial.length + 1024, 'x-request-id': requestId });
+        res.write(partial, () => req.socket.destroy());
+        return true;
+      }
       case 'reset':
         req.socket.destroy();
+        return true;
+      case 'hang':
+        // Never answered: the socket is dropped by the client's timeout or by close().
         return true;
       case 'delay': {
         const handle = clock.setTimeout(() => {
@@ -259,7 +472,7 @@ export async function startKalshiRestSimulator(options: KalshiRestSimulatorOptio
   const scheduleStep = (): void => {
     stepTimer = clock.setTimeout(() => {
       if (closed) return;
-      model.step(clock.now());
+      portfolio.step(clock.now());
       scheduleStep();
     }, stepIntervalMs);
   };
@@ -281,8 +494,10 @@ export async function startKalshiRestSimulator(options: KalshiRestSimulatorOptio
     baseUrl,
     port,
     model,
+    portfolio,
     requestCount: () => requests,
     injectFault(next) {
+      if (next.rate !== undefined && !(next.rate >= 0 && next.rate <= 1)) throw new RangeError(`fault rate must be from 0 to 1, got ${next.rate}`);
       fault = { fault: next, remaining: next.times ?? Number.POSITIVE_INFINITY };
     },
     clearFault() {

@@ -1,0 +1,241 @@
+/**
+ * John's metrics endpoint over undici: one keep-alive Pool to John's origin, a deadline on every
+ * call, and every failure classified exactly once into an UpstreamError (source 'john').
+ *
+ * This layer does not retry, pace or break circuits; the guard that wraps it does (with
+ * JOHN_RETRY_POLICY), deciding from `category` and `retryable`:
+ * - connection refused / reset / truncated body / timeout → network, retryable
+ * - 5xx → service, retryable; 429 → rate_limit, retryable, with `retryAfterMs` from retry-after
+ * - 401 / 403 → auth, not retryable (a wrong token does not heal by asking again)
+ * - a 2xx body that is not JSON or lacks the documented envelope → data, not retryable
+ *
+ * An abort by the caller's signal is a cancellation, not an upstream failure: its reason is
+ * rethrown. The one exception is a caller signal that aborted because its own timer ran out
+ * (`AbortSignal.timeout`, reason name 'TimeoutError'): that is a timeout of this call and is
+ * classified as one (network, retryable).
+ *
+ * `/api/john/metrics/all` is our simulator's extension (see protocol.ts). The client tries it first;
+ * a 404 from it switches the client, for the rest of its life, to the documented one-agent endpoint.
+ */
+import { Pool, type Dispatcher } from 'undici';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { categoryForStatus, InputError, UpstreamError } from '../../core/errors.js';
+import { JOHN_METRICS_ALL_PATH, JOHN_METRICS_PATH, type JohnMetricsResponse } from './protocol.js';
+import { describeErrorBody, PayloadShapeError, readAgentMetrics, readAllAgentsMetrics } from './wire-guards.js';
+
+export interface JohnClientOptions {
+  /** John's origin, e.g. `https://john.internal`. A path prefix (a reverse proxy's) is kept. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <token>`; null or absent sends no Authorization header. */
+  token?: string | null;
+  /** Deadline of one fetchMetrics call (connect, headers, body, and the /all → single fallback). @default 5000 */
+  timeoutMs?: number;
+  /** Sockets kept open to the origin. @default 2 */
+  connections?: number;
+  /** How long an idle keep-alive socket is kept. @default 30_000 */
+  keepAliveTimeoutMs?: number;
+  /** Reads "now" to turn an HTTP-date retry-after into milliseconds. @default systemClock */
+  clock?: Clock;
+}
+
+export interface JohnCallOptions {
+  /** The caller's cancellation; combined with the per-call timeout. */
+  signal?: AbortSignal;
+  /** Overrides the client's timeoutMs for this call. */
+  timeoutMs?: number;
+}
+
+/** Which endpoint the client reads: unknown until `/all` first answers. */
+export type JohnEndpointMode = 'unknown' | 'all' | 'single';
+
+type IncomingHttpHeaders = Dispatcher.ResponseData['headers'];
+
+interface Deadline {
+  signal: AbortSignal;
+  timeout: AbortSignal;
+  timeoutMs: number;
+  caller: AbortSignal | undefined;
+}
+
+/** Headers that carry a request id on John or a proxy in front of it, in order of preference. */
+const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'cf-ray'] as const;
+
+export class JohnClient {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly timeoutMs: number;
+  private readonly authorization: string | undefined;
+  private readonly clock: Clock;
+  private mode: JohnEndpointMode = 'unknown';
+
+  constructor(options: JohnClientOptions) {
+    const url = new URL(options.baseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`John baseUrl must be http(s): ${url.origin}`);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.authorization = options.token ? `Bearer ${options.token}` : undefined;
+    this.clock = options.clock ?? systemClock;
+    this.pool = new Pool(url.origin, {
+      connections: options.connections ?? 2,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    });
+  }
+
+  /** Whether `/all` is in use, known unsupported ('single'), or not tried yet. */
+  get endpoint(): JohnEndpointMode {
+    return this.mode;
+  }
+
+  /**
+   * Every agent's metrics John will tell us about: all agents through `/all`, or the one agent of
+   * the documented endpoint once `/all` is known to be missing. Metric values are not checked here
+   * (normalizeJohnMetrics does, one by one); the envelope of each agent is.
+   */
+  async fetchMetrics(options: JohnCallOptions = {}): Promise<JohnMetricsResponse[]> {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const deadline: Deadline = {
+      signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
+      timeout,
+      timeoutMs,
+      caller: options.signal,
+    };
+    if (this.mode !== 'single') {
+      const all = await this.get(JOHN_METRICS_ALL_PATH, deadline, { notFoundIsAbsent: true });
+      if (all !== ABSENT) {
+        this.mode = 'all';
+        return this.read(JOHN_METRICS_ALL_PATH, all, readAllAgentsMetrics);
+      }
+      // A John without our extension: remember it, and ask the documented endpoint in this same call.
+      this.mode = 'single';
+    }
+    const one = await this.get(JOHN_METRICS_PATH, deadline);
+    return [this.read(JOHN_METRICS_PATH, one, (body) => readAgentMetrics(body))];
+  }
+
+  /** Closes the pool's sockets. Calls after close fail as network errors. */
+  async close(): Promise<void> {
+    if (!this.pool.closed && !this.pool.destroyed) await this.pool.close();
+  }
+
+  // ---- transport and classification ----
+
+  private read<T>(path: string, body: unknown, reader: (body: unknown) => T): T {
+    try {
+      return reader(body);
+    } catch (error) {
+      if (error instanceof PayloadShapeError) {
+        throw new UpstreamError(`John GET ${path}: unexpected shape: ${error.message}`, {
+          source: 'john',
+          category: 'data',
+          retryable: false,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async get(path: string, deadline: Deadline, behaviour: { notFoundIsAbsent?: boolean } = {}): Promise<unknown> {
+    const what = `John GET ${path}`;
+    let status: number;
+    let headers: IncomingHttpHeaders;
+    let text: string;
+    try {
+      const response = await this.pool.request({
+        method: 'GET',
+        path: `${this.basePath}${path}`,
+        headers: { accept: 'application/json', ...(this.authorization ? { authorization: this.authorization } : {}) },
+        signal: deadline.signal,
+      });
+      status = response.statusCode;
+      headers = response.headers;
+      // Inside the try: a body cut short (content-length not reached, socket closed) is a transport failure.
+      text = await response.body.text();
+    } catch (error) {
+      const caller = deadline.caller;
+      if (caller?.aborted && !isTimeoutReason(caller.reason) && !deadline.timeout.aborted) throw caller.reason;
+      const reason = deadline.timeout.aborted
+        ? `timed out after ${deadline.timeoutMs} ms`
+        : caller?.aborted
+          ? "timed out (the caller's deadline passed)"
+          : describeTransportError(error);
+      throw new UpstreamError(`${what}: ${reason}`, { source: 'john', category: 'network', retryable: true, cause: error });
+    }
+
+    const requestId = requestIdOf(headers);
+    const parsed = parseJson(text);
+    if (status < 200 || status >= 300) {
+      if (status === 404 && behaviour.notFoundIsAbsent) return ABSENT;
+      const { category, retryable } = categoryForStatus(status);
+      const detail = describeErrorBody(parsed.ok ? parsed.value : undefined);
+      const retryAfterMs = status === 429 || status === 503 ? retryAfterOf(headers, this.clock.now()) : undefined;
+      throw new UpstreamError(`${what}: HTTP ${status}${detail ? ` (${detail})` : ''}`, {
+        source: 'john',
+        category,
+        retryable,
+        status,
+        ...(requestId === undefined ? {} : { requestId }),
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
+    }
+    if (!parsed.ok) {
+      throw new UpstreamError(`${what}: HTTP ${status} with a body that is not JSON`, {
+        source: 'john',
+        category: 'data',
+        retryable: false,
+        status,
+        ...(requestId === undefined ? {} : { requestId }),
+        cause: parsed.error,
+      });
+    }
+    return parsed.value;
+  }
+}
+
+/** Marks a 404 the caller asked to see as "endpoint absent" rather than as an error. */
+const ABSENT = Symbol('absent');
+
+/** AbortSignal.timeout aborts with a DOMException named TimeoutError. */
+function isTimeoutReason(reason: unknown): boolean {
+  return reason instanceof Error && reason.name === 'TimeoutError';
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: unknown } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? undefined : first;
+}
+
+function requestIdOf(headers: IncomingHttpHeaders): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = header(headers, name);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** retry-after as seconds or an HTTP date. */
+function retryAfterOf(headers: IncomingHttpHeaders, nowMs: number): number | undefined {
+  const value = header(headers, 'retry-after');
+  if (value === undefined) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - nowMs) : undefined;
+}
+
+function describeTransportError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code} ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,62 @@
+/**
+ * The John source assembled: the real upstream when JOHN_BASE_URL is set, the bundled simulator
+ * otherwise; the client, its guard (breaker + John's retry policy) and the poller.
+ */
+import type { Clock } from '../../core/clock.js';
+import type { Config } from '../../core/config.js';
+import type { BusinessMetricRecord } from '../../core/domain.js';
+import type { Logger } from '../../core/logger.js';
+import type { Metrics } from '../../core/metrics.js';
+import type { SourceGuard } from '../resilience/source-guard.js';
+import type { UpstreamArchive } from '../upstream-archive.js';
+import { JohnClient } from './client.js';
+import { JohnMetricsPoller } from './metrics-poller.js';
+import { startJohnSimulator, type JohnSimulator } from './simulator/server.js';
+
+export interface JohnSource {
+  readonly simulator: JohnSimulator | null;
+  readonly baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface JohnSourceDeps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  guard: SourceGuard;
+  archive: UpstreamArchive;
+  onMetrics: (records: BusinessMetricRecord[]) => void;
+}
+
+export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource> {
+  const { config, clock, logger } = deps;
+  const simulator = config.john.baseUrl
+    ? null
+    : await startJohnSimulator({ clock, logger: logger.child({ component: 'john-simulator' }), token: config.john.apiToken });
+  const baseUrl = config.john.baseUrl ?? simulator!.baseUrl;
+  logger.info({ source: 'john', mode: simulator ? 'simulated' : 'live', baseUrl }, 'source john');
+  // Per-attempt timeout 5 s (the reference); the breaker's timeout bounds the call with its retries.
+  const client = new JohnClient({ baseUrl, token: config.john.apiToken, timeoutMs: 5000, clock });
+  const poller = new JohnMetricsPoller({
+    client,
+    clock,
+    logger: logger.child({ source: 'john' }),
+    metrics: deps.metrics,
+    intervalMs: config.john.pollIntervalMs,
+    call: (operation, fn) => deps.guard.call(operation, fn),
+    archive: deps.archive,
+    onMetrics: deps.onMetrics,
+  });
+  await poller.pollOnce();
+  poller.start();
+  return {
+    simulator,
+    baseUrl,
+    async stop() {
+      await poller.stop();
+      await client.close();
+      await simulator?.close();
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { describe, expect, test } from 'vitest';
+import { ManualClock } from '../../../src/core/clock.js';
+import { TokenBucket } from '../../../src/sources/kalshi/token-bucket.js';
+
+/** A take whose settlement can be inspected without awaiting it. */
+function track(promise: Promise<void>): { readonly state: 'pending' | 'resolved' | 'rejected'; readonly reason: unknown } {
+  const tracked = { state: 'pending' as 'pending' | 'resolved' | 'rejected', reason: undefined as unknown };
+  promise.then(
+    () => (tracked.state = 'resolved'),
+    (reason: unknown) => {
+      tracked.state = 'rejected';
+      tracked.reason = reason;
+    },
+  );
+  return tracked;
+}
+
+describe('TokenBucket', () => {
+  test('a burst goes through at once; then one take per 1/rate seconds, exactly', async () => {
+    const clock = new ManualClock();
+    const bucket = new TokenBucket({ ratePerSecond: 10, burst: 3, clock });
+    const burst = [track(bucket.take()), track(bucket.take()), track(bucket.take())];
+    const fourth = track(bucket.take());
+    const fifth = track(bucket.take());
+    await clock.advance(0);
+    expect(burst.map((t) => t.state)).toEqual(['resolved', 'resolved', 'resolved']);
+    expect(fourth.state).toBe('pending');
+    expect(bucket.waiting).toBe(2);
+
+    await clock.advance(99);
+    expect(fourth.state).toBe('pending');
+    await clock.advance(1);
+    expect(fourth.state).toBe('resolved');
+    expect(fifth.state).toBe('pending');
+    await clock.advance(99);
+    expect(fifth.state).toBe('pending');
+    await clock.advance(1);
+    expect(fifth.state).toBe('resolved');
+    expect(bucket.waiting).toBe(0);
+    expect(clock.pending).toBe(0);
+  });
+
+  test('the n-th take of a long queue resolves at (n − burst) / rate seconds', async () => {
+    const clock = new ManualClock();
+    const bucket = new TokenBucket({ ratePerSecond: 4, burst: 2, clock });
+    const takes = Array.from({ length: 10 }, () => track(bucket.take()));
+    const resolvedAt: number[] = [];
+    const start = clock.now();
+    for (let ms = 0; ms <= 2500; ms += 50) {
+      await clock.advance(ms === 0 ? 0 : 50);
+      takes.forEach((t, i) => {
+        if (t.state === 'resolved' && resolvedAt[i] === undefined) resolvedAt[i] = clock.now() - start;
+      });
+    }
+    expect(resolvedAt).toEqual([0, 0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000]);
+  });
+
+  test('waiters are served in order: a small take does not overtake a large one', async () => {
+    const clock = new ManualClock();
+    const bucket = new TokenBucket({ ratePerSecond: 1, burst: 3, clock });
+    await bucket.take(3);
+    const big = track(bucket.take(2));
+    const small = track(bucket.take(1));
+    expect(bucket.tryTake(1)).toBe(false);
+    await clock.advance(1000);
+    expect(big.state).toBe('pending');
+    expect(small.state).toBe('pending');
+    await clock.advance(1000);
+    expect(big.state).toBe('resolved');
+    expect(small.state).toBe('pending');
+    await clock.advance(1000);
+    expect(small.state).toBe('resolved');
+  });
+
+  test('an aborted waiter rejects with the reason and takes nothing; the next one moves up', async () => {
+    const clock = new ManualClock();
+    const bucket = new TokenBucket({ ratePerSecond: 10, burst: 1, clock });
+    await bucket.take();
+    const controller = new AbortController();
+    const aborted = track(bucket.take(1, controller.signal));
+    const next = track(bucket.take());
+    await clock.advance(50);
+    const reason = new Error('caller went away');
+    controller.abort(reason);
+    await clock.advance(0);
+    expect(aborted.state).toBe('rejected');
+    expect(aborted.reason).toBe(reason);
+    // The token due at 100 ms goes to the next waiter, not to the one that left.
+    await clock.advance(49);
+    expect(next.state).toBe('pending');
+    await clock.advance(1);
+    expect(next.state).toBe('resolved');
+  });
+
+  test('an already aborted signal rejects at once', async () => {
+    const bucket = new TokenBucket({ ratePerSecond: 10, burst: 5, clock: new ManualClock() });
+    const reason = new Error('already gone');
+    await expect(bucket.take(1, AbortSignal.abort(reason))).rejects.toBe(reason);
+    expect(bucket.available()).toBe(5);
+  });
+
+  test('tryTake never waits; refill is capped at the burst', async () => {
+    const clock = new ManualClock();
+    const bucket = new TokenBucket({ ratePerSecond: 20, burst: 2, clock });
+    expect(bucket.tryTake()).toBe(true);
+    expect(bucket.tryTake()).toBe(true);
+    expect(bucket.tryTake()).toBe(false);
+    await clock.advance(50);
+    expect(bucket.tryTake()).toBe(true);
+    expect(bucket.tryTake()).toBe(false);
+    await clock.advance(3_600_000);
+    expect(bucket.available()).toBe(2);
+  });
+
+  test('nonsense settings and costs above the burst are refused', () => {
+    const clock = new ManualClock();
+    expect(() => new TokenBucket({ ratePerSecond: 0, burst: 1, clock })).toThrow(RangeError);
+    expect(() => new TokenBucket({ ratePerSecond: 1, burst: 0.5, clock })).toThrow(RangeError);
+    expect(() => new TokenBucket({ ratePerSecond: Number.NaN, burst: 1, clock })).toThrow(RangeError);
+    const bucket = new TokenBucket({ ratePerSecond: 1, burst: 2, clock });
+    expect(() => bucket.take(3)).toThrow(RangeError);
+    expect(() => bucket.tryTake(0)).toThrow(RangeError);
+  });
+});
