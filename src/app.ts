@@ -209,12 +209,29 @@ export async function createApp(options: AppOptions): Promise<App> {
     history = await HistoryStore.open(config.databaseUrl, { clock, logger });
     logger.info({ database: config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'postgresql' }, 'history store ready (migrations applied)');
 
-    // The sources start side by side; each serves what it has even when its first call fails.
-    [kalshi, anthropic, john] = await Promise.all([
-      startKalshiSource({ config, clock, logger, metrics, guard: guards.kalshi, archive, onMarkets: (records) => markets.upsert(records) }),
+    // The sources start side by side; each serves what it has even when its first call fails. If one
+    // cannot start at all (bad configuration), the others are kept so that stop() closes them.
+    const [k, a, j] = await Promise.allSettled([
+      startKalshiSource({
+        config,
+        clock,
+        logger,
+        metrics,
+        guard: guards.kalshi,
+        archive,
+        onMarkets: (records) => markets.upsert(records, 'refresh'),
+        onMarketPatch: (record) => markets.upsert([record], 'patch'),
+        currentMarket: (ticker) => markets.get(ticker),
+        onBook: (book) => pubsub.publish('orderBookUpdated', book),
+      }),
       startAnthropicSource({ config, clock, logger, guard: guards.anthropic, pubsub, statuses }),
       startJohnSource({ config, clock, logger, metrics, guard: guards.john, archive, onMetrics: (records) => businessMetrics.upsert(records) }),
     ]);
+    kalshi = k.status === 'fulfilled' ? k.value : null;
+    anthropic = a.status === 'fulfilled' ? a.value : null;
+    john = j.status === 'fulfilled' ? j.value : null;
+    const failed = [k, a, j].find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
 
     aggregator.start();
     snapshots = new SnapshotWriter({

@@ -28,11 +28,15 @@ export class LiveMarkets {
     return this.byTicker.size;
   }
 
-  /** Stores the records; publishes `marketUpdated` for each one whose observable state changed. */
-  upsert(records: readonly MarketRecord[]): number {
+  /**
+   * Stores the records; publishes `marketUpdated` for each one whose observable state changed.
+   * `refresh`: the records are a full listing (a poll), so anything older than them is no longer
+   * live; a patch (one market from the feed) says nothing about the others.
+   */
+  upsert(records: readonly MarketRecord[], kind: 'refresh' | 'patch' = 'refresh'): number {
     let changed = 0;
     for (const record of records) {
-      this.latestFetchAt = Math.max(this.latestFetchAt, record.provenance.fetchedAt);
+      if (kind === 'refresh') this.latestFetchAt = Math.max(this.latestFetchAt, record.provenance.fetchedAt);
       const previous = this.byTicker.get(record.ticker);
       this.byTicker.set(record.ticker, record);
       if (!previous || observableChange(previous, record)) {

@@ -66,6 +66,7 @@ const variables = {
   KALSHI_TRACK_TOP_N: [int(1, 500, 20), 'an integer from 1 to 500'],
   KALSHI_READS_PER_SECOND: [int(1, 100, 10), 'reads per second from 1 to 100'],
   KALSHI_SIM_FAULT: [optionalString, 'a simulator fault such as status:503, hang, malformed, truncated, delay:200 (see README)'],
+  KALSHI_WS_SIM_FAULT: [optionalString, 'a WebSocket simulator fault such as drop, seq-gap, error-code:25, silence (see README)'],
   ANTHROPIC_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) origin such as https://api.anthropic.com, or unset for the simulator'],
   ANTHROPIC_API_KEY: [optionalString, 'an Anthropic API key'],
   ANTHROPIC_MODEL: [z.preprocess(blankToUndefined, z.string().default('claude-haiku-4-5')), 'a model id'],
@@ -118,6 +119,7 @@ export interface Config {
     readsPerSecond: number;
     /** Applied to the bundled simulator at startup (a test and demo aid). */
     simulatorFault: string | null;
+    wsSimulatorFault: string | null;
   };
   anthropic: {
     baseUrl: string | null;
@@ -176,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trackTopN: v.KALSHI_TRACK_TOP_N,
       readsPerSecond: v.KALSHI_READS_PER_SECOND,
       simulatorFault: v.KALSHI_SIM_FAULT ?? null,
+      wsSimulatorFault: v.KALSHI_WS_SIM_FAULT ?? null,
     },
     anthropic: {
       baseUrl: v.ANTHROPIC_BASE_URL?.replace(/\/+$/, '') ?? null,

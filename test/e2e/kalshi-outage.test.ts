@@ -27,11 +27,13 @@ describe('Kalshi outage', () => {
 
     const ws = createWsClient({ url: service.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
     const changes: Array<{ breaker: string; availability: string }> = [];
+    const streamsBefore = service.app.pubsub.openStreams;
     const unsubscribe = ws.subscribe<{ sourceStatusChanged: { source: string; breaker: string; availability: string } }>(
       { query: 'subscription { sourceStatusChanged { source breaker availability } }' },
       { next: (r) => r.data && r.data.sourceStatusChanged.source === 'KALSHI' && changes.push(r.data.sourceStatusChanged), error: () => undefined, complete: () => undefined },
     );
 
+    await vi.waitFor(() => expect(service.app.pubsub.openStreams).toBeGreaterThan(streamsBefore));
     service.app.simulators.kalshi!.injectFault({ kind: 'status', status: 503 });
     await vi.waitFor(
       async () => {

@@ -11,7 +11,9 @@ import type { SourceGuard } from '../resilience/source-guard.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
 import { JohnClient } from './client.js';
 import { JohnMetricsPoller } from './metrics-poller.js';
+import { parseJohnFault } from './simulator/faults.js';
 import { startJohnSimulator, type JohnSimulator } from './simulator/server.js';
+import { parseSimulatorFault } from '../simulator-fault.js';
 
 export interface JohnSource {
   readonly simulator: JohnSimulator | null;
@@ -31,9 +33,11 @@ export interface JohnSourceDeps {
 
 export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource> {
   const { config, clock, logger } = deps;
+  const fault = parseSimulatorFault('JOHN_SIM_FAULT', config.john.simulatorFault, parseJohnFault);
   const simulator = config.john.baseUrl
     ? null
     : await startJohnSimulator({ clock, logger: logger.child({ component: 'john-simulator' }), token: config.john.apiToken });
+  if (simulator && fault) simulator.injectFault(fault);
   const baseUrl = config.john.baseUrl ?? simulator!.baseUrl;
   logger.info({ source: 'john', mode: simulator ? 'simulated' : 'live', baseUrl }, 'source john');
   // Per-attempt timeout 5 s (the reference); the breaker's timeout bounds the call with its retries.

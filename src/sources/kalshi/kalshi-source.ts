@@ -1,12 +1,18 @@
 /**
- * The Kalshi source assembled: the real exchange when KALSHI_BASE_URL is set, the bundled
- * simulator otherwise; the REST client (paced by a token bucket, signed when a key is configured),
- * the market poller, and order books on demand (REST, cached for one poll interval) — the
- * WebSocket feed supersedes them when it runs.
+ * The Kalshi source assembled. With no KALSHI_BASE_URL it runs on the bundled simulators (REST and
+ * WebSocket over ONE market model, so both transports agree). Parts:
+ * - the REST client (paced by a token bucket, signed when a key is configured) and the market
+ *   poller (every KALSHI_POLL_INTERVAL_MS);
+ * - the WebSocket feed (when KALSHI_WS_URL is set, or on the simulator): local order books from
+ *   snapshot + deltas for the tracked markets (KALSHI_TRACKED_TICKERS, or the KALSHI_TRACK_TOP_N
+ *   most active), ticker messages patching prices between polls;
+ * - without a feed, order books on demand over REST, cached for one poll interval.
+ * Books and price changes go out as `orderBookUpdated` / `marketUpdated`.
  */
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { MarketRecord, OrderBookRecord } from '../../core/domain.js';
+import { ConfigError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
@@ -14,11 +20,19 @@ import { parseSimulatorFault } from '../simulator-fault.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
 import { KalshiRestClient } from './client.js';
 import { KalshiMarketPoller } from './market-poller.js';
+import { parseDollars } from './money.js';
 import { normalizeOrderBook } from './normalize.js';
+import { loadKalshiCredentials, type KalshiCredentials } from './signing.js';
 import { parseKalshiRestFault, startKalshiRestSimulator, type KalshiRestSimulator } from './simulator/rest-server.js';
+import { parseKalshiWsFault } from './simulator/ws-faults.js';
+import { startKalshiWsSimulator, type KalshiWsSimulator } from './simulator/ws-server.js';
+import { KalshiWsFeed } from './ws/feed.js';
+import type { TickerMsg } from './ws/protocol.js';
 
 export interface KalshiSource {
   readonly restSimulator: KalshiRestSimulator | null;
+  readonly wsSimulator: KalshiWsSimulator | null;
+  readonly feed: KalshiWsFeed | null;
   readonly baseUrl: string;
   orderBook(ticker: string): Promise<OrderBookRecord | null>;
   stop(): Promise<void>;
@@ -31,18 +45,55 @@ export interface KalshiSourceDeps {
   metrics: Metrics;
   guard: SourceGuard;
   archive: UpstreamArchive;
+  /** Full listings from polls. */
   onMarkets: (records: MarketRecord[]) => void;
+  /** Single markets patched from the feed between polls. */
+  onMarketPatch: (record: MarketRecord) => void;
+  currentMarket: (ticker: string) => MarketRecord | null;
+  onBook: (book: OrderBookRecord) => void;
+}
+
+function credentialsOf(config: Config): KalshiCredentials | null {
+  try {
+    return loadKalshiCredentials(config.kalshi);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The markets whose books are followed: the configured list, or the most active open ones. */
+export function trackedTickers(config: Config, markets: readonly MarketRecord[]): string[] {
+  if (config.kalshi.trackedTickers) return config.kalshi.trackedTickers;
+  return markets
+    .filter((market) => market.status === 'ACTIVE')
+    .sort((a, b) => b.volume.volume24h - a.volume.volume24h || a.ticker.localeCompare(b.ticker))
+    .slice(0, config.kalshi.trackTopN)
+    .map((market) => market.ticker);
 }
 
 export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiSource> {
   const { config, clock, logger, guard } = deps;
+  const credentials = credentialsOf(config);
   const fault = parseSimulatorFault('KALSHI_SIM_FAULT', config.kalshi.simulatorFault, parseKalshiRestFault);
+  const wsFault = parseSimulatorFault('KALSHI_WS_SIM_FAULT', config.kalshi.wsSimulatorFault, parseKalshiWsFault);
   const restSimulator = config.kalshi.baseUrl ? null : await startKalshiRestSimulator({ clock, logger: logger.child({ component: 'kalshi-simulator' }) });
   if (restSimulator && fault) restSimulator.injectFault(fault);
   const baseUrl = config.kalshi.baseUrl ?? restSimulator!.baseUrl;
-  logger.info({ source: 'kalshi', mode: restSimulator ? 'simulated' : 'live', baseUrl }, 'source kalshi');
+  const wsSimulator =
+    restSimulator && !config.kalshi.wsUrl
+      ? await startKalshiWsSimulator({ model: restSimulator.model, clock, logger: logger.child({ component: 'kalshi-ws-simulator' }) })
+      : null;
+  if (wsSimulator && wsFault) wsSimulator.injectFault(wsFault);
+  const wsUrl = config.kalshi.wsUrl ?? wsSimulator?.url ?? null;
+  logger.info(
+    { source: 'kalshi', mode: restSimulator ? 'simulated' : 'live', baseUrl, websocket: wsUrl ?? 'off (REST order books)', signed: credentials !== null },
+    'source kalshi',
+  );
+  if (config.kalshi.wsUrl && !credentials) logger.warn('KALSHI_WS_URL is set without KALSHI_API_KEY and a private key: Kalshi refuses unsigned WebSocket handshakes');
 
-  const client = new KalshiRestClient({ baseUrl, timeoutMs: config.breaker.timeoutMs });
+  const client = new KalshiRestClient({ baseUrl, timeoutMs: config.breaker.timeoutMs, credentials, clock, rateLimit: { ratePerSecond: config.kalshi.readsPerSecond, burst: config.kalshi.readsPerSecond } });
+  let latestMarkets: MarketRecord[] = [];
+  let feed: KalshiWsFeed | null = null;
   const poller = new KalshiMarketPoller({
     client,
     clock,
@@ -51,34 +102,100 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     metrics: deps.metrics,
     archive: deps.archive,
     intervalMs: config.kalshi.pollIntervalMs,
-    onMarkets: deps.onMarkets,
+    onMarkets: (records) => {
+      latestMarkets = records;
+      deps.onMarkets(records);
+      feed?.setTickers(trackedTickers(config, records));
+    },
   });
   // One poll before serving, so the first answer has markets; a failure here is not fatal.
   await poller.pollOnce();
   poller.start();
 
-  const books = new Map<string, { record: OrderBookRecord; at: number }>();
+  /** Last book per market from the feed, kept across disconnects for stale serving. */
+  const feedBooks = new Map<string, OrderBookRecord>();
+  if (wsUrl) {
+    feed = new KalshiWsFeed({
+      url: wsUrl,
+      credentials,
+      clock,
+      logger: logger.child({ source: 'kalshi', transport: 'ws' }),
+      metrics: deps.metrics,
+      tickers: () => trackedTickers(config, latestMarkets),
+      onBook: (book) => {
+        feedBooks.set(book.ticker, book);
+        deps.onBook(book);
+        patchFromBook(book);
+      },
+      onTicker: (msg) => patchFromTicker(msg),
+      onStateChange: (state, detail) => logger.info({ source: 'kalshi', transport: 'ws', state, detail }, `Kalshi WebSocket ${state}`),
+      onMalformed: () => deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' }),
+    });
+    feed.start();
+  }
+
+  /** The book's top is the market's bid/ask: patch the market so `marketUpdated` follows the book. */
+  function patchFromBook(book: OrderBookRecord): void {
+    const market = deps.currentMarket(book.ticker);
+    if (!market) return;
+    const bid = book.bids[0]?.price ?? null;
+    const ask = book.asks[0]?.price ?? null;
+    if (bid === market.prices.bid && ask === market.prices.ask) return;
+    deps.onMarketPatch({ ...market, prices: { ...market.prices, bid, ask }, provenance: { ...book.provenance } });
+  }
+
+  function patchFromTicker(msg: TickerMsg): void {
+    const market = deps.currentMarket(msg.market_ticker);
+    if (!market) return;
+    try {
+      const at = clock.now();
+      deps.onMarketPatch({
+        ...market,
+        prices: { ...market.prices, last: parseDollars(msg.price_dollars) || market.prices.last },
+        provenance: { originAt: Math.min(msg.ts_ms, at), fetchedAt: at, tier: 'LIVE' },
+      });
+    } catch (error) {
+      deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' });
+      logger.warn({ err: error, ticker: msg.market_ticker }, 'malformed Kalshi ticker message ignored');
+    }
+  }
+
+  const restBooks = new Map<string, { record: OrderBookRecord; at: number }>();
+  async function restOrderBook(ticker: string): Promise<OrderBookRecord | null> {
+    const cached = restBooks.get(ticker);
+    if (cached && clock.now() - cached.at < config.kalshi.pollIntervalMs) return cached.record;
+    try {
+      const wire = await guard.call('getOrderBook', (signal) => client.getOrderBook(ticker, 0, { signal }));
+      const record = normalizeOrderBook(ticker, wire, clock.now());
+      restBooks.set(ticker, { record, at: clock.now() });
+      return record;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      // Stale-if-error: the last book we had, served as what it is (memory, with its age).
+      if (cached) return { ...cached.record, provenance: { ...cached.record.provenance, tier: 'L1' } };
+      throw error;
+    }
+  }
+
   return {
     restSimulator,
+    wsSimulator,
+    get feed() {
+      return feed;
+    },
     baseUrl,
     async orderBook(ticker) {
-      const cached = books.get(ticker);
-      if (cached && clock.now() - cached.at < config.kalshi.pollIntervalMs) return cached.record;
-      try {
-        const wire = await guard.call('getOrderBook', (signal) => client.getOrderBook(ticker, 0, { signal }));
-        const record = normalizeOrderBook(ticker, wire, clock.now());
-        books.set(ticker, { record, at: clock.now() });
-        return record;
-      } catch (error) {
-        if ((error as { status?: number }).status === 404) return null;
-        // Stale-if-error: the last book we had, served as what it is (memory, with its age).
-        if (cached) return { ...cached.record, provenance: { ...cached.record.provenance, tier: 'L1' } };
-        throw error;
-      }
+      const live = feed?.state === 'open' ? feed.book(ticker) : undefined;
+      if (live) return live;
+      const held = feedBooks.get(ticker);
+      if (held) return { ...held, provenance: { ...held.provenance, tier: 'L1' } };
+      return restOrderBook(ticker);
     },
     async stop() {
       await poller.stop();
+      await feed?.stop();
       await client.close();
+      await wsSimulator?.close();
       await restSimulator?.close();
     },
   };

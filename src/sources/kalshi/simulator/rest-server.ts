@@ -69,17 +69,22 @@ export interface KalshiRestSimulatorOptions {
   maxSkewMs?: number;
   /**
    * Server-side token bucket, one token per request; an empty bucket answers 429
-   * `{"error":"too many requests"}` with no Retry-After, as Kalshi does (basic tier ≈ 20 reads/s).
-   * It refills on `clock`, by default the real one and not the simulator's: a rate limit meters
-   * requests per real second, and a test on a ManualClock that never advances would otherwise be
-   * refused after `burst` requests. Pass the simulator's clock to test pacing deterministically.
-   * `false` turns it off. @default { ratePerSecond: 20, burst: 40, clock: systemClock }
+   * `{"error":"too many requests"}` with no Retry-After, as Kalshi does. The default is generous
+   * (5× Kalshi's basic tier of ≈ 20 reads/s, 200 at once) so that only a runaway client (a retry
+   * loop without backoff) meets it; pass `{ ratePerSecond: 20, burst: 20 }` to simulate the real
+   * tier. It refills on `clock`, by default the real one and not the simulator's: a rate limit
+   * meters requests per real second, and a test on a ManualClock that never advances would
+   * otherwise be refused after `burst` requests. Pass the simulator's clock to test pacing
+   * deterministically. `false` turns it off. @default { ratePerSecond: 100, burst: 200, clock: systemClock }
    */
   rateLimit?: { ratePerSecond: number; burst: number; clock?: Clock } | false;
 }
 
-/** Kalshi's basic read tier, ≈ 20 requests a second, with two seconds of burst. */
-export const DEFAULT_SIMULATOR_RATE_LIMIT: Readonly<{ ratePerSecond: number; burst: number; clock?: Clock }> = { ratePerSecond: 20, burst: 40 };
+/**
+ * Generous on purpose: tests fire dozens of requests in a few hundred milliseconds, and the client
+ * paces itself at 10/s anyway. Only a client that hammers the simulator meets this limit.
+ */
+export const DEFAULT_SIMULATOR_RATE_LIMIT: Readonly<{ ratePerSecond: number; burst: number; clock?: Clock }> = { ratePerSecond: 100, burst: 200 };
 
 /**
  * A failure the simulator serves instead of the real answer, `times` times (default: until
