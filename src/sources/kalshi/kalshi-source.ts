@@ -23,6 +23,7 @@ import { KalshiMarketPoller } from './market-poller.js';
 import { parseDollars } from './money.js';
 import { normalizeOrderBook } from './normalize.js';
 import { loadKalshiCredentials, type KalshiCredentials } from './signing.js';
+import { createSimulatorCredentials } from './simulator/rest-auth.js';
 import { parseKalshiRestFault, startKalshiRestSimulator, type KalshiRestSimulator } from './simulator/rest-server.js';
 import { parseKalshiWsFault } from './simulator/ws-faults.js';
 import { startKalshiWsSimulator, type KalshiWsSimulator } from './simulator/ws-server.js';
@@ -73,15 +74,31 @@ export function trackedTickers(config: Config, markets: readonly MarketRecord[])
 
 export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiSource> {
   const { config, clock, logger, guard } = deps;
-  const credentials = credentialsOf(config);
+  const configured = credentialsOf(config);
+  // On the simulators the handshake and portfolio are signed too, with a key pair made at startup:
+  // the same code path as against the exchange, checked by the simulators with the public key.
+  const simulatorKeys = config.kalshi.baseUrl ? null : createSimulatorCredentials(configured?.keyId ?? 'northstar-simulated');
+  const credentials = configured ?? simulatorKeys?.credentials ?? null;
   const fault = parseSimulatorFault('KALSHI_SIM_FAULT', config.kalshi.simulatorFault, parseKalshiRestFault);
   const wsFault = parseSimulatorFault('KALSHI_WS_SIM_FAULT', config.kalshi.wsSimulatorFault, parseKalshiWsFault);
-  const restSimulator = config.kalshi.baseUrl ? null : await startKalshiRestSimulator({ clock, logger: logger.child({ component: 'kalshi-simulator' }) });
+  const restSimulator = simulatorKeys
+    ? await startKalshiRestSimulator({
+        clock,
+        logger: logger.child({ component: 'kalshi-simulator' }),
+        publicKey: configured ? undefined : simulatorKeys.publicKey,
+        apiKeyId: credentials?.keyId,
+      })
+    : null;
   if (restSimulator && fault) restSimulator.injectFault(fault);
   const baseUrl = config.kalshi.baseUrl ?? restSimulator!.baseUrl;
   const wsSimulator =
     restSimulator && !config.kalshi.wsUrl
-      ? await startKalshiWsSimulator({ model: restSimulator.model, clock, logger: logger.child({ component: 'kalshi-ws-simulator' }) })
+      ? await startKalshiWsSimulator({
+          model: restSimulator.model,
+          clock,
+          logger: logger.child({ component: 'kalshi-ws-simulator' }),
+          ...(configured ? {} : { publicKey: simulatorKeys!.publicKey }),
+        })
       : null;
   if (wsSimulator && wsFault) wsSimulator.injectFault(wsFault);
   const wsUrl = config.kalshi.wsUrl ?? wsSimulator?.url ?? null;
