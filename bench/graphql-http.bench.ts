@@ -34,7 +34,7 @@ export async function run(): Promise<void> {
   const app = await createApp({ config, logger: silentLogger, collectProcessMetrics: false });
   await app.start();
   const pool = new Pool(new URL(app.url).origin, { connections: CONCURRENCY });
-  const markets = app.services.markets.size;
+  const markets = app.services.markets.list().length;
 
   const aggregateQuery = '{ aggregate { takenAt availabilityScore markets { id ticker title status prices { bid ask last } volume { volume24h } quality { freshnessMs sourceReliability cacheTier } } components { source availability } } }';
   // Warm up JIT and connections.

@@ -181,7 +181,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     logger,
     pubsub,
-    markets,
+    markets: {
+      list: (filter) => markets.list(filter),
+      get: (ticker) => markets.get(ticker),
+      getMany: async (tickers) => tickers.map((ticker) => markets.get(ticker)),
+    },
     aggregator,
     history: historyReader,
     sources: {
@@ -192,16 +196,20 @@ export async function createApp(options: AppOptions): Promise<App> {
         return statuses.get(source);
       },
     },
-    orderBooks: { get: async (ticker) => (kalshi ? kalshi.orderBook(ticker) : null) },
+    orderBooks: { getMany: (tickers) => Promise.all(tickers.map((ticker) => (kalshi ? kalshi.orderBook(ticker) : null))) },
     insights: {
       latest: async (ticker) => servedInsight(anthropic?.engine.latest(ticker) ?? null),
+      latestMany: async (tickers) => tickers.map((ticker) => servedInsight(anthropic?.engine.latest(ticker) ?? null)),
       list: async (ticker, limit) => (anthropic?.engine.list(ticker, limit) ?? []).map((insight) => servedInsight(insight)!),
       request: async (tickers) => {
         if (!anthropic) throw notStarted('anthropic');
         return anthropic.engine.request(tickers);
       },
     },
-    businessMetrics: { list: async (agentId, limit) => businessMetrics.list(agentId, limit) },
+    businessMetrics: {
+      list: async (agentId, limit) => businessMetrics.list(agentId, limit),
+      byAgents: async (agentIds) => agentIds.map((agentId) => businessMetrics.list(agentId)),
+    },
     health,
   };
 

@@ -9,6 +9,7 @@ import type {
   BusinessMetricRecord,
   CacheTier,
   InsightRecord,
+  MarketRecord,
   OrderBookRecord,
   SourceId,
   SourceStatusRecord,
@@ -16,6 +17,7 @@ import type {
 import type { Logger } from '../core/logger.js';
 import type { NorthstarPubSub } from '../core/pubsub.js';
 import type { LiveMarkets } from '../aggregate/live-markets.js';
+import type { Loaders } from './loaders.js';
 
 export interface SnapshotRowView {
   id: string;
@@ -77,7 +79,10 @@ export interface Services {
   clock: Clock;
   logger: Logger;
   pubsub: NorthstarPubSub;
-  markets: LiveMarkets;
+  markets: Pick<LiveMarkets, 'list' | 'get'> & {
+    /** Batched read by ticker (DataLoader), in the order asked; null where unknown. */
+    getMany(tickers: readonly string[]): Promise<Array<MarketRecord | null>>;
+  };
   aggregator: { current(): AggregateRecord };
   history: HistoryReader;
   sources: {
@@ -85,13 +90,17 @@ export interface Services {
     get(source: SourceId): SourceStatusRecord;
     resetBreaker(source: SourceId): Promise<SourceStatusRecord>;
   };
-  orderBooks: { get(ticker: string): Promise<OrderBookRecord | null> };
+  orderBooks: { getMany(tickers: readonly string[]): Promise<Array<OrderBookRecord | null>> };
   insights: {
     latest(ticker: string | null): Promise<InsightRecord | null>;
+    latestMany(tickers: readonly string[]): Promise<Array<InsightRecord | null>>;
     list(ticker: string | null, limit: number): Promise<InsightRecord[]>;
     request(tickers: string[] | null): Promise<InsightRecord>;
   };
-  businessMetrics: { list(agentId: string | null, limit: number): Promise<BusinessMetricRecord[]> };
+  businessMetrics: {
+    list(agentId: string | null, limit: number): Promise<BusinessMetricRecord[]>;
+    byAgents(agentIds: readonly string[]): Promise<BusinessMetricRecord[][]>;
+  };
   health(): Promise<HealthView>;
 }
 
@@ -99,4 +108,5 @@ export interface GraphQLContext {
   requestId: string;
   logger: Logger;
   services: Services;
+  loaders: Loaders;
 }

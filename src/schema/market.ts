@@ -52,14 +52,14 @@ export const MarketRef = builder.objectRef<MarketRecord>('Market').implement({
       nullable: true,
       args: { depth: t.arg.int({ defaultValue: DEFAULT_BOOK_DEPTH }) },
       resolve: async (market, args, ctx) => {
-        const book = await ctx.services.orderBooks.get(market.ticker);
+        const book = await ctx.loaders.orderBookByTicker.load(market.ticker);
         return book ? orderBookView(book, args.depth) : null;
       },
     }),
     latestInsight: t.field({
       type: InsightRef,
       nullable: true,
-      resolve: (market, _args, ctx) => ctx.services.insights.latest(market.ticker),
+      resolve: (market, _args, ctx) => ctx.loaders.latestInsightByTicker.load(market.ticker),
     }),
   }),
 });

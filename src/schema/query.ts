@@ -1,3 +1,4 @@
+import type { MarketRecord } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
 import { AggregateRef } from './aggregate.js';
 import { builder } from './builder.js';
@@ -43,7 +44,7 @@ builder.queryFields((t) => ({
         const row = await ctx.services.history.getSnapshot(value.slice(SNAPSHOT_ID_PREFIX.length));
         return row ? snapshotView(row) : null;
       }
-      if (value.startsWith('kalshi:')) return ctx.services.markets.get(value.slice('kalshi:'.length));
+      if (value.startsWith('kalshi:')) return ctx.loaders.marketByTicker.load(value.slice('kalshi:'.length));
       return null;
     },
   }),
@@ -54,21 +55,26 @@ builder.queryFields((t) => ({
       tickers: t.arg.stringList(),
       limit: t.arg.int({ defaultValue: 50 }),
     },
-    resolve: (_root, args, ctx) =>
-      ctx.services.markets.list({ status: args.status ?? null, tickers: args.tickers ?? null, limit: limitOf(args.limit, 50, MAX_LIST_LIMIT) }),
+    resolve: async (_root, args, ctx) => {
+      const limit = limitOf(args.limit, 50, MAX_LIST_LIMIT);
+      if (!args.tickers) return ctx.services.markets.list({ status: args.status ?? null, limit });
+      // By ticker: through the loader (and so the cache tiers), in the order asked.
+      const found = await ctx.loaders.marketByTicker.loadMany(args.tickers.slice(0, limit));
+      return found.filter((m): m is MarketRecord => m !== null && !(m instanceof Error) && (!args.status || m.status === args.status));
+    },
   }),
   market: t.field({
     type: MarketRef,
     nullable: true,
     args: { ticker: t.arg.string({ required: true }) },
-    resolve: (_root, { ticker }, ctx) => ctx.services.markets.get(ticker),
+    resolve: (_root, { ticker }, ctx) => ctx.loaders.marketByTicker.load(ticker),
   }),
   orderBook: t.field({
     type: OrderBookRef,
     nullable: true,
     args: { ticker: t.arg.string({ required: true }), depth: t.arg.int({ defaultValue: DEFAULT_BOOK_DEPTH }) },
     resolve: async (_root, { ticker, depth }, ctx) => {
-      const book = await ctx.services.orderBooks.get(ticker);
+      const book = await ctx.loaders.orderBookByTicker.load(ticker);
       return book ? orderBookView(book, depth) : null;
     },
   }),

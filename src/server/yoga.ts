@@ -10,6 +10,7 @@ import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import type { GraphQLContext, Services } from '../schema/context.js';
 import { maskError } from '../schema/errors.js';
+import { createLoaders } from '../schema/loaders.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.js';
@@ -51,7 +52,7 @@ export function createNorthstarYoga({ schema, services, logger, metrics, graphiq
         (initial.request && requestIds.get(initial.request)) ??
         initial.socketRequestId ??
         requestIdFrom(initial.request?.headers.get(REQUEST_ID_HEADER));
-      return { requestId, logger: logger.child({ requestId }), services };
+      return { requestId, logger: logger.child({ requestId }), services, loaders: createLoaders(services) };
     },
     plugins: [
       // 1. Ids first, so every later hook and log line of the request has one.

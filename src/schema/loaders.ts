@@ -1,0 +1,24 @@
+/**
+ * Per-request DataLoaders: every resolver that reads by key goes through one, so a query touching
+ * fifty markets makes one batched read per kind, not one per field. Built fresh for each operation
+ * (no cross-request caching: freshness is the cache tiers' job).
+ */
+import DataLoader from 'dataloader';
+import type { BusinessMetricRecord, InsightRecord, MarketRecord, OrderBookRecord } from '../core/domain.js';
+import type { Services } from './context.js';
+
+export interface Loaders {
+  marketByTicker: DataLoader<string, MarketRecord | null>;
+  orderBookByTicker: DataLoader<string, OrderBookRecord | null>;
+  latestInsightByTicker: DataLoader<string, InsightRecord | null>;
+  businessMetricsByAgent: DataLoader<string, BusinessMetricRecord[]>;
+}
+
+export function createLoaders(services: Services): Loaders {
+  return {
+    marketByTicker: new DataLoader((tickers) => services.markets.getMany(tickers)),
+    orderBookByTicker: new DataLoader((tickers) => services.orderBooks.getMany(tickers)),
+    latestInsightByTicker: new DataLoader((tickers) => services.insights.latestMany(tickers)),
+    businessMetricsByAgent: new DataLoader((agentIds) => services.businessMetrics.byAgents(agentIds)),
+  };
+}
