@@ -27,7 +27,10 @@ describe('analysis budget', () => {
     const calls = service.app.simulators.anthropic!.requestCount();
     expect(calls).toBe(1);
 
-    const { body } = await graphqlRequest(service.url, RequestInsightDocument, { tickers: null });
+    // A different slice than the scheduled run's (the same input would be served from the 5-minute cache).
+    const { body: current } = await graphqlRequest(service.url, CurrentAggregateDocument);
+    const ticker = current.data!.aggregate.markets.find((m) => m.status === 'ACTIVE')!.ticker;
+    const { body } = await graphqlRequest(service.url, RequestInsightDocument, { tickers: [ticker] });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', source: 'ANTHROPIC', retryable: false });
     expect(body.errors?.[0]?.message).toMatch(/budget exhausted/);
 
