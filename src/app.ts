@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Aggregator } from './aggregate/aggregator.js';
+import { ReadModel } from './aggregate/read-model.js';
+import { openCache } from './cache/create-cache.js';
+import type { TieredCache } from './cache/tiered-cache.js';
 import { LiveBusinessMetrics } from './aggregate/live-metrics.js';
 import { LiveMarkets } from './aggregate/live-markets.js';
 import { SnapshotWriter } from './aggregate/snapshot-writer.js';
@@ -116,6 +119,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const businessMetrics = new LiveBusinessMetrics(isLive('john'));
 
   let history: HistoryStore | null = null;
+  let cache: TieredCache | null = null;
+  let readModel: ReadModel | null = null;
   let kalshi: KalshiSource | null = null;
   let anthropic: AnthropicSource | null = null;
   let john: JohnSource | null = null;
@@ -168,9 +173,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       version: VERSION,
       uptimeSeconds: Math.round((clock.now() - startedAt) / 100) / 10,
       sources,
-      // The cache tiers arrive with the cache work; until then there is no tier to report on.
-      cache: [],
+      cache: cache?.status() ?? [],
     };
+  };
+
+  const requireReadModel = (): ReadModel => {
+    if (!readModel) throw new Error('the service is not started');
+    return readModel;
   };
 
   const notStarted = (source: SourceId) =>
@@ -184,7 +193,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     markets: {
       list: (filter) => markets.list(filter),
       get: (ticker) => markets.get(ticker),
-      getMany: async (tickers) => tickers.map((ticker) => markets.get(ticker)),
+      getMany: (tickers) => requireReadModel().marketsByTicker(tickers),
     },
     aggregator,
     history: historyReader,
@@ -196,10 +205,10 @@ export async function createApp(options: AppOptions): Promise<App> {
         return statuses.get(source);
       },
     },
-    orderBooks: { getMany: (tickers) => Promise.all(tickers.map((ticker) => (kalshi ? kalshi.orderBook(ticker) : null))) },
+    orderBooks: { getMany: (tickers) => requireReadModel().orderBooks(tickers) },
     insights: {
-      latest: async (ticker) => servedInsight(anthropic?.engine.latest(ticker) ?? null),
-      latestMany: async (tickers) => tickers.map((ticker) => servedInsight(anthropic?.engine.latest(ticker) ?? null)),
+      latest: async (ticker) => (await requireReadModel().latestInsights([ticker]))[0] ?? null,
+      latestMany: (tickers) => requireReadModel().latestInsights(tickers),
       list: async (ticker, limit) => (anthropic?.engine.list(ticker, limit) ?? []).map((insight) => servedInsight(insight)!),
       request: async (tickers) => {
         if (!anthropic) throw notStarted('anthropic');
@@ -208,7 +217,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     businessMetrics: {
       list: async (agentId, limit) => businessMetrics.list(agentId, limit),
-      byAgents: async (agentIds) => agentIds.map((agentId) => businessMetrics.list(agentId)),
+      byAgents: (agentIds) => requireReadModel().metricsByAgents(agentIds),
     },
     health,
   };
@@ -216,6 +225,25 @@ export async function createApp(options: AppOptions): Promise<App> {
   async function start(): Promise<void> {
     history = await HistoryStore.open(config.databaseUrl, { clock, logger });
     logger.info({ database: config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'postgresql' }, 'history store ready (migrations applied)');
+    cache = await openCache({ config, clock, logger: logger.child({ component: 'cache' }), registry: metrics.registry, prisma: history.prisma });
+    const model = new ReadModel({
+      cache,
+      clock,
+      logger,
+      markets,
+      businessMetrics,
+      sources: {
+        fetchMarkets: (tickers) => (kalshi ? kalshi.fetchMarkets(tickers) : Promise.reject(notStarted('kalshi'))),
+        liveBook: (ticker) => kalshi?.liveBook(ticker) ?? null,
+        fetchOrderBook: (ticker) => (kalshi ? kalshi.fetchOrderBook(ticker) : Promise.reject(notStarted('kalshi'))),
+        fetchMetrics: () => (john ? john.fetchMetrics() : Promise.reject(notStarted('john'))),
+        latestInsight: (ticker) => servedInsight(anthropic?.engine.latest(ticker) ?? null),
+      },
+    });
+    readModel = model;
+    // Before any upstream answers, the aggregate already has what the tiers kept (labelled as such).
+    const warmed = await model.warm();
+    logger.info(warmed, 'in-memory state warmed from the cache tiers');
 
     // The sources start side by side; each serves what it has even when its first call fails. If one
     // cannot start at all (bad configuration), the others are kept so that stop() closes them.
@@ -227,13 +255,30 @@ export async function createApp(options: AppOptions): Promise<App> {
         metrics,
         guard: guards.kalshi,
         archive,
-        onMarkets: (records) => markets.upsert(records, 'refresh'),
+        onMarkets: (records) => {
+          markets.upsert(records, 'refresh');
+          model.marketsRefreshed(records);
+        },
         onMarketPatch: (record) => markets.upsert([record], 'patch'),
         currentMarket: (ticker) => markets.get(ticker),
-        onBook: (book) => pubsub.publish('orderBookUpdated', book),
+        onBook: (book) => {
+          pubsub.publish('orderBookUpdated', book);
+          model.bookUpdated(book);
+        },
       }),
-      startAnthropicSource({ config, clock, logger, guard: guards.anthropic, pubsub, statuses }),
-      startJohnSource({ config, clock, logger, metrics, guard: guards.john, archive, onMetrics: (records) => businessMetrics.upsert(records) }),
+      startAnthropicSource({ config, clock, logger, guard: guards.anthropic, pubsub, statuses, onInsight: (insight) => model.insightPublished(insight) }),
+      startJohnSource({
+        config,
+        clock,
+        logger,
+        metrics,
+        guard: guards.john,
+        archive,
+        onMetrics: (records) => {
+          businessMetrics.upsert(records);
+          model.metricsPolled(records);
+        },
+      }),
     ]);
     kalshi = k.status === 'fulfilled' ? k.value : null;
     anthropic = a.status === 'fulfilled' ? a.value : null;
@@ -308,6 +353,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     // 5. The pending snapshot, then the stores and the simulator.
     await snapshots?.stop();
     await archive.flush();
+    await readModel?.flush();
+    // A last L4 snapshot and the pending tier writes, before the database closes.
+    await cache?.close();
     await Promise.all(Object.values(guards).map((guard) => guard.shutdown()));
     await history?.close();
     step('stores closed');

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
+import type { InsightRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
 import type { NorthstarPubSub } from '../../core/pubsub.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
@@ -27,6 +28,7 @@ export interface AnthropicSourceDeps {
   guard: SourceGuard;
   pubsub: NorthstarPubSub;
   statuses: SourceStatusBoard;
+  onInsight?: (insight: InsightRecord) => void;
 }
 
 /** The simulator checks no key unless told to; any placeholder satisfies the SDK. */
@@ -60,6 +62,7 @@ export async function startAnthropicSource(deps: AnthropicSourceDeps): Promise<A
     moveThreshold: config.anthropic.moveThreshold,
     budget: config.anthropic.budget,
     onChunk: (chunk) => pubsub.publish('insightChunk', chunk),
+    ...(deps.onInsight ? { onInsight: deps.onInsight } : {}),
     onBudgetExhausted: (message) => statuses.recordFailure('anthropic', new Error(message)),
   });
   engine.start();

@@ -10,6 +10,7 @@ import type { Metrics } from '../../core/metrics.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
 import { JohnClient } from './client.js';
+import { normalizeJohnMetrics } from './normalize.js';
 import { JohnMetricsPoller } from './metrics-poller.js';
 import { parseJohnFault } from './simulator/faults.js';
 import { startJohnSimulator, type JohnSimulator } from './simulator/server.js';
@@ -18,6 +19,8 @@ import { parseSimulatorFault } from '../simulator-fault.js';
 export interface JohnSource {
   readonly simulator: JohnSimulator | null;
   readonly baseUrl: string;
+  /** One read of every agent's metrics through the guard (cache loader); rejected metrics are left out. */
+  fetchMetrics(): Promise<BusinessMetricRecord[]>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +60,11 @@ export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource>
   return {
     simulator,
     baseUrl,
+    async fetchMetrics() {
+      const responses = await deps.guard.call('fetchMetrics', (signal) => client.fetchMetrics({ signal }));
+      const fetchedAt = clock.now();
+      return responses.flatMap((response) => normalizeJohnMetrics(response, fetchedAt).records);
+    },
     async stop() {
       await poller.stop();
       await client.close();

@@ -6,7 +6,7 @@
  * - the WebSocket feed (when KALSHI_WS_URL is set, or on the simulator): local order books from
  *   snapshot + deltas for the tracked markets (KALSHI_TRACKED_TICKERS, or the KALSHI_TRACK_TOP_N
  *   most active), ticker messages patching prices between polls;
- * - without a feed, order books on demand over REST, cached for one poll interval.
+ * - without a feed, order books over REST on demand (the cache tiers sit in front).
  * Books and price changes go out as `orderBookUpdated` / `marketUpdated`.
  */
 import type { Clock } from '../../core/clock.js';
@@ -21,7 +21,7 @@ import type { UpstreamArchive } from '../upstream-archive.js';
 import { KalshiRestClient } from './client.js';
 import { KalshiMarketPoller } from './market-poller.js';
 import { parseDollars } from './money.js';
-import { normalizeOrderBook } from './normalize.js';
+import { normalizeMarket, normalizeOrderBook } from './normalize.js';
 import { loadKalshiCredentials, type KalshiCredentials } from './signing.js';
 import { createSimulatorCredentials } from './simulator/rest-auth.js';
 import { parseKalshiRestFault, startKalshiRestSimulator, type KalshiRestSimulator } from './simulator/rest-server.js';
@@ -35,7 +35,12 @@ export interface KalshiSource {
   readonly wsSimulator: KalshiWsSimulator | null;
   readonly feed: KalshiWsFeed | null;
   readonly baseUrl: string;
-  orderBook(ticker: string): Promise<OrderBookRecord | null>;
+  /** The feed's book while the feed is open (LIVE), else null. */
+  liveBook(ticker: string): OrderBookRecord | null;
+  /** One REST read of a book through the guard; null when Kalshi has no such market. */
+  fetchOrderBook(ticker: string): Promise<OrderBookRecord | null>;
+  /** One REST read of these markets through the guard (cache loader). */
+  fetchMarkets(tickers: readonly string[]): Promise<MarketRecord[]>;
   stop(): Promise<void>;
 }
 
@@ -129,8 +134,6 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
   await poller.pollOnce();
   poller.start();
 
-  /** Last book per market from the feed, kept across disconnects for stale serving. */
-  const feedBooks = new Map<string, OrderBookRecord>();
   if (wsUrl) {
     feed = new KalshiWsFeed({
       url: wsUrl,
@@ -140,7 +143,6 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       metrics: deps.metrics,
       tickers: () => trackedTickers(config, latestMarkets),
       onBook: (book) => {
-        feedBooks.set(book.ticker, book);
         deps.onBook(book);
         patchFromBook(book);
       },
@@ -177,23 +179,6 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     }
   }
 
-  const restBooks = new Map<string, { record: OrderBookRecord; at: number }>();
-  async function restOrderBook(ticker: string): Promise<OrderBookRecord | null> {
-    const cached = restBooks.get(ticker);
-    if (cached && clock.now() - cached.at < config.kalshi.pollIntervalMs) return cached.record;
-    try {
-      const wire = await guard.call('getOrderBook', (signal) => client.getOrderBook(ticker, 0, { signal }));
-      const record = normalizeOrderBook(ticker, wire, clock.now());
-      restBooks.set(ticker, { record, at: clock.now() });
-      return record;
-    } catch (error) {
-      if ((error as { status?: number }).status === 404) return null;
-      // Stale-if-error: the last book we had, served as what it is (memory, with its age).
-      if (cached) return { ...cached.record, provenance: { ...cached.record.provenance, tier: 'L1' } };
-      throw error;
-    }
-  }
-
   return {
     restSimulator,
     wsSimulator,
@@ -201,12 +186,31 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       return feed;
     },
     baseUrl,
-    async orderBook(ticker) {
-      const live = feed?.state === 'open' ? feed.book(ticker) : undefined;
-      if (live) return live;
-      const held = feedBooks.get(ticker);
-      if (held) return { ...held, provenance: { ...held.provenance, tier: 'L1' } };
-      return restOrderBook(ticker);
+    liveBook(ticker) {
+      return feed?.state === 'open' ? (feed.book(ticker) ?? null) : null;
+    },
+    async fetchOrderBook(ticker) {
+      try {
+        const wire = await guard.call('getOrderBook', (signal) => client.getOrderBook(ticker, 0, { signal }));
+        return normalizeOrderBook(ticker, wire, clock.now());
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return null;
+        throw error;
+      }
+    },
+    async fetchMarkets(tickers) {
+      const page = await guard.call('listMarkets', (signal) => client.listMarkets({ tickers, limit: Math.min(1000, tickers.length) }, { signal }));
+      const fetchedAt = clock.now();
+      const records: MarketRecord[] = [];
+      for (const wire of page.markets) {
+        try {
+          records.push(normalizeMarket(wire, fetchedAt));
+        } catch (error) {
+          deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' });
+          logger.warn({ err: error }, 'malformed Kalshi market skipped');
+        }
+      }
+      return records;
     },
     async stop() {
       await poller.stop();

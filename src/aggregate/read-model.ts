@@ -1,0 +1,229 @@
+/**
+ * What the schema reads by key, and what the feeds write to the cache tiers.
+ *
+ * Reads take the fastest source of truth first: a live feed's value (the market poller's state,
+ * the WebSocket book) is served as LIVE while its source answers live; everything else goes
+ * through the four cache tiers in one batched read per kind, whose loader is the upstream (through
+ * its guard). A failing upstream is covered by the freshest copy any tier holds, labelled with
+ * that tier and its original age.
+ *
+ * Writes: every poll's markets and metrics, every new insight and (at most once a second per
+ * market) every WebSocket book are written through L1 + L2, with L3 behind them; L4 snapshots L1
+ * in the background. At startup the tiers warm the in-memory state so a restart with every
+ * upstream down still answers, from L3/L4, saying so.
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { BusinessMetricRecord, InsightRecord, MarketRecord, OrderBookRecord, SourceId } from '../core/domain.js';
+import type { Logger } from '../core/logger.js';
+import { cacheKey, type Served } from '../cache/entry.js';
+import type { CacheWrite, LoadedValue, TieredCache } from '../cache/tiered-cache.js';
+import type { LiveBusinessMetrics } from './live-metrics.js';
+import type { LiveMarkets } from './live-markets.js';
+
+export interface ReadModelSources {
+  fetchMarkets(tickers: readonly string[]): Promise<MarketRecord[]>;
+  liveBook(ticker: string): OrderBookRecord | null;
+  fetchOrderBook(ticker: string): Promise<OrderBookRecord | null>;
+  fetchMetrics(): Promise<BusinessMetricRecord[]>;
+  latestInsight(ticker: string | null): InsightRecord | null;
+}
+
+export interface ReadModelDeps {
+  cache: TieredCache;
+  clock: Clock;
+  logger: Logger;
+  markets: LiveMarkets;
+  businessMetrics: LiveBusinessMetrics;
+  sources: ReadModelSources;
+  /** How often pushed books are written to the tiers (per market, the latest wins). @default 1000 */
+  bookFlushIntervalMs?: number;
+}
+
+export const keys = {
+  market: (ticker: string) => cacheKey('kalshi', 'markets', ticker),
+  orderBook: (ticker: string) => cacheKey('kalshi', 'orderBooks', ticker),
+  insight: (ticker: string | null) => cacheKey('anthropic', 'insights', ticker ?? '*'),
+  metrics: (agentId: string) => cacheKey('john', 'metrics', agentId),
+};
+
+type WithProvenance = { provenance: { originAt: number; fetchedAt: number; tier: string } };
+
+/** A cached value served with the provenance of the copy that answered. */
+function stamped<T extends WithProvenance>(served: Served<T>): T {
+  return { ...served.value, provenance: { originAt: served.originAt, fetchedAt: served.fetchedAt, tier: served.tier } } as T;
+}
+
+function write<T extends WithProvenance>(key: string, source: SourceId, value: T): CacheWrite<T> {
+  return { key, value, source, originAt: value.provenance.originAt, fetchedAt: value.provenance.fetchedAt };
+}
+
+function groupByAgent(records: readonly BusinessMetricRecord[]): Map<string, BusinessMetricRecord[]> {
+  const byAgent = new Map<string, BusinessMetricRecord[]>();
+  for (const record of records) byAgent.set(record.agentId, [...(byAgent.get(record.agentId) ?? []), record]);
+  return byAgent;
+}
+
+export class ReadModel {
+  private readonly pendingBooks = new Map<string, OrderBookRecord>();
+  private bookTimer: TimerHandle | null = null;
+
+  constructor(private readonly deps: ReadModelDeps) {}
+
+  // ---- writes (from the feeds) ----
+
+  marketsRefreshed(records: readonly MarketRecord[]): void {
+    this.background(this.deps.cache.setMany(records.map((r) => write(keys.market(r.ticker), 'kalshi', r))));
+  }
+
+  bookUpdated(book: OrderBookRecord): void {
+    this.pendingBooks.set(book.ticker, book);
+    this.bookTimer ??= this.deps.clock.setTimeout(() => {
+      this.bookTimer = null;
+      const books = [...this.pendingBooks.values()];
+      this.pendingBooks.clear();
+      this.background(this.deps.cache.setMany(books.map((b) => write(keys.orderBook(b.ticker), 'kalshi', b))));
+    }, this.deps.bookFlushIntervalMs ?? 1000);
+  }
+
+  metricsPolled(records: readonly BusinessMetricRecord[]): void {
+    const writes = [...groupByAgent(records)].map(([agentId, list]) => ({
+      key: keys.metrics(agentId),
+      value: list,
+      source: 'john' as const,
+      originAt: Math.min(...list.map((r) => r.provenance.originAt)),
+      fetchedAt: Math.max(...list.map((r) => r.provenance.fetchedAt)),
+    }));
+    this.background(this.deps.cache.setMany(writes));
+  }
+
+  insightPublished(insight: InsightRecord): void {
+    const writes = [null, ...insight.tickers].map((ticker) => write(keys.insight(ticker), 'anthropic', insight));
+    this.background(this.deps.cache.setMany(writes));
+  }
+
+  // ---- reads (by key, batched by the schema's DataLoaders) ----
+
+  async marketsByTicker(tickers: readonly string[]): Promise<Array<MarketRecord | null>> {
+    const out = tickers.map((ticker) => this.liveMarket(ticker));
+    const missing = tickers.filter((_, i) => out[i] === null);
+    if (missing.length > 0) {
+      const served = await this.deps.cache.getMany<MarketRecord>(missing.map(keys.market), async () => {
+        const fetched = await this.deps.sources.fetchMarkets(missing);
+        return new Map(fetched.map((m): [string, LoadedValue<MarketRecord>] => [keys.market(m.ticker), { value: m, source: 'kalshi', originAt: m.provenance.originAt, fetchedAt: m.provenance.fetchedAt }]));
+      });
+      this.fill(out, served);
+    }
+    return out;
+  }
+
+  async orderBooks(tickers: readonly string[]): Promise<Array<OrderBookRecord | null>> {
+    const out = tickers.map((ticker) => this.deps.sources.liveBook(ticker));
+    const missing = tickers.filter((_, i) => out[i] === null);
+    if (missing.length > 0) {
+      const served = await this.deps.cache.getMany<OrderBookRecord>(missing.map(keys.orderBook), async (cold) => {
+        const wanted = missing.filter((ticker) => cold.includes(keys.orderBook(ticker)));
+        const books = await Promise.all(wanted.map((ticker) => this.deps.sources.fetchOrderBook(ticker)));
+        return new Map(
+          books
+            .filter((book): book is OrderBookRecord => book !== null)
+            .map((b): [string, LoadedValue<OrderBookRecord>] => [keys.orderBook(b.ticker), { value: b, source: 'kalshi', originAt: b.provenance.originAt, fetchedAt: b.provenance.fetchedAt }]),
+        );
+      });
+      this.fill(out, served);
+    }
+    return out;
+  }
+
+  async latestInsights(tickers: ReadonlyArray<string | null>): Promise<Array<InsightRecord | null>> {
+    // The insight engine's memory is the source; after a restart it is empty and the tiers answer.
+    const served = await this.deps.cache.getMany<InsightRecord>(tickers.map(keys.insight), async (cold) => {
+      const loaded = new Map<string, LoadedValue<InsightRecord>>();
+      for (const ticker of tickers) {
+        const insight = this.deps.sources.latestInsight(ticker);
+        if (insight && cold.includes(keys.insight(ticker))) {
+          loaded.set(keys.insight(ticker), { value: insight, source: 'anthropic', originAt: insight.provenance.originAt, fetchedAt: insight.provenance.fetchedAt });
+        }
+      }
+      return loaded;
+    });
+    return served.map((s) => (s ? stamped(s) : null));
+  }
+
+  async metricsByAgents(agentIds: readonly string[]): Promise<BusinessMetricRecord[][]> {
+    const out: Array<BusinessMetricRecord[] | null> = agentIds.map((agentId) => {
+      const live = this.deps.businessMetrics.list(agentId);
+      return live.length > 0 && live.every((m) => m.provenance.tier === 'LIVE') ? live : null;
+    });
+    const missing = agentIds.filter((_, i) => out[i] === null);
+    if (missing.length > 0) {
+      const served = await this.deps.cache.getMany<BusinessMetricRecord[]>(missing.map(keys.metrics), async () => {
+        const byAgent = groupByAgent(await this.deps.sources.fetchMetrics());
+        return new Map(
+          [...byAgent].map(([agentId, list]): [string, LoadedValue<BusinessMetricRecord[]>] => [
+            keys.metrics(agentId),
+            { value: list, source: 'john', originAt: Math.min(...list.map((r) => r.provenance.originAt)) },
+          ]),
+        );
+      });
+      let next = 0;
+      for (let i = 0; i < out.length; i++) {
+        if (out[i] !== null) continue;
+        const s = served[next++];
+        out[i] = s ? s.value.map((m) => ({ ...m, provenance: { originAt: m.provenance.originAt, fetchedAt: s.fetchedAt, tier: s.tier } })) : [];
+      }
+    }
+    return out.map((list) => list ?? []);
+  }
+
+  // ---- startup and shutdown ----
+
+  /**
+   * Seeds the in-memory state from what the tiers hold (L1 was warmed from the L4 files), so the
+   * aggregate has markets and metrics before any upstream has answered. They keep their tier label
+   * and origin time: the answer says it is yesterday's file, not today's market.
+   */
+  async warm(): Promise<{ markets: number; metrics: number }> {
+    let markets = 0;
+    let metrics = 0;
+    for (const [key, entry] of this.deps.cache.entries()) {
+      const tier = 'L4' as const; // at startup everything in L1 came from the fallback files
+      if (key.startsWith('data:kalshi:markets:')) {
+        const record = entry.value as MarketRecord;
+        this.deps.markets.upsert([{ ...record, provenance: { originAt: entry.originAt, fetchedAt: entry.fetchedAt, tier } }], 'patch');
+        markets++;
+      } else if (key.startsWith('data:john:metrics:')) {
+        const list = entry.value as BusinessMetricRecord[];
+        this.deps.businessMetrics.upsert(list.map((m) => ({ ...m, provenance: { ...m.provenance, tier } })));
+        metrics += list.length;
+      }
+    }
+    return { markets, metrics };
+  }
+
+  /** Writes the books still waiting for their flush. */
+  async flush(): Promise<void> {
+    this.bookTimer?.cancel();
+    this.bookTimer = null;
+    const books = [...this.pendingBooks.values()];
+    this.pendingBooks.clear();
+    if (books.length > 0) await this.deps.cache.setMany(books.map((b) => write(keys.orderBook(b.ticker), 'kalshi', b)));
+  }
+
+  private liveMarket(ticker: string): MarketRecord | null {
+    const market = this.deps.markets.get(ticker);
+    return market && market.provenance.tier === 'LIVE' ? market : null;
+  }
+
+  private fill<T extends WithProvenance>(out: Array<T | null>, served: Array<Served<T> | null>): void {
+    let next = 0;
+    for (let i = 0; i < out.length; i++) {
+      if (out[i] !== null) continue;
+      const s = served[next++];
+      out[i] = s ? stamped(s) : null;
+    }
+  }
+
+  private background(write: Promise<void>): void {
+    write.catch((error: unknown) => this.deps.logger.warn({ err: error }, 'cache write failed'));
+  }
+}
