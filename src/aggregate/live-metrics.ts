@@ -26,7 +26,8 @@ export class LiveBusinessMetrics {
     for (const record of sorted) {
       if (out.length >= limit) break;
       if (agentId !== null && record.agentId !== agentId) continue;
-      out.push(live && record.provenance.fetchedAt >= this.latestFetchAt ? record : { ...record, provenance: { ...record.provenance, tier: 'L1' } });
+      const current = record.provenance.tier !== 'LIVE' || (live && record.provenance.fetchedAt >= this.latestFetchAt);
+      out.push(current ? record : { ...record, provenance: { ...record.provenance, tier: 'L1' } });
     }
     return out;
   }
