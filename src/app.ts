@@ -277,6 +277,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         onMetrics: (records) => {
           businessMetrics.upsert(records);
           model.metricsPolled(records);
+          aggregator.markDirty();
         },
       }),
     ]);

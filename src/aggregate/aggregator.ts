@@ -1,8 +1,9 @@
 /**
- * Builds the aggregated view from what the feeds hold in memory and publishes it every
- * AGGREGATION_INTERVAL_MS. It never calls an upstream itself: feeds keep the state current, so a
- * tick costs microseconds and a slow upstream cannot stall it. The loop can run on a leader only
- * (scale-out): `current()` works whether or not the loop runs.
+ * Builds the aggregated view from what the feeds hold in memory and publishes it when something
+ * changed, at most once per AGGREGATION_INTERVAL_MS (changes in between are coalesced into the
+ * next publish). It never calls an upstream itself: feeds push changes (markets, books, source
+ * status, insights, metrics), so a publish costs microseconds and a slow upstream cannot stall it.
+ * The loop can run on a leader only (scale-out): `current()` works whether or not the loop runs.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '../core/clock.js';
@@ -32,6 +33,9 @@ export class Aggregator {
   private latest: AggregateRecord | null = null;
   private timer: TimerHandle | null = null;
   private running = false;
+  private dirty = false;
+  private lastPublishAt = Number.NEGATIVE_INFINITY;
+  private readonly watched: Array<AsyncIterator<unknown>> = [];
 
   constructor(private readonly deps: AggregatorDeps) {}
 
@@ -61,16 +65,50 @@ export class Aggregator {
     return this.latest ?? this.build();
   }
 
+  /**
+   * Starts publishing: once now, then whenever something changed, at most once per interval.
+   * Changes arrive through `markDirty()` and the pub/sub events the feeds already publish.
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.schedule();
+    for (const topic of ['marketUpdated', 'orderBookUpdated', 'sourceStatusChanged', 'insightChunk'] as const) {
+      const stream = this.deps.pubsub.subscribe(topic);
+      this.watched.push(stream);
+      void (async () => {
+        for await (const event of stream) {
+          // An insight's text deltas do not change the aggregate; its final chunk does.
+          if (topic === 'insightChunk' && !(event as { done: boolean }).done) continue;
+          this.markDirty();
+        }
+      })();
+    }
+    this.markDirty();
   }
 
   stop(): void {
     this.running = false;
     this.timer?.cancel();
     this.timer = null;
+    for (const stream of this.watched.splice(0)) void stream.return?.(undefined);
+  }
+
+  /** Something the aggregate shows changed: publish at the next allowed moment. */
+  markDirty(): void {
+    this.dirty = true;
+    if (!this.running || this.timer) return;
+    const wait = Math.max(0, this.lastPublishAt + this.deps.intervalMs - this.deps.clock.now());
+    this.timer = this.deps.clock.setTimeout(() => {
+      this.timer = null;
+      if (!this.running || !this.dirty) return;
+      this.dirty = false;
+      this.lastPublishAt = this.deps.clock.now();
+      try {
+        this.tick();
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'aggregation failed');
+      }
+    }, wait);
   }
 
   /** One tick: build, remember, publish. */
@@ -81,17 +119,5 @@ export class Aggregator {
     this.deps.metrics?.aggregatesPublished.inc();
     this.deps.onPublished?.(aggregate);
     return aggregate;
-  }
-
-  private schedule(): void {
-    this.timer = this.deps.clock.setTimeout(() => {
-      if (!this.running) return;
-      try {
-        this.tick();
-      } catch (error) {
-        this.deps.logger.error({ err: error }, 'aggregation tick failed');
-      }
-      this.schedule();
-    }, this.deps.intervalMs);
   }
 }

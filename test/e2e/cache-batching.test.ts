@@ -11,7 +11,8 @@ async function tierGets(service: RunningService): Promise<Record<string, number>
   const metric = await service.app.metrics.registry.getSingleMetric('northstar_cache_operation_duration_seconds')!.get();
   const counts: Record<string, number> = {};
   for (const value of metric.values) {
-    if (value.metricName?.endsWith('_count') && value.labels.operation === 'get') counts[String(value.labels.tier)] = value.value;
+    const name = (value as { metricName?: string }).metricName;
+    if (name?.endsWith('_count') && value.labels.operation === 'get') counts[String(value.labels.tier)] = value.value;
   }
   return counts;
 }

@@ -1,0 +1,118 @@
+/**
+ * Keeps the Kalshi portfolio current for P&L by reading `GET /portfolio/positions` of every
+ * configured subaccount every KALSHI_PORTFOLIO_POLL_INTERVAL_MS, one guarded call per subaccount
+ * (breaker + retries; the guard reports each outcome), on the injected clock, never two polls at
+ * once.
+ *
+ * All or nothing: a poll hands over positions only when every subaccount was read to its end and
+ * normalized. A portfolio with a subaccount or a position missing would give a wrong P&L rather
+ * than a stale one, so after any failure the previous good positions stay where they are (the
+ * callback is not called) and the failure is logged.
+ */
+import type { Clock, TimerHandle } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import type { Metrics } from '../../core/metrics.js';
+import { UpstreamError } from '../../core/errors.js';
+import type { SourceGuard } from '../resilience/source-guard.js';
+import type { KalshiRestClient } from './client.js';
+import { normalizePositions, type KalshiPosition } from './portfolio.js';
+
+export type SubaccountPosition = KalshiPosition & { subaccount: number };
+
+export interface KalshiPortfolioPollerDeps {
+  client: Pick<KalshiRestClient, 'getAllPositions'>;
+  clock: Clock;
+  guard: Pick<SourceGuard, 'call'>;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Subaccounts to read: 0 = primary, 1..63. */
+  subaccounts: readonly number[];
+  intervalMs: number;
+  /** Receives the whole portfolio (every subaccount), once per successful poll. */
+  onPositions: (positions: SubaccountPosition[]) => void;
+  /** Pages per subaccount per poll, at Kalshi's maximum page size of 1000. @default 10 */
+  maxPages?: number;
+}
+
+/** Kalshi's largest page: fewest requests per poll. */
+const PAGE_LIMIT = 1000;
+
+export class KalshiPortfolioPoller {
+  private timer: TimerHandle | null = null;
+  private running = false;
+  private inFlight: Promise<void> | null = null;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly deps: KalshiPortfolioPollerDeps) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.timer?.cancel();
+    this.abort.abort(new Error('poller stopped'));
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  /** One poll; resolves when the positions are handed over (or the failure logged). Never rejects. */
+  pollOnce(): Promise<void> {
+    this.inFlight ??= this.poll().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async poll(): Promise<void> {
+    const { logger, metrics } = this.deps;
+    try {
+      const positions: SubaccountPosition[] = [];
+      // One subaccount after another: the client paces requests anyway, and a failure stops the poll.
+      for (const subaccount of this.deps.subaccounts) {
+        if (this.abort.signal.aborted) return;
+        const read = await this.readSubaccount(subaccount);
+        for (const position of read) positions.push({ ...position, subaccount });
+      }
+      if (this.abort.signal.aborted) return;
+      this.deps.onPositions(positions);
+    } catch (error) {
+      if (this.abort.signal.aborted) return;
+      if (error instanceof UpstreamError && error.category === 'data') metrics?.upstreamMalformedPayloads.inc({ source: 'kalshi' });
+      logger.warn({ err: error }, 'Kalshi portfolio poll failed; keeping the positions already held');
+    }
+  }
+
+  /**
+   * Reads and normalizes one subaccount inside the guarded call, so a malformed position counts as
+   * a failed read for the source's status (normalizePositions throws a non-retryable data error).
+   */
+  private readSubaccount(subaccount: number): Promise<KalshiPosition[]> {
+    const { client, guard } = this.deps;
+    return guard.call('getPositions', async (signal) => {
+      const scan = await client.getAllPositions(
+        { subaccount, limit: PAGE_LIMIT },
+        { maxPages: this.deps.maxPages ?? 10, signal: AbortSignal.any([signal, this.abort.signal]) },
+      );
+      if (scan.cursor !== '') {
+        throw new UpstreamError(`Kalshi subaccount ${subaccount} has more positions than ${scan.pages} pages; portfolio incomplete`, {
+          source: 'kalshi',
+          category: 'data',
+          retryable: false,
+        });
+      }
+      return normalizePositions(scan.marketPositions);
+    });
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = this.deps.clock.setTimeout(() => {
+      if (!this.running) return;
+      void this.pollOnce().finally(() => {
+        if (this.running) this.schedule(this.deps.intervalMs);
+      });
+    }, delayMs);
+  }
+}
