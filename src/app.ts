@@ -8,6 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Aggregator } from './aggregate/aggregator.js';
 import { ReadModel } from './aggregate/read-model.js';
+import { DEFAULT_SIMULATED_ATTRIBUTION, parseAttribution, type AttributionRule } from './aggregate/attribution.js';
+import { computeAgentPnl } from './aggregate/pnl.js';
+import type { SubaccountPosition } from './sources/kalshi/portfolio-poller.js';
 import { openCache } from './cache/create-cache.js';
 import type { TieredCache } from './cache/tiered-cache.js';
 import { LiveBusinessMetrics } from './aggregate/live-metrics.js';
@@ -15,8 +18,8 @@ import { LiveMarkets } from './aggregate/live-markets.js';
 import { SnapshotWriter } from './aggregate/snapshot-writer.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Config } from './core/config.js';
-import type { InsightRecord, SourceId } from './core/domain.js';
-import { UpstreamError } from './core/errors.js';
+import type { AgentPnLRecord, InsightRecord, SourceId } from './core/domain.js';
+import { ConfigError, UpstreamError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import { createMetrics, type Metrics } from './core/metrics.js';
 import { createNorthstarPubSub, type NorthstarPubSub } from './core/pubsub.js';
@@ -69,6 +72,16 @@ export interface App {
 
 /** The package version, read once; works from src/ (tsx) and from dist/src/ (compiled). */
 const VERSION = (JSON.parse(readFileSync(join(findProjectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+
+/** AGENT_ATTRIBUTION, or on the simulator its series → agents map, or (live, unset) none. */
+function attributionRules(config: Config): readonly AttributionRule[] {
+  if (config.kalshi.agentAttribution === null) return config.kalshi.baseUrl === null ? DEFAULT_SIMULATED_ATTRIBUTION : [];
+  try {
+    return parseAttribution(config.kalshi.agentAttribution);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: AGENT_ATTRIBUTION ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
@@ -138,11 +151,23 @@ export async function createApp(options: AppOptions): Promise<App> {
     return newest?.id === insight.id && isLive('anthropic')() ? insight : { ...insight, provenance: { ...insight.provenance, tier: 'L1' } };
   };
 
+  // P&L: positions from the portfolio poller, marked to the markets held, plus John's revenue.
+  let positions: SubaccountPosition[] = [];
+  const attribution = attributionRules(config);
+  const pnl = (): AgentPnLRecord[] =>
+    computeAgentPnl({
+      positions,
+      markets: (ticker) => markets.get(ticker)?.prices ?? null,
+      revenue: businessMetrics.list(),
+      rules: attribution,
+    });
+
   const aggregator = new Aggregator({
     clock,
     pubsub,
     markets,
     statuses,
+    pnl,
     businessMetrics: () => businessMetrics.list(),
     insight: () => servedInsight(anthropic?.engine.latest(null) ?? null),
     onPublished: (aggregate) => anthropic?.engine.noteMarkets(aggregate.markets),
@@ -261,6 +286,10 @@ export async function createApp(options: AppOptions): Promise<App> {
         },
         onMarketPatch: (record) => markets.upsert([record], 'patch'),
         currentMarket: (ticker) => markets.get(ticker),
+        onPositions: (latest) => {
+          positions = latest;
+          aggregator.markDirty();
+        },
         onBook: (book) => {
           pubsub.publish('orderBookUpdated', book);
           model.bookUpdated(book);

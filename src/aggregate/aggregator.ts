@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '../core/clock.js';
-import type { AggregateRecord, BusinessMetricRecord, InsightRecord } from '../core/domain.js';
+import type { AgentPnLRecord, AggregateRecord, BusinessMetricRecord, InsightRecord } from '../core/domain.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import type { NorthstarPubSub } from '../core/pubsub.js';
@@ -22,6 +22,8 @@ export interface AggregatorDeps {
   /** The other sources' current values (memory only, like the markets). */
   businessMetrics?: () => BusinessMetricRecord[];
   insight?: () => InsightRecord | null;
+  /** P&L per agent from the current positions, marks and revenue. */
+  pnl?: () => AgentPnLRecord[];
   /** Sees each published aggregate (the insight engine watches for significant moves here). */
   onPublished?: (aggregate: AggregateRecord) => void;
   intervalMs: number;
@@ -50,9 +52,8 @@ export class Aggregator {
       markets: markets.list(),
       insight: this.deps.insight?.() ?? null,
       businessMetrics: this.deps.businessMetrics?.() ?? [],
-      // P&L per agent arrives with the P&L work; until then the aggregate says so with an empty list.
       components,
-      pnl: [],
+      pnl: this.deps.pnl?.() ?? [],
       availabilityScore: availabilityScore(components),
       fetchDurationMs: 0,
     };

@@ -64,6 +64,12 @@ const variables = {
     'a comma-separated list of market tickers',
   ],
   KALSHI_TRACK_TOP_N: [int(1, 500, 20), 'an integer from 1 to 500'],
+  KALSHI_SUBACCOUNTS: [
+    z.preprocess(blankToUndefined, z.string().regex(/^\d{1,2}(,\d{1,2})*$/).optional()),
+    'a comma-separated list of subaccount numbers, e.g. 0,1,2',
+  ],
+  KALSHI_PORTFOLIO_POLL_INTERVAL_MS: [int(1000, 3_600_000, 30_000), 'milliseconds from 1000 to 3600000'],
+  AGENT_ATTRIBUTION: [optionalString, 'rules such as subaccount:1=agent:kalshi:macro,prefix:KXNBA=agent:kalshi:sports'],
   KALSHI_READS_PER_SECOND: [int(1, 100, 10), 'reads per second from 1 to 100'],
   KALSHI_SIM_FAULT: [optionalString, 'a simulator fault such as status:503, hang, malformed, truncated, delay:200 (see README)'],
   KALSHI_WS_SIM_FAULT: [optionalString, 'a WebSocket simulator fault such as drop, seq-gap, error-code:25, silence (see README)'],
@@ -117,6 +123,11 @@ export interface Config {
     trackedTickers: string[] | null;
     trackTopN: number;
     readsPerSecond: number;
+    /** Portfolio subaccounts read for P&L; null: 0,1,2 on the simulator, 0 against the exchange. */
+    subaccounts: number[] | null;
+    portfolioPollIntervalMs: number;
+    /** Raw AGENT_ATTRIBUTION rules (parsed by the P&L attribution). */
+    agentAttribution: string | null;
     /** Applied to the bundled simulator at startup (a test and demo aid). */
     simulatorFault: string | null;
     wsSimulatorFault: string | null;
@@ -177,6 +188,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trackedTickers: v.KALSHI_TRACKED_TICKERS?.split(',') ?? null,
       trackTopN: v.KALSHI_TRACK_TOP_N,
       readsPerSecond: v.KALSHI_READS_PER_SECOND,
+      subaccounts: v.KALSHI_SUBACCOUNTS?.split(',').map(Number) ?? null,
+      portfolioPollIntervalMs: v.KALSHI_PORTFOLIO_POLL_INTERVAL_MS,
+      agentAttribution: v.AGENT_ATTRIBUTION ?? null,
       simulatorFault: v.KALSHI_SIM_FAULT ?? null,
       wsSimulatorFault: v.KALSHI_WS_SIM_FAULT ?? null,
     },

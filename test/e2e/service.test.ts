@@ -66,7 +66,7 @@ describe('Northstar end to end', () => {
     // John's metrics for every simulated agent, each attributed and stamped.
     const agents = new Set(aggregate.businessMetrics.map((m) => m.agentId));
     expect([...agents].sort()).toEqual(['agent:john:enterprise', 'agent:john:main', 'agent:john:smb']);
-    expect(aggregate.pnl).toEqual([]);
+    expect(aggregate.pnl.length).toBeGreaterThan(0); // the simulated portfolio and John's revenue, per agent
   });
 
   it('publishes a streamed, structured insight from the analysis schedule', async () => {

@@ -20,6 +20,7 @@ import { parseSimulatorFault } from '../simulator-fault.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
 import { KalshiRestClient } from './client.js';
 import { KalshiMarketPoller } from './market-poller.js';
+import { KalshiPortfolioPoller, type SubaccountPosition } from './portfolio-poller.js';
 import { parseDollars } from './money.js';
 import { normalizeMarket, normalizeOrderBook } from './normalize.js';
 import { loadKalshiCredentials, type KalshiCredentials } from './signing.js';
@@ -57,6 +58,8 @@ export interface KalshiSourceDeps {
   onMarketPatch: (record: MarketRecord) => void;
   currentMarket: (ticker: string) => MarketRecord | null;
   onBook: (book: OrderBookRecord) => void;
+  /** Portfolio positions per subaccount (P&L); only with credentials. */
+  onPositions?: (positions: SubaccountPosition[]) => void;
 }
 
 function credentialsOf(config: Config): KalshiCredentials | null {
@@ -133,6 +136,23 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
   // One poll before serving, so the first answer has markets; a failure here is not fatal.
   await poller.pollOnce();
   poller.start();
+
+  // Positions for P&L: signed reads, so only with credentials (always on the simulator).
+  const portfolio =
+    credentials && deps.onPositions
+      ? new KalshiPortfolioPoller({
+          client,
+          clock,
+          guard,
+          logger: logger.child({ source: 'kalshi', component: 'portfolio' }),
+          metrics: deps.metrics,
+          subaccounts: config.kalshi.subaccounts ?? (restSimulator ? [0, 1, 2] : [0]),
+          intervalMs: config.kalshi.portfolioPollIntervalMs,
+          onPositions: deps.onPositions,
+        })
+      : null;
+  await portfolio?.pollOnce();
+  portfolio?.start();
 
   if (wsUrl) {
     feed = new KalshiWsFeed({
@@ -214,6 +234,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     },
     async stop() {
       await poller.stop();
+      await portfolio?.stop();
       await feed?.stop();
       await client.close();
       await wsSimulator?.close();
