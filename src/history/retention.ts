@@ -48,7 +48,9 @@ function targets(prisma: HistoryClient, olderThan: Date, now: Date): Target[] {
   // Old, or expired: the seed's trigger deleted expired normalized rows on every insert.
   const normalized = { OR: [{ createdAt: { lt: olderThan } }, { expiresAt: { lt: now } }] };
   const audit = { loggedAt: { lt: olderThan } };
-  const cache = { expiresAt: { lt: now } };
+  // A cache row is the last good value of its key, kept past expiry for stale-if-error; the cache's
+  // own prune job drops rows a day past expiry. Retention only sweeps what is past the horizon.
+  const cache = { expiresAt: { lt: olderThan } };
 
   return [
     {

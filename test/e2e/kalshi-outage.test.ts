@@ -33,7 +33,7 @@ describe('Kalshi outage', () => {
       { next: (r) => r.data && r.data.sourceStatusChanged.source === 'KALSHI' && changes.push(r.data.sourceStatusChanged), error: () => undefined, complete: () => undefined },
     );
 
-    await vi.waitFor(() => expect(service.app.pubsub.openStreams).toBeGreaterThan(streamsBefore));
+    await vi.waitFor(() => expect(service.app.pubsub.openStreams).toBeGreaterThan(streamsBefore), { timeout: 5000 });
     service.app.simulators.kalshi!.injectFault({ kind: 'status', status: 503 });
     await vi.waitFor(
       async () => {

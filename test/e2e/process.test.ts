@@ -52,7 +52,10 @@ describe('northstar process', () => {
     // SNAPSHOT_INTERVAL_MS is a minute: the only snapshot is the one written on the way out.
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(join(dir, 'n.db'), { readonly: true });
-    const { count } = db.prepare('SELECT COUNT(*) AS count FROM pnl_snapshots').get() as { count: number };
+    // One whole-book row (agent_id NULL) plus one per agent, all from the same moment.
+    const { count } = db.prepare('SELECT COUNT(DISTINCT snapshot_time) AS count FROM pnl_snapshots').get() as { count: number };
+    const { whole } = db.prepare('SELECT COUNT(*) AS whole FROM pnl_snapshots WHERE agent_id IS NULL').get() as { whole: number };
+    expect(whole).toBe(1);
     db.close();
     expect(count).toBe(1);
   });

@@ -88,7 +88,7 @@ describe('sources through the API', () => {
       { next: (r) => r.data && chunks.push(r.data.insightStream), error: () => undefined, complete: () => undefined },
     );
     // Wait until the server holds the subscription's stream, so no chunk can be published before it.
-    await vi.waitFor(() => expect(service.app.pubsub.openStreams).toBeGreaterThan(streamsBefore));
+    await vi.waitFor(() => expect(service.app.pubsub.openStreams).toBeGreaterThan(streamsBefore), { timeout: 5000 });
     const { body } = await graphqlRequest(service.url, RequestInsightDocument, { tickers: [tracked] });
     expect(body.errors).toBeUndefined();
     const insight = body.data!.requestInsight;

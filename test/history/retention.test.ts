@@ -52,7 +52,8 @@ async function seed(oldSnapshots: number, newSnapshots: number): Promise<void> {
     expiresAt: new Date(expiresAtMs),
     updatedAt: new Date(NOW - 1000),
   });
-  await ctx.store.prisma.cacheEntry.createMany({ data: [entry('gone', NOW - 1), entry('kept', NOW + 60_000)] });
+  // Expired but recent: kept for stale serving. Expired before the retention horizon: gone.
+  await ctx.store.prisma.cacheEntry.createMany({ data: [entry('gone', CUTOFF.getTime() - 1), entry('stale-kept', NOW - 1), entry('kept', NOW + 60_000)] });
 }
 
 describe('pruneHistory', () => {
@@ -70,7 +71,7 @@ describe('pruneHistory', () => {
     expect(await p.rawApiResponse.count()).toBe(1);
     expect(await p.auditLog.count()).toBe(1);
     expect((await p.normalizedData.findMany()).map((row) => row.dataId)).toEqual([`id-${NOW - 89 * DAY_MS}`]);
-    expect((await p.cacheEntry.findMany()).map((row) => row.cacheKey)).toEqual(['kept']);
+    expect((await p.cacheEntry.findMany()).map((row) => row.cacheKey)).toEqual(['stale-kept', 'kept']);
 
     // Nothing left to do: a second pass deletes nothing.
     expect(Object.values(await pruneHistory(p, { olderThan: CUTOFF, now: new Date(NOW), batchSize: 10 })).every((n) => n === 0)).toBe(true);
