@@ -337,7 +337,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     const yoga = createNorthstarYoga({ schema, services, logger, metrics, graphiql: config.nodeEnv !== 'production' });
     const routes = plainRoutes({ services, metrics, readiness: { databaseReachable: () => history?.ping() ?? Promise.resolve(false) } });
     server = createHttpServer({ yoga, routes, metrics, logger });
-    ws = attachGraphQLWs({ server, yoga, logger, metrics, keepAliveIntervalMs: config.keepAliveIntervalMs });
+    ws = attachGraphQLWs({ server, yoga, logger, metrics, keepAliveIntervalMs: config.keepAliveIntervalMs, slowConsumer: config.slowConsumer });
     const listening = server;
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);

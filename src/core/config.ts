@@ -53,6 +53,8 @@ const variables = {
   RETENTION_INTERVAL_MS: [int(1000, 86_400_000, 3_600_000), 'milliseconds from 1000 to 86400000'],
   SHUTDOWN_TIMEOUT_MS: [int(100, 120_000, 10_000), 'milliseconds from 100 to 120000'],
   KEEPALIVE_INTERVAL_MS: [int(100, 300_000, 12_000), 'milliseconds from 100 to 300000'],
+  SLOW_CONSUMER_BUFFER_BYTES: [int(1024, 1_073_741_824, 1_048_576), 'bytes from 1024 to 1073741824'],
+  SLOW_CONSUMER_DEADLINE_MS: [int(100, 3_600_000, 30_000), 'milliseconds from 100 to 3600000'],
   KALSHI_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) URL including /trade-api/v2, or unset for the simulator'],
   KALSHI_WS_URL: [optionalUrl(['ws:', 'wss:']), 'a ws(s) URL such as wss://…/trade-api/ws/v2'],
   KALSHI_API_KEY: [optionalString, 'a Kalshi API key id'],
@@ -111,6 +113,8 @@ export interface Config {
   retentionIntervalMs: number;
   shutdownTimeoutMs: number;
   keepAliveIntervalMs: number;
+  /** A WebSocket whose unsent data stays above this many bytes for longer than the deadline is closed (4013). */
+  slowConsumer: { bufferBytes: number; deadlineMs: number };
   /** A null base URL means: run against the bundled simulator. */
   kalshi: {
     baseUrl: string | null;
@@ -178,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionIntervalMs: v.RETENTION_INTERVAL_MS,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     keepAliveIntervalMs: v.KEEPALIVE_INTERVAL_MS,
+    slowConsumer: { bufferBytes: v.SLOW_CONSUMER_BUFFER_BYTES, deadlineMs: v.SLOW_CONSUMER_DEADLINE_MS },
     kalshi: {
       baseUrl: v.KALSHI_BASE_URL?.replace(/\/+$/, '') ?? null,
       wsUrl: v.KALSHI_WS_URL ?? null,

@@ -6,7 +6,7 @@
  * It also knows every open subscription stream, so graceful shutdown can complete them all (SSE
  * clients get `event: complete`, graphql-ws clients a `complete` message) before sockets close.
  */
-import { createPubSub, type PubSub, type PubSubEventTarget } from 'graphql-yoga';
+import { Repeater, SlidingBuffer, createPubSub, type PubSub, type PubSubEventTarget } from 'graphql-yoga';
 import type {
   AggregateRecord,
   InsightChunkRecord,
@@ -30,6 +30,20 @@ export interface NorthstarPubSub extends PubSub<NorthstarEvents> {
   completeAll(): Promise<void>;
 }
 
+/**
+ * What a subscriber that cannot keep up still receives. State topics keep only the newest values
+ * (a slow client gets the latest aggregate, not a backlog); an insight's text deltas are a stream
+ * whose pieces all matter, so they get a large bound instead. Either way memory per subscriber is
+ * bounded: one slow client cannot grow the server.
+ */
+const BUFFER_BY_TOPIC: Record<keyof NorthstarEvents, number> = {
+  aggregateUpdated: 1,
+  marketUpdated: 64,
+  orderBookUpdated: 64,
+  sourceStatusChanged: 16,
+  insightChunk: 4096,
+};
+
 export function createNorthstarPubSub(eventTarget?: PubSubEventTarget<NorthstarEvents>): NorthstarPubSub {
   const inner = createPubSub<NorthstarEvents>(eventTarget ? { eventTarget } : undefined);
   const open = new Set<AsyncIterator<unknown>>();
@@ -37,7 +51,16 @@ export function createNorthstarPubSub(eventTarget?: PubSubEventTarget<NorthstarE
 
   // Generic over the topic, which TypeScript cannot follow through the wrapper: typed at the edges.
   const subscribe = ((topic: keyof NorthstarEvents) => {
-    const stream = inner.subscribe(topic);
+    const source = inner.subscribe(topic);
+    // The event target pushes into a bounded buffer that the subscriber drains at its own pace.
+    const stream = new Repeater<unknown>(async (push, stop) => {
+      void (async () => {
+        for await (const value of source) await Promise.race([push(value), stop]);
+        stop();
+      })();
+      await stop;
+      await source.return(undefined);
+    }, new SlidingBuffer(BUFFER_BY_TOPIC[topic]));
     if (closed) void stream.return(undefined);
     open.add(stream);
     // The repeater's own return() is what frees its event listener; we only forget it afterwards.

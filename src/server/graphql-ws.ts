@@ -14,6 +14,12 @@ import { GRAPHQL_PATH, type NorthstarYoga } from './yoga.js';
 
 /** Close code sent to clients when the server goes away (RFC 6455 "going away"). */
 export const CLOSE_GOING_AWAY = 1001;
+/**
+ * Close code for a client that stayed behind: its unsent data stayed above
+ * SLOW_CONSUMER_BUFFER_BYTES for longer than SLOW_CONSUMER_DEADLINE_MS. (4000–4999 are the
+ * application's; graphql-ws uses 44xx, so this stays clear of them.)
+ */
+export const CLOSE_SLOW_CONSUMER = 4013;
 
 export interface GraphQLWsServer {
   readonly clients: number;
@@ -29,8 +35,9 @@ export function attachGraphQLWs(options: {
   logger: Logger;
   metrics: Metrics;
   keepAliveIntervalMs: number;
+  slowConsumer: { bufferBytes: number; deadlineMs: number };
 }): GraphQLWsServer {
-  const { server, yoga, logger, metrics, keepAliveIntervalMs } = options;
+  const { server, yoga, logger, metrics, keepAliveIntervalMs, slowConsumer } = options;
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
   const alive = new WeakMap<WebSocket, boolean>();
   // Operations between subscribe and complete: shutdown waits for their `complete` messages to go out.
@@ -101,6 +108,28 @@ export function attachGraphQLWs(options: {
   }, keepAliveIntervalMs);
   heartbeat.unref();
 
+  // Slow consumers. Subscriptions already coalesce (each subscriber's buffer keeps the newest
+  // values, see core/pubsub.ts) and graphql-ws waits for each frame to be written before taking
+  // the next, so a slow client costs bounded memory; one that stays behind is let go.
+  const behindSince = new WeakMap<WebSocket, number>();
+  const slowCheck = setInterval(() => {
+    const now = Date.now();
+    for (const socket of wss.clients) {
+      if (socket.bufferedAmount <= slowConsumer.bufferBytes) {
+        behindSince.delete(socket);
+        continue;
+      }
+      const since = behindSince.get(socket) ?? now;
+      behindSince.set(socket, since);
+      if (now - since < slowConsumer.deadlineMs) continue;
+      logger.warn({ bufferedBytes: socket.bufferedAmount, behindMs: now - since }, 'closing a slow WebSocket consumer');
+      socket.close(CLOSE_SLOW_CONSUMER, 'slow consumer: could not keep up');
+      // The close frame waits behind the unsent data; do not wait for a client that is not reading.
+      setTimeout(() => socket.terminate(), 5000).unref();
+    }
+  }, Math.min(250, slowConsumer.deadlineMs));
+  slowCheck.unref();
+
   return {
     get clients() {
       return wss.clients.size;
@@ -108,6 +137,7 @@ export function attachGraphQLWs(options: {
     /** Waits (bounded) for completed subscriptions to tell their clients, then closes with 1001. */
     async close(drainTimeoutMs = 1000) {
       clearInterval(heartbeat);
+      clearInterval(slowCheck);
       if (operations > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, drainTimeoutMs);
