@@ -12,7 +12,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
 import { silentLogger, type Logger } from '../../../core/logger.js';
-import { Prng } from '../../kalshi/simulator/prng.js';
+import { Prng } from '../../../core/prng.js';
 import { MESSAGES_PATH, SPEND_LIMIT_ERROR_CODES, type ApiErrorBody, type StopReason } from '../protocol.js';
 import { analyzeMarkets, extractMarketData } from './analysis.js';
 import { FaultSchedule, type AnthropicFault } from './faults.js';

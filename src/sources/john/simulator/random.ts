@@ -3,8 +3,8 @@
  * simulator serves is a pure function of its seed and the clock.
  *
  * `hash01` is stateless: the value of "step k of hour h for agent a" can be computed directly, in any
- * order, which is what lets the agent model be a pure function of time. `Prng` is a sequence
- * (mulberry32), for decisions that happen in request order (whether a fault with `rate` fires).
+ * order, which is what lets the agent model be a pure function of time. `Prng` (shared, in core)
+ * is a sequence, for decisions that happen in request order (whether a fault with `rate` fires).
  */
 
 /** 32-bit FNV-1a of a string, to turn an agent id into a number independent of list order. */
@@ -35,24 +35,5 @@ export function hash01(...parts: number[]): number {
   return (h >>> 0) / 4294967296;
 }
 
-export class Prng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = Math.trunc(seed) >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** True with probability p. */
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
+/** The sequence generator all simulators share (mulberry32). */
+export { Prng } from '../../../core/prng.js';

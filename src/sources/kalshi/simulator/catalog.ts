@@ -4,7 +4,7 @@
  * Tickers follow Kalshi's shape: series `KXCPI`, event `KXCPI-26DEC`, market `KXCPI-26DEC-T3.0`.
  */
 import type { StrikeType } from '../protocol.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '../../../core/prng.js';
 
 /** One market of an event, before it is listed. */
 export interface MarketSpec {

@@ -10,7 +10,7 @@
 import type { GetMarketOrderbookResponse, MarketPayload, MarketResult, MarketWireStatus, Trade } from '../protocol.js';
 import { SERIES, type MarketSpec, type SeriesTemplate } from './catalog.js';
 import { marketPayload, orderbookPayload, tradePayload } from './payloads.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../../core/prng.js';
 
 /** A resting bid: price in cents, size in hundredths of a contract. */
 export interface SimLevel {

@@ -34,7 +34,7 @@ import {
   tradesPagePayload,
 } from './payloads.js';
 import { KalshiPortfolioModel, type KalshiPortfolioModelOptions, type SimPosition } from './portfolio-model.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../../core/prng.js';
 import { checkSignature, needsSignature, type SimulatorAuthOptions } from './rest-auth.js';
 
 /** Where the API lives under the origin, as on the real host. */
