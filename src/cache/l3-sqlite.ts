@@ -1,0 +1,289 @@
+/**
+ * L3: the `cache_entries` table of the history database (SQLite, or PostgreSQL when DATABASE_URL
+ * says so), through the Prisma client. It survives restarts and is shared by every process on the
+ * same database.
+ *
+ * The last good value of each key is kept PAST its expiry: `expires_at` says when a row stops being
+ * fresh, not when it goes. Reads return expired rows too (the tiered cache serves them only when the
+ * upstream fails), and a timer job deletes rows once they are older than a stale horizon, in small
+ * batches, off the request path.
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { HistoryClient } from '../history/database.js';
+import type { CacheMetrics } from './cache-metrics.js';
+import { isSourceId, type CacheEntry } from './entry.js';
+
+export interface DatabaseTierOptions {
+  prisma: HistoryClient;
+  /** Stamps updated_at and measures the stale horizon. */
+  clock: Clock;
+  /** How long past expires_at a row is kept for stale-if-error. @default 24 h */
+  staleHorizonMs?: number;
+  metrics?: CacheMetrics;
+  logger?: Logger;
+}
+
+/** A row as read: the entry (possibly expired) and its JSON length. */
+export interface DatabaseHit {
+  entry: CacheEntry;
+  bytes: number;
+}
+
+export interface PruneExpiredOptions {
+  /** Rows whose expires_at is before this go. @default now − staleHorizonMs */
+  olderThan?: Date;
+  /** Rows per DELETE, so no statement holds the SQLite write lock for long. @default 1000 */
+  batchSize?: number;
+  /** Stops between batches (shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface PruneResult {
+  deleted: number;
+  batches: number;
+}
+
+export interface PruneJob {
+  /** Runs a prune now (outside the schedule) and resolves its result. */
+  runNow(): Promise<PruneResult>;
+  /** Cancels the next run and waits for a running one to reach a batch boundary. */
+  stop(): Promise<void>;
+}
+
+/** SQLite's default limit on bound parameters is 32766, older builds 999: stay far below both. */
+const KEYS_PER_QUERY = 500;
+const ROWS_PER_TRANSACTION = 500;
+export const DEFAULT_STALE_HORIZON_MS = 24 * 60 * 60 * 1000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export class DatabaseTier {
+  private readonly prisma: HistoryClient;
+  private readonly clock: Clock;
+  private readonly metrics: CacheMetrics | undefined;
+  private readonly logger: Logger;
+  readonly staleHorizonMs: number;
+  /** The outcome of the last operation: what health reports (the database may come back). */
+  private lastOk = true;
+
+  constructor(options: DatabaseTierOptions) {
+    this.prisma = options.prisma;
+    this.clock = options.clock;
+    this.metrics = options.metrics;
+    this.logger = options.logger ?? silentLogger;
+    this.staleHorizonMs = options.staleHorizonMs ?? DEFAULT_STALE_HORIZON_MS;
+  }
+
+  healthy(): boolean {
+    return this.lastOk;
+  }
+
+  /**
+   * Runs the read query once at startup. Prisma prepares a query shape on its first use (~50–100 ms
+   * measured here); without this, the first request that falls through to L3 would pay for it.
+   */
+  async warmUp(): Promise<void> {
+    await this.getMany(['\u0000warm-up']);
+  }
+
+  /**
+   * Every row for `keys`, expired or not (one findMany per 500 keys). A failing database is an empty
+   * answer, counted and logged, like a miss.
+   */
+  async getMany(keys: readonly string[]): Promise<Map<string, DatabaseHit>> {
+    const found = new Map<string, DatabaseHit>();
+    if (keys.length === 0) return found;
+    const startedAt = performance.now();
+    try {
+      for (const batch of chunks(keys, KEYS_PER_QUERY)) {
+        const rows = await this.prisma.cacheEntry.findMany({
+          where: { cacheKey: { in: batch } },
+          select: { cacheKey: true, source: true, valueJson: true, originAt: true, fetchedAt: true, expiresAt: true, updatedAt: true },
+        });
+        for (const row of rows) {
+          const entry = this.toEntry(row);
+          if (entry) found.set(row.cacheKey, { entry, bytes: row.valueJson.length });
+        }
+      }
+      this.lastOk = true;
+    } catch (error) {
+      this.lastOk = false;
+      this.metrics?.error('L3', 'get');
+      this.logger.warn({ err: error, keys: keys.length }, 'database cache read failed; treated as a miss');
+    } finally {
+      this.metrics?.observe('L3', 'get', startedAt);
+    }
+    return found;
+  }
+
+  private toEntry(row: {
+    cacheKey: string;
+    source: string;
+    valueJson: string;
+    originAt: Date;
+    fetchedAt: Date;
+    expiresAt: Date;
+    updatedAt: Date;
+  }): CacheEntry | null {
+    if (!isSourceId(row.source)) return null;
+    try {
+      return {
+        value: JSON.parse(row.valueJson) as unknown,
+        source: row.source,
+        originAt: row.originAt.getTime(),
+        fetchedAt: row.fetchedAt.getTime(),
+        storedAt: row.updatedAt.getTime(),
+        expiresAt: row.expiresAt.getTime(),
+      };
+    } catch {
+      this.logger.warn({ key: row.cacheKey }, 'unreadable database cache row ignored');
+      return null;
+    }
+  }
+
+  /**
+   * Upserts every entry, 500 per transaction (one transaction for a normal batch). Throws on failure:
+   * the caller is the background writer, which logs it; no request waits on this.
+   */
+  async setMany(entries: ReadonlyArray<readonly [string, CacheEntry]>): Promise<void> {
+    if (entries.length === 0) return;
+    const startedAt = performance.now();
+    const updatedAt = new Date(this.clock.now());
+    try {
+      for (const batch of chunks(entries, ROWS_PER_TRANSACTION)) {
+        await this.prisma.$transaction(
+          batch.map(([cacheKey, entry]) => {
+            const fields = {
+              source: entry.source,
+              valueJson: JSON.stringify(entry.value),
+              originAt: new Date(entry.originAt),
+              fetchedAt: new Date(entry.fetchedAt),
+              expiresAt: new Date(entry.expiresAt),
+              updatedAt,
+            };
+            return this.prisma.cacheEntry.upsert({ where: { cacheKey }, create: { cacheKey, ...fields }, update: fields });
+          }),
+        );
+      }
+      this.lastOk = true;
+    } catch (error) {
+      this.lastOk = false;
+      this.metrics?.error('L3', 'set');
+      throw error;
+    } finally {
+      this.metrics?.observe('L3', 'set', startedAt);
+    }
+  }
+
+  /**
+   * Deletes every row whose key starts with `prefix`. SQLite's LIKE (what `startsWith` becomes)
+   * ignores ASCII case, so candidates are re-checked here and deleted by id.
+   */
+  async invalidate(prefix: string): Promise<number> {
+    const startedAt = performance.now();
+    let deleted = 0;
+    try {
+      const candidates = await this.prisma.cacheEntry.findMany({
+        where: { cacheKey: { startsWith: prefix } },
+        select: { id: true, cacheKey: true },
+      });
+      const ids = candidates.filter((row) => row.cacheKey.startsWith(prefix)).map((row) => row.id);
+      for (const batch of chunks(ids, KEYS_PER_QUERY)) {
+        deleted += (await this.prisma.cacheEntry.deleteMany({ where: { id: { in: batch } } })).count;
+      }
+      return deleted;
+    } catch (error) {
+      this.lastOk = false;
+      this.metrics?.error('L3', 'invalidate');
+      throw error;
+    } finally {
+      this.metrics?.observe('L3', 'invalidate', startedAt);
+    }
+  }
+
+  /**
+   * Deletes rows that expired before `olderThan` (default: the stale horizon ago), at most
+   * `batchSize` per DELETE: each batch finds the id of its last due row, then deletes the due rows
+   * up to it, so the snapshot writer and cache writes get the write lock in between.
+   */
+  async pruneExpired(options: PruneExpiredOptions = {}): Promise<PruneResult> {
+    const olderThan = options.olderThan ?? new Date(this.clock.now() - this.staleHorizonMs);
+    const batchSize = Math.max(1, Math.trunc(options.batchSize ?? 1000));
+    const due = { expiresAt: { lt: olderThan } };
+    const result: PruneResult = { deleted: 0, batches: 0 };
+    const startedAt = performance.now();
+    try {
+      for (;;) {
+        if (options.signal?.aborted) break;
+        const boundary = await this.prisma.cacheEntry.findFirst({ where: due, orderBy: { id: 'asc' }, skip: batchSize - 1, select: { id: true } });
+        const { count } = await this.prisma.cacheEntry.deleteMany({ where: boundary ? { ...due, id: { lte: boundary.id } } : due });
+        if (count > 0) {
+          result.deleted += count;
+          result.batches += 1;
+        }
+        // No boundary: fewer than a batch were due, and they are gone now.
+        if (!boundary || count === 0) break;
+      }
+      this.lastOk = true;
+      return result;
+    } catch (error) {
+      this.lastOk = false;
+      this.metrics?.error('L3', 'prune');
+      throw error;
+    } finally {
+      this.metrics?.observe('L3', 'prune', startedAt);
+    }
+  }
+
+  /**
+   * Prunes every `intervalMs` on `clock`, the next run `intervalMs` after the previous one ENDS (a
+   * slow run delays the next instead of overlapping it). The first run is one interval after start:
+   * startup has better things to do. Failures are logged and retried on the next tick.
+   */
+  startPruneJob(clock: Clock, intervalMs: number, options: { batchSize?: number; onRun?: (result: PruneResult) => void } = {}): PruneJob {
+    const abort = new AbortController();
+    let timer: TimerHandle | null = null;
+    let running: Promise<PruneResult> | null = null;
+
+    const run = (): Promise<PruneResult> => {
+      // One run at a time: a runNow() during a scheduled run shares it.
+      running ??= this.pruneExpired({ signal: abort.signal, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }) })
+        .then((result) => {
+          if (result.deleted > 0) this.logger.info({ ...result }, 'expired cache rows pruned');
+          options.onRun?.(result);
+          return result;
+        })
+        .catch((error: unknown) => {
+          this.logger.error({ err: error }, 'cache prune run failed');
+          return { deleted: 0, batches: 0 };
+        })
+        .finally(() => {
+          running = null;
+        });
+      return running;
+    };
+    const schedule = (): void => {
+      if (abort.signal.aborted) return;
+      timer = clock.setTimeout(() => {
+        timer = null;
+        void run().finally(schedule);
+      }, intervalMs);
+    };
+    schedule();
+
+    return {
+      runNow: run,
+      async stop() {
+        abort.abort();
+        timer?.cancel();
+        timer = null;
+        await running;
+      },
+    };
+  }
+}

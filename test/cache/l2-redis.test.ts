@@ -1,0 +1,131 @@
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CacheMetrics } from '../../src/cache/cache-metrics.js';
+import { RedisTier, createRedisTier, escapeGlob } from '../../src/cache/l2-redis.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { SHARED_REDIS_URL, freePort, makeEntry, rawRedis, removeNamespace, requireSharedRedis, uniqueNamespace } from './helpers.js';
+
+let raw: Redis;
+const namespace = uniqueNamespace();
+const tiers: RedisTier[] = [];
+
+async function openTier(clock: ManualClock, options: { url?: string; metrics?: CacheMetrics } = {}): Promise<RedisTier> {
+  // Behaviour, not timing: a loaded test machine can make the shared Redis miss the production 50 ms.
+  const tier = new RedisTier({
+    url: options.url ?? SHARED_REDIS_URL,
+    clock,
+    namespace,
+    commandTimeoutMs: 2000,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
+  tiers.push(tier);
+  await tier.connect();
+  return tier;
+}
+
+beforeAll(async () => {
+  await requireSharedRedis();
+  raw = rawRedis();
+});
+
+afterEach(async () => {
+  await Promise.all(tiers.splice(0).map((tier) => tier.close()));
+  await removeNamespace(raw, namespace);
+});
+
+afterAll(() => {
+  raw.disconnect();
+});
+
+describe('RedisTier', () => {
+  it('writes a batch in one pipeline with PX from expiresAt, and reads it back in one MGET', async () => {
+    const clock = new ManualClock();
+    const l2 = await openTier(clock);
+    const now = clock.now();
+    const written = await l2.setMany([
+      ['data:kalshi:markets:A:v1', makeEntry({ p: 1 }, now, { ttlMs: 30_000 })],
+      ['data:kalshi:markets:B:v1', makeEntry({ p: 2 }, now, { ttlMs: 30_000 })],
+      ['data:kalshi:markets:expired:v1', makeEntry({ p: 3 }, now - 10, { ttlMs: 5 })],
+    ]);
+    expect(written).toBe(2);
+
+    const ttl = await raw.pttl(`${namespace}data:kalshi:markets:A:v1`);
+    expect(ttl).toBeGreaterThan(29_000);
+    expect(ttl).toBeLessThanOrEqual(30_000);
+    expect(await raw.exists(`${namespace}data:kalshi:markets:expired:v1`)).toBe(0);
+
+    const found = await l2.getMany(['data:kalshi:markets:A:v1', 'data:kalshi:markets:B:v1', 'data:kalshi:markets:C:v1']);
+    expect([...found.keys()]).toEqual(['data:kalshi:markets:A:v1', 'data:kalshi:markets:B:v1']);
+    expect(found.get('data:kalshi:markets:B:v1')?.entry).toEqual(makeEntry({ p: 2 }, now, { ttlMs: 30_000 }));
+  });
+
+  it('treats an entry past expiresAt on the injected clock as gone, even if Redis still holds it', async () => {
+    const clock = new ManualClock();
+    const l2 = await openTier(clock);
+    await l2.setMany([['k', makeEntry(1, clock.now(), { ttlMs: 10_000 })]]);
+    await clock.advance(10_000);
+    expect((await l2.getMany(['k'])).size).toBe(0);
+  });
+
+  it('ignores an unreadable value (counted as an error), not the whole batch', async () => {
+    const clock = new ManualClock();
+    const metrics = new CacheMetrics();
+    const l2 = await openTier(clock, { metrics });
+    await raw.set(`${namespace}bad`, '{not json', 'PX', 10_000);
+    await l2.setMany([['good', makeEntry('ok', clock.now())]]);
+    const found = await l2.getMany(['bad', 'good']);
+    expect([...found.keys()]).toEqual(['good']);
+    expect(metrics.countsOf('L2').errors).toBe(1);
+  });
+
+  it('invalidates with SCAN + UNLINK: every key under the prefix, across many SCAN steps, and nothing else', async () => {
+    const clock = new ManualClock();
+    const l2 = await openTier(clock);
+    const now = clock.now();
+    const markets = Array.from({ length: 1200 }, (_, i) => [`data:kalshi:markets:T${i}:v1`, makeEntry(i, now)] as const);
+    await l2.setMany(markets);
+    await l2.setMany([
+      ['data:kalshi:orderBooks:T1:v1', makeEntry('book', now)],
+      ['data:john:markets:T1:v1', makeEntry('john', now)],
+      // Glob characters in a key must not widen the match.
+      ['data:kalshi:marketsX:T1:v1', makeEntry('similar', now)],
+    ]);
+
+    expect(await l2.invalidate('data:kalshi:markets:')).toBe(1200);
+    const left = await l2.getMany(['data:kalshi:markets:T5:v1', 'data:kalshi:orderBooks:T1:v1', 'data:john:markets:T1:v1', 'data:kalshi:marketsX:T1:v1']);
+    expect([...left.keys()].sort()).toEqual(['data:john:markets:T1:v1', 'data:kalshi:marketsX:T1:v1', 'data:kalshi:orderBooks:T1:v1']);
+
+    await l2.setMany([['data:kalshi:m*:T1:v1', makeEntry('star', now)]]);
+    expect(await l2.invalidate('data:kalshi:m*')).toBe(1);
+    expect((await l2.getMany(['data:kalshi:marketsX:T1:v1'])).size).toBe(1);
+  });
+
+  it('escapes glob characters for SCAN MATCH', () => {
+    expect(escapeGlob('a*b?c[d]e\\f')).toBe('a\\*b\\?c\\[d\\]e\\\\f');
+  });
+
+  it('starts against a closed port without throwing, and costs nothing per call while down', async () => {
+    const clock = new ManualClock();
+    const metrics = new CacheMetrics();
+    const port = await freePort();
+    const l2 = new RedisTier({ url: `redis://127.0.0.1:${port}`, clock, metrics });
+    tiers.push(l2);
+
+    const startedAt = performance.now();
+    expect(await l2.connect(200)).toBe(false);
+    expect(performance.now() - startedAt).toBeLessThan(1000);
+    expect(l2.healthy()).toBe(false);
+
+    const callStarted = performance.now();
+    expect((await l2.getMany(['k'])).size).toBe(0);
+    expect(await l2.setMany([['k', makeEntry(1, clock.now())]])).toBe(0);
+    // No I/O at all while down: well under the 50 ms budget even on a loaded machine.
+    expect(performance.now() - callStarted).toBeLessThan(50);
+    expect(metrics.countsOf('L2').errors).toBe(2);
+  });
+
+  it('createRedisTier returns null without a URL (no L2)', () => {
+    expect(createRedisTier(null, { clock: new ManualClock() })).toBeNull();
+    expect(createRedisTier(undefined, { clock: new ManualClock() })).toBeNull();
+  });
+});

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DatabaseTier, type PruneResult } from '../../src/cache/l3-sqlite.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { makeEntry, openTestStore, type TestStore } from './helpers.js';
+
+const HOUR = 3_600_000;
+let test: TestStore;
+
+beforeAll(async () => {
+  test = await openTestStore();
+});
+
+afterAll(async () => {
+  await test.cleanup();
+});
+
+beforeEach(async () => {
+  await test.store.prisma.cacheEntry.deleteMany();
+});
+
+describe('DatabaseTier', () => {
+  it('upserts a batch and reads it back with one findMany, expired rows included', async () => {
+    const clock = new ManualClock();
+    const l3 = new DatabaseTier({ prisma: test.store.prisma, clock });
+    const now = clock.now();
+    await l3.setMany([
+      ['data:kalshi:markets:A:v1', makeEntry({ p: 1 }, now - 5000, { ttlMs: 3_600_000 })],
+      ['data:kalshi:markets:B:v1', makeEntry({ p: 2 }, now - 5000, { ttlMs: 1000, source: 'john' })],
+    ]);
+    await clock.advance(10);
+
+    const found = await l3.getMany(['data:kalshi:markets:A:v1', 'data:kalshi:markets:B:v1', 'data:kalshi:markets:C:v1']);
+    expect([...found.keys()].sort()).toEqual(['data:kalshi:markets:A:v1', 'data:kalshi:markets:B:v1']);
+    const expired = found.get('data:kalshi:markets:B:v1')!.entry;
+    expect(expired).toMatchObject({ value: { p: 2 }, source: 'john', originAt: now - 5000, fetchedAt: now - 5000, expiresAt: now - 4000 });
+    // storedAt is when the row was written, by the tier's clock.
+    expect(expired.storedAt).toBe(now);
+    expect(found.get('data:kalshi:markets:A:v1')!.bytes).toBe(JSON.stringify({ p: 1 }).length);
+  });
+
+  it('replaces a key on a second write (one row per key)', async () => {
+    const clock = new ManualClock();
+    const l3 = new DatabaseTier({ prisma: test.store.prisma, clock });
+    await l3.setMany([['k', makeEntry('old', clock.now())]]);
+    await clock.advance(1000);
+    await l3.setMany([['k', makeEntry('new', clock.now())]]);
+    expect(await test.store.prisma.cacheEntry.count()).toBe(1);
+    expect((await l3.getMany(['k'])).get('k')?.entry.value).toBe('new');
+  });
+
+  it('prunes only rows past the stale horizon, in batches', async () => {
+    const clock = new ManualClock();
+    const l3 = new DatabaseTier({ prisma: test.store.prisma, clock, staleHorizonMs: 24 * HOUR });
+    const now = clock.now();
+    const rows = [
+      // 25 rows that expired two days ago: past the horizon.
+      ...Array.from({ length: 25 }, (_, i) => [`old:${i}`, makeEntry(i, now - 49 * HOUR, { ttlMs: HOUR })] as const),
+      // Expired an hour ago: kept for stale serving.
+      ...Array.from({ length: 5 }, (_, i) => [`stale:${i}`, makeEntry(i, now - 2 * HOUR, { ttlMs: HOUR })] as const),
+      ...Array.from({ length: 5 }, (_, i) => [`fresh:${i}`, makeEntry(i, now, { ttlMs: HOUR })] as const),
+    ];
+    await l3.setMany(rows);
+
+    expect(await l3.pruneExpired({ batchSize: 10 })).toEqual({ deleted: 25, batches: 3 });
+    const left = await test.store.prisma.cacheEntry.findMany({ select: { cacheKey: true } });
+    expect(left.map((row) => row.cacheKey.split(':')[0]).sort()).toEqual([...Array(10)].map((_, i) => (i < 5 ? 'fresh' : 'stale')));
+    expect(await l3.pruneExpired({ batchSize: 10 })).toEqual({ deleted: 0, batches: 0 });
+  });
+
+  it('runs the prune job on the clock, off the request path, and stops cleanly', async () => {
+    const clock = new ManualClock();
+    const l3 = new DatabaseTier({ prisma: test.store.prisma, clock, staleHorizonMs: HOUR });
+    await l3.setMany([['gone', makeEntry(1, clock.now() - 3 * HOUR, { ttlMs: 1000 })]]);
+    const runs: PruneResult[] = [];
+    const job = l3.startPruneJob(clock, 600_000, { onRun: (result) => runs.push(result) });
+
+    await clock.advance(599_999);
+    expect(runs).toEqual([]);
+    await clock.advance(1);
+    await vi.waitFor(() => expect(runs).toEqual([{ deleted: 1, batches: 1 }]));
+
+    await clock.advance(600_000);
+    await vi.waitFor(() => expect(runs).toHaveLength(2));
+    await job.stop();
+    await clock.advance(600_000);
+    expect(clock.pending).toBe(0);
+    expect(runs).toHaveLength(2);
+  });
+
+  it('invalidates by prefix, case-sensitively (SQLite LIKE is not)', async () => {
+    const clock = new ManualClock();
+    const l3 = new DatabaseTier({ prisma: test.store.prisma, clock });
+    const now = clock.now();
+    await l3.setMany([
+      ['data:kalshi:markets:A:v1', makeEntry(1, now)],
+      ['data:kalshi:markets:B:v1', makeEntry(2, now)],
+      ['DATA:KALSHI:MARKETS:C:v1', makeEntry(3, now)],
+      ['data:kalshi:orderBooks:A:v1', makeEntry(4, now)],
+      ['data:kalshi:markets_x:A:v1', makeEntry(5, now)],
+    ]);
+    expect(await l3.invalidate('data:kalshi:markets:')).toBe(2);
+    const left = await test.store.prisma.cacheEntry.findMany({ select: { cacheKey: true }, orderBy: { cacheKey: 'asc' } });
+    expect(left.map((row) => row.cacheKey)).toEqual(['DATA:KALSHI:MARKETS:C:v1', 'data:kalshi:markets_x:A:v1', 'data:kalshi:orderBooks:A:v1']);
+  });
+
+  it('reports a failing database as unhealthy and answers reads with misses', async () => {
+    const clock = new ManualClock();
+    const broken = await openTestStore();
+    const l3 = new DatabaseTier({ prisma: broken.store.prisma, clock });
+    await broken.store.prisma.$executeRawUnsafe('DROP TABLE cache_entries');
+    expect((await l3.getMany(['k'])).size).toBe(0);
+    expect(l3.healthy()).toBe(false);
+    await broken.cleanup();
+  });
+});
