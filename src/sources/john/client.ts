@@ -17,9 +17,10 @@
  * `/api/john/metrics/all` is our simulator's extension (see protocol.ts). The client tries it first;
  * a 404 from it switches the client, for the rest of its life, to the documented one-agent endpoint.
  */
+import { jsonBodyOf } from '../http-json.js';
 import { Pool, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { categoryForStatus, InputError, UpstreamError } from '../../core/errors.js';
+import { InputError, UpstreamError } from '../../core/errors.js';
 import { JOHN_METRICS_ALL_PATH, JOHN_METRICS_PATH, type JohnMetricsResponse } from './protocol.js';
 import { describeErrorBody, PayloadShapeError, readAgentMetrics, readAllAgentsMetrics } from './wire-guards.js';
 
@@ -163,33 +164,16 @@ export class JohnClient {
       throw new UpstreamError(`${what}: ${reason}`, { source: 'john', category: 'network', retryable: true, cause: error });
     }
 
-    const requestId = requestIdOf(headers);
-    const parsed = parseJson(text);
-    if (status < 200 || status >= 300) {
-      if (status === 404 && behaviour.notFoundIsAbsent) return ABSENT;
-      const { category, retryable } = categoryForStatus(status);
-      const detail = describeErrorBody(parsed.ok ? parsed.value : undefined);
-      const retryAfterMs = status === 429 || status === 503 ? retryAfterOf(headers, this.clock.now()) : undefined;
-      throw new UpstreamError(`${what}: HTTP ${status}${detail ? ` (${detail})` : ''}`, {
-        source: 'john',
-        category,
-        retryable,
-        status,
-        ...(requestId === undefined ? {} : { requestId }),
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      });
-    }
-    if (!parsed.ok) {
-      throw new UpstreamError(`${what}: HTTP ${status} with a body that is not JSON`, {
-        source: 'john',
-        category: 'data',
-        retryable: false,
-        status,
-        ...(requestId === undefined ? {} : { requestId }),
-        cause: parsed.error,
-      });
-    }
-    return parsed.value;
+    if (status === 404 && behaviour.notFoundIsAbsent) return ABSENT;
+    return jsonBodyOf({
+      source: 'john',
+      what,
+      status,
+      text,
+      requestId: requestIdOf(headers),
+      retryAfterMs: status === 429 || status === 503 ? retryAfterOf(headers, this.clock.now()) : undefined,
+      describeErrorBody,
+    });
   }
 }
 
@@ -199,14 +183,6 @@ const ABSENT = Symbol('absent');
 /** AbortSignal.timeout aborts with a DOMException named TimeoutError. */
 function isTimeoutReason(reason: unknown): boolean {
   return reason instanceof Error && reason.name === 'TimeoutError';
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: unknown } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false, error };
-  }
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -19,9 +19,10 @@
  * An abort requested by the caller's own signal (also while queued for a token) is not an upstream
  * failure: its reason is rethrown.
  */
+import { jsonBodyOf } from '../http-json.js';
 import { Pool, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { categoryForStatus, InputError, UpstreamError } from '../../core/errors.js';
+import { InputError, UpstreamError } from '../../core/errors.js';
 import type {
   EventPosition,
   GetBalanceResponse,
@@ -370,33 +371,16 @@ export class KalshiRestClient {
       throw new UpstreamError(`${what}: ${reason}`, { source: 'kalshi', category: 'network', retryable: true, cause: error });
     }
 
-    const requestId = requestIdOf(headers);
-    const parsed = parseJson(text);
-    if (status < 200 || status >= 300) {
-      if (status === 404 && behaviour.notFoundIsNull) return NOT_FOUND;
-      const { category, retryable } = categoryForStatus(status);
-      const detail = describeErrorBody(parsed.ok ? parsed.value : undefined);
-      const retryAfterMs = retryAfterOf(headers);
-      throw new UpstreamError(`${what}: HTTP ${status}${detail ? ` (${detail})` : ''}`, {
-        source: 'kalshi',
-        category,
-        retryable,
-        status,
-        ...(requestId === undefined ? {} : { requestId }),
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      });
-    }
-    if (!parsed.ok) {
-      throw new UpstreamError(`${what}: HTTP ${status} with a body that is not JSON`, {
-        source: 'kalshi',
-        category: 'data',
-        retryable: false,
-        status,
-        ...(requestId === undefined ? {} : { requestId }),
-        cause: parsed.error,
-      });
-    }
-    return parsed.value;
+    if (status === 404 && behaviour.notFoundIsNull) return NOT_FOUND;
+    return jsonBodyOf({
+      source: 'kalshi',
+      what,
+      status,
+      text,
+      requestId: requestIdOf(headers),
+      retryAfterMs: retryAfterOf(headers),
+      describeErrorBody,
+    });
   }
 }
 
@@ -406,14 +390,6 @@ const NOT_FOUND = Symbol('not found');
 function encodeTicker(ticker: string): string {
   if (ticker.trim() === '') throw new InputError('a Kalshi ticker must not be empty');
   return encodeURIComponent(ticker);
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: unknown } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false, error };
-  }
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
