@@ -17,6 +17,7 @@ export interface Metrics {
   breakerState: Gauge<'source'>;
   breakerTransitions: Counter<'source' | 'to'>;
   upstreamRetries: Counter<'source' | 'operation'>;
+  subscriptionResults: Counter<'outcome'>;
 }
 
 export function createMetrics(options: { collectProcessMetrics?: boolean } = {}): Metrics {
@@ -76,6 +77,12 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
       name: 'northstar_circuit_breaker_transitions_total',
       help: 'Circuit breaker state changes per source and target state',
       labelNames: ['source', 'to'],
+      registers,
+    }),
+    subscriptionResults: new Counter({
+      name: 'northstar_subscription_results_total',
+      help: 'Subscription event results: executed once per distinct selection, shared with the other subscribers',
+      labelNames: ['outcome'],
       registers,
     }),
     upstreamRetries: new Counter({

@@ -13,6 +13,7 @@ import { maskError } from '../schema/errors.js';
 import { createLoaders } from '../schema/loaders.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
+import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -59,6 +60,8 @@ export function createNorthstarYoga({ schema, services, logger, metrics, graphiq
       useRequestId(requestIds),
       // 2. Timing around execution.
       useOperationMetrics(metrics),
+      // 3. One execution per subscription event and distinct selection, shared by its subscribers.
+      useSharedSubscriptionResults(metrics),
     ],
   });
 }
