@@ -18,6 +18,7 @@ export interface Metrics {
   breakerTransitions: Counter<'source' | 'to'>;
   upstreamRetries: Counter<'source' | 'operation'>;
   subscriptionResults: Counter<'outcome'>;
+  slowConsumersClosed: Counter;
 }
 
 export function createMetrics(options: { collectProcessMetrics?: boolean } = {}): Metrics {
@@ -77,6 +78,11 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
       name: 'northstar_circuit_breaker_transitions_total',
       help: 'Circuit breaker state changes per source and target state',
       labelNames: ['source', 'to'],
+      registers,
+    }),
+    slowConsumersClosed: new Counter({
+      name: 'northstar_slow_consumers_closed_total',
+      help: 'WebSocket clients closed with 4013 for staying behind past SLOW_CONSUMER_DEADLINE_MS',
       registers,
     }),
     subscriptionResults: new Counter({

@@ -124,6 +124,7 @@ export function attachGraphQLWs(options: {
       if (now - since < slowConsumer.deadlineMs) continue;
       logger.warn({ bufferedBytes: socket.bufferedAmount, behindMs: now - since }, 'closing a slow WebSocket consumer');
       socket.close(CLOSE_SLOW_CONSUMER, 'slow consumer: could not keep up');
+      metrics.slowConsumersClosed.inc();
       // The close frame waits behind the unsent data; do not wait for a client that is not reading.
       setTimeout(() => socket.terminate(), 5000).unref();
     }
