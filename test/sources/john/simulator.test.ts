@@ -2,7 +2,7 @@
  * The simulator's HTTP surface as any client sees it (plain fetch, no JohnClient): routes, auth,
  * agent selection, and what each fault puts on the wire.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { startJohnSimulator, type JohnSimulator } from '../../../src/sources/john/simulator/server.js';
 import { START } from './helpers.js';
@@ -119,11 +119,13 @@ describe('John simulator over HTTP', () => {
     expect(await delayed).toBe(200);
 
     sim.injectFault({ kind: 'hang' });
+    const before = sim.requestCount();
     const hanging = fetch(`${sim.baseUrl}/api/john/metrics`).then(
       () => 'answered',
       () => 'dropped',
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The request has reached the simulator (and hangs there) before it closes.
+    await vi.waitFor(() => expect(sim!.requestCount()).toBe(before + 1));
     const closing = sim.close();
     expect(await hanging).toBe('dropped');
     await closing;
