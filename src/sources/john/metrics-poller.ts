@@ -13,8 +13,9 @@
  *   would show a fake collapse. A metric rejected in between keeps its older good value as the base.
  * - on failure, nothing: onMetrics is not called and the values already handed over stay served.
  */
+import { PollLoop } from '../poll-loop.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
-import type { Clock, TimerHandle } from '../../core/clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { BusinessMetricRecord } from '../../core/domain.js';
 import { isUpstreamError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -52,10 +53,7 @@ export type JohnPollOutcome =
 export const JOHN_FETCH_OPERATION = 'fetchMetrics';
 
 export class JohnMetricsPoller {
-  private timer: TimerHandle | null = null;
-  private running = false;
-  private inFlight: Promise<JohnPollOutcome> | null = null;
-  private abort = new AbortController();
+  private readonly loop: PollLoop<JohnPollOutcome>;
   /** Last good value per agent + metric, with the period it belonged to. */
   private readonly previous = new Map<string, { period: string; value: number }>();
   private readonly intervalMs: number;
@@ -63,39 +61,30 @@ export class JohnMetricsPoller {
   constructor(private readonly deps: JohnMetricsPollerDeps) {
     this.intervalMs = deps.intervalMs ?? 15_000;
     if (!(this.intervalMs > 0)) throw new RangeError(`John poll interval must be > 0 ms, got ${this.intervalMs}`);
+    this.loop = new PollLoop({ clock: deps.clock, intervalMs: this.intervalMs, poll: () => this.poll(), stopReason: 'John poller stopped' });
   }
 
   /** Polls at once, then every intervalMs after each poll ends. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    if (this.abort.signal.aborted) this.abort = new AbortController();
-    this.schedule(0);
+    this.loop.start();
   }
 
   /**
    * Cancels the next poll and aborts the one in flight; resolves when it has ended. Until the next
    * start(), pollOnce() resolves at once with `{ ok: false }` (the stop reason).
    */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.timer?.cancel();
-    this.timer = null;
-    this.abort.abort(new Error('John poller stopped'));
-    await this.inFlight;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One poll (or the one already in flight). Never rejects. */
   pollOnce(): Promise<JohnPollOutcome> {
-    this.inFlight ??= this.poll().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
+    return this.loop.pollOnce();
   }
 
   private async poll(): Promise<JohnPollOutcome> {
     const { client, clock, logger, metrics, call } = this.deps;
-    const stop = this.abort.signal;
+    const stop = this.loop.signal;
     let responses: JohnMetricsResponse[];
     try {
       responses = await call(JOHN_FETCH_OPERATION, (signal) => client.fetchMetrics({ signal: AbortSignal.any([signal, stop]) }));
@@ -145,14 +134,5 @@ export class JohnMetricsPoller {
     }
     logger.debug({ records: records.length, rejected: rejectedCount }, 'John metrics polled');
     return { ok: true, records: records.length, rejected: rejectedCount };
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = this.deps.clock.setTimeout(() => {
-      if (!this.running) return;
-      void this.pollOnce().finally(() => {
-        if (this.running) this.schedule(this.intervalMs);
-      });
-    }, delayMs);
   }
 }

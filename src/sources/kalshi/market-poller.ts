@@ -5,10 +5,11 @@
  * market is logged, counted and skipped: the previous good value stays served. After a failed
  * poll the markets already held stay served, and say their age through `quality`.
  */
-import type { Clock, TimerHandle } from '../../core/clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { MarketRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
+import { PollLoop } from '../poll-loop.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
 import type { KalshiRestClient } from './client.js';
@@ -31,32 +32,23 @@ export interface KalshiMarketPollerDeps {
 }
 
 export class KalshiMarketPoller {
-  private timer: TimerHandle | null = null;
-  private running = false;
-  private inFlight: Promise<void> | null = null;
-  private readonly abort = new AbortController();
+  private readonly loop: PollLoop<void>;
 
-  constructor(private readonly deps: KalshiMarketPollerDeps) {}
+  constructor(private readonly deps: KalshiMarketPollerDeps) {
+    this.loop = new PollLoop({ clock: deps.clock, intervalMs: deps.intervalMs, poll: () => this.poll() });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.timer?.cancel();
-    this.abort.abort(new Error('poller stopped'));
-    await this.inFlight?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  /** One poll; resolves when its markets are handed over (or its failure recorded). Never rejects. */
+  /** One poll (joins one in flight); resolves when it has ended. Never rejects. */
   pollOnce(): Promise<void> {
-    this.inFlight ??= this.poll().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
+    return this.loop.pollOnce();
   }
 
   private async poll(): Promise<void> {
@@ -65,7 +57,7 @@ export class KalshiMarketPoller {
       const scan = await guard.call('listMarkets', (signal) =>
         client.listAllMarkets(
           { limit: this.deps.pageLimit ?? 200 },
-          { maxPages: this.deps.maxPages ?? 5, signal: AbortSignal.any([signal, this.abort.signal]) },
+          { maxPages: this.deps.maxPages ?? 5, signal: AbortSignal.any([signal, this.loop.signal]) },
         ),
       );
       const fetchedAt = clock.now();
@@ -82,17 +74,8 @@ export class KalshiMarketPoller {
       this.deps.archive?.normalized('kalshi', markets);
       this.deps.onMarkets(markets);
     } catch (error) {
-      if (this.abort.signal.aborted) return;
+      if (this.loop.signal.aborted) return;
       logger.warn({ err: error }, 'Kalshi market poll failed; serving the markets already held');
     }
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = this.deps.clock.setTimeout(() => {
-      if (!this.running) return;
-      void this.pollOnce().finally(() => {
-        if (this.running) this.schedule(this.deps.intervalMs);
-      });
-    }, delayMs);
   }
 }

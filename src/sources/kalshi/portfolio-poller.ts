@@ -9,10 +9,11 @@
  * than a stale one, so after any failure the previous good positions stay where they are (the
  * callback is not called) and the failure is logged.
  */
-import type { Clock, TimerHandle } from '../../core/clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
 import { UpstreamError } from '../../core/errors.js';
+import { PollLoop } from '../poll-loop.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { KalshiRestClient } from './client.js';
 import { normalizePositions, type KalshiPosition } from './portfolio.js';
@@ -38,32 +39,23 @@ export interface KalshiPortfolioPollerDeps {
 const PAGE_LIMIT = 1000;
 
 export class KalshiPortfolioPoller {
-  private timer: TimerHandle | null = null;
-  private running = false;
-  private inFlight: Promise<void> | null = null;
-  private readonly abort = new AbortController();
+  private readonly loop: PollLoop<void>;
 
-  constructor(private readonly deps: KalshiPortfolioPollerDeps) {}
+  constructor(private readonly deps: KalshiPortfolioPollerDeps) {
+    this.loop = new PollLoop({ clock: deps.clock, intervalMs: deps.intervalMs, poll: () => this.poll() });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.timer?.cancel();
-    this.abort.abort(new Error('poller stopped'));
-    await this.inFlight?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  /** One poll; resolves when the positions are handed over (or the failure logged). Never rejects. */
+  /** One poll (joins one in flight); resolves when it has ended. Never rejects. */
   pollOnce(): Promise<void> {
-    this.inFlight ??= this.poll().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
+    return this.loop.pollOnce();
   }
 
   private async poll(): Promise<void> {
@@ -72,14 +64,14 @@ export class KalshiPortfolioPoller {
       const positions: SubaccountPosition[] = [];
       // One subaccount after another: the client paces requests anyway, and a failure stops the poll.
       for (const subaccount of this.deps.subaccounts) {
-        if (this.abort.signal.aborted) return;
+        if (this.loop.signal.aborted) return;
         const read = await this.readSubaccount(subaccount);
         for (const position of read) positions.push({ ...position, subaccount });
       }
-      if (this.abort.signal.aborted) return;
+      if (this.loop.signal.aborted) return;
       this.deps.onPositions(positions);
     } catch (error) {
-      if (this.abort.signal.aborted) return;
+      if (this.loop.signal.aborted) return;
       if (error instanceof UpstreamError && error.category === 'data') metrics?.upstreamMalformedPayloads.inc({ source: 'kalshi' });
       logger.warn({ err: error }, 'Kalshi portfolio poll failed; keeping the positions already held');
     }
@@ -94,7 +86,7 @@ export class KalshiPortfolioPoller {
     return guard.call('getPositions', async (signal) => {
       const scan = await client.getAllPositions(
         { subaccount, limit: PAGE_LIMIT },
-        { maxPages: this.deps.maxPages ?? 10, signal: AbortSignal.any([signal, this.abort.signal]) },
+        { maxPages: this.deps.maxPages ?? 10, signal: AbortSignal.any([signal, this.loop.signal]) },
       );
       if (scan.cursor !== '') {
         throw new UpstreamError(`Kalshi subaccount ${subaccount} has more positions than ${scan.pages} pages; portfolio incomplete`, {
@@ -105,14 +97,5 @@ export class KalshiPortfolioPoller {
       }
       return normalizePositions(scan.marketPositions);
     });
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = this.deps.clock.setTimeout(() => {
-      if (!this.running) return;
-      void this.pollOnce().finally(() => {
-        if (this.running) this.schedule(this.deps.intervalMs);
-      });
-    }, delayMs);
   }
 }

@@ -1,0 +1,61 @@
+/**
+ * The schedule every poller shares: poll once at start, then `intervalMs` after the previous poll
+ * ended (polls never overlap), on the injected clock. `pollOnce()` joins a poll in flight instead
+ * of starting a second one. `stop()` cancels the next poll, aborts the one in flight through
+ * `signal`, and waits for it to end.
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+
+export class PollLoop<T> {
+  private timer: TimerHandle | null = null;
+  private running = false;
+  private inFlight: Promise<T> | null = null;
+  private controller = new AbortController();
+
+  constructor(
+    private readonly options: {
+      clock: Clock;
+      intervalMs: number;
+      /** One poll. It must not reject: a poller reports its own failures. */
+      poll: (signal: AbortSignal) => Promise<T>;
+      /** The abort reason stop() gives the poll in flight. @default 'poller stopped' */
+      stopReason?: string;
+    },
+  ) {}
+
+  /** Aborted by stop(): pass it to the upstream call so a stopping poller does not wait on it. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    if (this.controller.signal.aborted) this.controller = new AbortController();
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.timer?.cancel();
+    this.timer = null;
+    this.controller.abort(new Error(this.options.stopReason ?? 'poller stopped'));
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  pollOnce(): Promise<T> {
+    this.inFlight ??= this.options.poll(this.controller.signal).finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = this.options.clock.setTimeout(() => {
+      if (!this.running) return;
+      void this.pollOnce().finally(() => {
+        if (this.running) this.schedule(this.options.intervalMs);
+      });
+    }, delayMs);
+  }
+}
