@@ -1,7 +1,8 @@
 /**
  * The last step every REST client shares: turn an HTTP answer into its JSON body, or into ONE
  * classified UpstreamError (status via categoryForStatus; a body that is not JSON is `data`).
- * Each source passes what is its own: the error-body reader and any retry-after it found.
+ * Each source passes what is its own: the error-body reader and any retry-after it found. The
+ * header readers below are the same for every upstream.
  */
 import type { SourceId } from '../core/domain.js';
 import { categoryForStatus, UpstreamError } from '../core/errors.js';
@@ -46,4 +47,41 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
   } catch (error) {
     return { ok: false, error };
   }
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** Headers that carry a request id on the upstreams or the proxies in front of them, by preference. */
+export const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray'] as const;
+
+function header(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? undefined : first;
+}
+
+export function requestIdOf(headers: Headers): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = header(headers, name);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** `retry-after` as seconds or an HTTP date, in milliseconds from `nowMs`. */
+export function retryAfterOf(headers: Headers, nowMs: number): number | undefined {
+  const value = header(headers, 'retry-after');
+  if (value === undefined) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - nowMs) : undefined;
+}
+
+/** A connection failure as a short message: the errno code (ECONNREFUSED, …) and the text. */
+export function describeTransportError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code} ${error.message}` : error.message;
+  }
+  return String(error);
 }

@@ -17,7 +17,7 @@
  * `/api/john/metrics/all` is our simulator's extension (see protocol.ts). The client tries it first;
  * a 404 from it switches the client, for the rest of its life, to the documented one-agent endpoint.
  */
-import { jsonBodyOf } from '../http-json.js';
+import { describeTransportError, jsonBodyOf, requestIdOf, retryAfterOf } from '../http-json.js';
 import { Pool, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { InputError, UpstreamError } from '../../core/errors.js';
@@ -58,8 +58,6 @@ interface Deadline {
   caller: AbortSignal | undefined;
 }
 
-/** Headers that carry a request id on John or a proxy in front of it, in order of preference. */
-const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'cf-ray'] as const;
 
 export class JohnClient {
   private readonly pool: Pool;
@@ -183,35 +181,4 @@ const ABSENT = Symbol('absent');
 /** AbortSignal.timeout aborts with a DOMException named TimeoutError. */
 function isTimeoutReason(reason: unknown): boolean {
   return reason instanceof Error && reason.name === 'TimeoutError';
-}
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined || first === '' ? undefined : first;
-}
-
-function requestIdOf(headers: IncomingHttpHeaders): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = header(headers, name);
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
-
-/** retry-after as seconds or an HTTP date. */
-function retryAfterOf(headers: IncomingHttpHeaders, nowMs: number): number | undefined {
-  const value = header(headers, 'retry-after');
-  if (value === undefined) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - nowMs) : undefined;
-}
-
-function describeTransportError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code} ${error.message}` : error.message;
-  }
-  return String(error);
 }

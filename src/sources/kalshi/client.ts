@@ -19,7 +19,7 @@
  * An abort requested by the caller's own signal (also while queued for a token) is not an upstream
  * failure: its reason is rethrown.
  */
-import { jsonBodyOf } from '../http-json.js';
+import { describeTransportError, jsonBodyOf, requestIdOf, retryAfterOf } from '../http-json.js';
 import { Pool, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { InputError, UpstreamError } from '../../core/errors.js';
@@ -137,8 +137,6 @@ export interface MarketsScan {
 type QueryValue = string | number | undefined;
 type IncomingHttpHeaders = Dispatcher.ResponseData['headers'];
 
-/** Headers that carry a request id on Kalshi or the proxies in front of it, in order of preference. */
-const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray'] as const;
 
 export class KalshiRestClient {
   private readonly pool: Pool;
@@ -378,7 +376,7 @@ export class KalshiRestClient {
       status,
       text,
       requestId: requestIdOf(headers),
-      retryAfterMs: retryAfterOf(headers),
+      retryAfterMs: retryAfterOf(headers, Date.now()),
       describeErrorBody,
     });
   }
@@ -390,35 +388,4 @@ const NOT_FOUND = Symbol('not found');
 function encodeTicker(ticker: string): string {
   if (ticker.trim() === '') throw new InputError('a Kalshi ticker must not be empty');
   return encodeURIComponent(ticker);
-}
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined || first === '' ? undefined : first;
-}
-
-function requestIdOf(headers: IncomingHttpHeaders): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = header(headers, name);
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
-
-/** Kalshi sends no Retry-After on 429, but a proxy in front of it might: seconds or an HTTP date. */
-function retryAfterOf(headers: IncomingHttpHeaders): number | undefined {
-  const value = header(headers, 'retry-after');
-  if (value === undefined) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
-}
-
-function describeTransportError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code} ${error.message}` : error.message;
-  }
-  return String(error);
 }
