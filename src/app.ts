@@ -2,9 +2,9 @@
  * Composition root: builds every part in data-flow order (sources → state → aggregator → schema →
  * server), starts them, and stops them in reverse. Nothing else wires parts together.
  */
+import { listen } from './core/listen.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Aggregator } from './aggregate/aggregator.js';
 import { ReadModel } from './aggregate/read-model.js';
@@ -338,17 +338,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     const routes = plainRoutes({ services, metrics, readiness: { databaseReachable: () => history?.ping() ?? Promise.resolve(false) } });
     server = createHttpServer({ yoga, routes, metrics, logger });
     ws = attachGraphQLWs({ server, yoga, logger, metrics, keepAliveIntervalMs: config.keepAliveIntervalMs, slowConsumer: config.slowConsumer });
-    const listening = server;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('error', reject);
-      listening.listen(config.port, config.host, () => {
-        listening.off('error', reject);
-        resolve();
-      });
-    });
-    const address = listening.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    url = `http://${host}:${address.port}${GRAPHQL_PATH}`;
+const { authority } = await listen(server, config.port, config.host);
+    url = `http://${authority}${GRAPHQL_PATH}`;
     logger.info(
       { graphql: url, subscriptions: url.replace(/^http/, 'ws'), graphiql: config.nodeEnv !== 'production' ? url : null, health: url.replace(GRAPHQL_PATH, '/health') },
       `Northstar ${VERSION} listening on ${url}`,

@@ -8,8 +8,8 @@
  * the insight from the numbers (analysis.ts). Tests inject faults (faults.ts) to exercise every
  * failure path of the client and the layers above it; every request is recorded for assertions.
  */
+import { listen } from '../../../core/listen.js';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
 import { silentLogger, type Logger } from '../../../core/logger.js';
 import { Prng } from '../../../core/prng.js';
@@ -298,16 +298,8 @@ export async function startAnthropicSimulator(options: AnthropicSimulatorOptions
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
-  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+const { port, authority } = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const baseUrl = `http://${authority}`;
   logger.info({ baseUrl }, 'anthropic simulator listening');
 
   return {

@@ -8,9 +8,10 @@
  * inject faults (statuses, delays, hangs, bad bodies, truncated bodies) to exercise every failure
  * path of the layers above. close() drops every socket, hanging ones included.
  */
+import { listen } from '../../../core/listen.js';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
 import { silentLogger, type Logger } from '../../../core/logger.js';
 import { JOHN_METRICS_ALL_PATH, JOHN_METRICS_PATH, type JohnErrorBody, type JohnMetricsResponse } from '../protocol.js';
@@ -205,15 +206,8 @@ export async function startJohnSimulator(options: JohnSimulatorOptions = {}): Pr
   });
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+const { port, authority } = await listen(server, options.port ?? 0, host);
+  const baseUrl = `http://${authority}`;
   logger.info({ baseUrl, agents: model.agentIds() }, 'john simulator listening');
 
   return {

@@ -13,9 +13,9 @@
  * status, a delay, a hang, a malformed or truncated body, a reset connection), each optionally
  * served only to a seeded-random fraction of requests, to exercise the layers above the client.
  */
+import { listen } from '../../../core/listen.js';
 import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
 import { silentLogger, type Logger } from '../../../core/logger.js';
 import { MARKET_STATUS_FILTERS, POSITION_COUNT_FILTERS, STATUS_FILTER_MATCHES, type MarketStatusFilter, type PositionCountFilter } from '../protocol.js';
@@ -483,16 +483,8 @@ export async function startKalshiRestSimulator(options: KalshiRestSimulatorOptio
   };
   scheduleStep();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
-  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}${API_PREFIX}`;
+const { port, authority } = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const baseUrl = `http://${authority}${API_PREFIX}`;
   logger.info({ baseUrl }, 'kalshi REST simulator listening');
 
   return {

@@ -12,9 +12,9 @@
  *
  * Faults (ws-faults.ts) exercise the client's recovery paths over a real socket.
  */
+import { listen } from '../../../core/listen.js';
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
@@ -405,16 +405,8 @@ export async function startKalshiWsSimulator(options: KalshiWsSimulatorOptions =
   scheduleStep();
   schedulePing();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
-  const url = `ws://${host.includes(':') ? `[${host}]` : host}:${port}${KALSHI_WS_PATH}`;
+const { port, authority } = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const url = `ws://${authority}${KALSHI_WS_PATH}`;
   logger.info({ url }, 'kalshi WebSocket simulator listening');
 
   const dropAll = (): void => {
