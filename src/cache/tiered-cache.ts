@@ -367,19 +367,8 @@ export class TieredCache {
           settle(key, { kind: 'failed', error: new NotLoadedError(key) });
           continue;
         }
-        const ttl = this.ttlFor(key, ttlOverride);
-        const entry: CacheEntry = {
-          value: item.value,
-          source: item.source,
-          originAt: item.originAt,
-          fetchedAt: item.fetchedAt ?? now,
-          storedAt: now,
-          expiresAt: now + ttl.l1Ms,
-        };
         // L1 before settle: a caller that missed the in-flight entry finds the value in L1 instead.
-        this.l1.set(key, entry);
-        toL2.push([key, { ...entry, expiresAt: now + ttl.l2Seconds * 1000 }]);
-        toL3.push([key, { ...entry, expiresAt: now + ttl.l3Seconds * 1000 }]);
+        const entry = this.stage(key, item, now, this.ttlFor(key, ttlOverride), toL2, toL3);
         hits += 1;
         settle(key, { kind: 'served', served: served(entry, 'LIVE', false) });
       }
@@ -388,6 +377,29 @@ export class TieredCache {
       this.writeBehind(toL2, toL3);
     })();
     return promises;
+  }
+
+  /** Puts a new value in L1 now and queues its L2 and L3 copies, each with its tier's TTL. */
+  private stage(
+    key: string,
+    item: { value: unknown; source: SourceId; originAt: number; fetchedAt?: number | undefined },
+    now: number,
+    ttl: TtlPolicy,
+    toL2: Array<[string, CacheEntry]>,
+    toL3: Array<[string, CacheEntry]>,
+  ): CacheEntry {
+    const entry: CacheEntry = {
+      value: item.value,
+      source: item.source,
+      originAt: item.originAt,
+      fetchedAt: item.fetchedAt ?? now,
+      storedAt: now,
+      expiresAt: now + ttl.l1Ms,
+    };
+    this.l1.set(key, entry);
+    toL2.push([key, { ...entry, expiresAt: now + ttl.l2Seconds * 1000 }]);
+    toL3.push([key, { ...entry, expiresAt: now + ttl.l3Seconds * 1000 }]);
+    return entry;
   }
 
   /** L2 without waiting, L3 through the background writer. */
@@ -408,18 +420,7 @@ export class TieredCache {
     const toL2: Array<[string, CacheEntry]> = [];
     const toL3: Array<[string, CacheEntry]> = [];
     for (const item of items) {
-      const policy = this.ttlFor(item.key, ttl);
-      const entry: CacheEntry = {
-        value: item.value,
-        source: item.source,
-        originAt: item.originAt,
-        fetchedAt: item.fetchedAt ?? now,
-        storedAt: now,
-        expiresAt: now + policy.l1Ms,
-      };
-      this.l1.set(item.key, entry);
-      toL2.push([item.key, { ...entry, expiresAt: now + policy.l2Seconds * 1000 }]);
-      toL3.push([item.key, { ...entry, expiresAt: now + policy.l3Seconds * 1000 }]);
+      this.stage(item.key, item, now, this.ttlFor(item.key, ttl), toL2, toL3);
     }
     this.l3Writer?.enqueue(toL3);
     if (this.l2) await this.l2.setMany(toL2);
