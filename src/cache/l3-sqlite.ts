@@ -8,7 +8,8 @@
  * upstream fails), and a timer job deletes rows once they are older than a stale horizon, in small
  * batches, off the request path.
  */
-import type { Clock, TimerHandle } from '../core/clock.js';
+import { PollLoop } from '../core/poll-loop.js';
+import type { Clock } from '../core/clock.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { HistoryClient } from '../history/database.js';
 import type { CacheMetrics } from './cache-metrics.js';
@@ -246,44 +247,25 @@ export class DatabaseTier {
    * startup has better things to do. Failures are logged and retried on the next tick.
    */
   startPruneJob(clock: Clock, intervalMs: number, options: { batchSize?: number; onRun?: (result: PruneResult) => void } = {}): PruneJob {
-    const abort = new AbortController();
-    let timer: TimerHandle | null = null;
-    let running: Promise<PruneResult> | null = null;
-
-    const run = (): Promise<PruneResult> => {
-      // One run at a time: a runNow() during a scheduled run shares it.
-      running ??= this.pruneExpired({ signal: abort.signal, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }) })
-        .then((result) => {
-          if (result.deleted > 0) this.logger.info({ ...result }, 'expired cache rows pruned');
-          options.onRun?.(result);
-          return result;
-        })
-        .catch((error: unknown) => {
-          this.logger.error({ err: error }, 'cache prune run failed');
-          return { deleted: 0, batches: 0 };
-        })
-        .finally(() => {
-          running = null;
-        });
-      return running;
-    };
-    const schedule = (): void => {
-      if (abort.signal.aborted) return;
-      timer = clock.setTimeout(() => {
-        timer = null;
-        void run().finally(schedule);
-      }, intervalMs);
-    };
-    schedule();
-
-    return {
-      runNow: run,
-      async stop() {
-        abort.abort();
-        timer?.cancel();
-        timer = null;
-        await running;
-      },
-    };
+    const loop = new PollLoop<PruneResult>({
+      clock,
+      intervalMs,
+      firstDelayMs: intervalMs,
+      stopReason: 'cache prune job stopped',
+      poll: (signal) =>
+        this.pruneExpired({ signal, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }) })
+          .then((result) => {
+            if (result.deleted > 0) this.logger.info({ ...result }, 'expired cache rows pruned');
+            options.onRun?.(result);
+            return result;
+          })
+          .catch((error: unknown) => {
+            this.logger.error({ err: error }, 'cache prune run failed');
+            return { deleted: 0, batches: 0 };
+          }),
+    });
+    loop.start();
+    // A runNow() during a scheduled run shares it.
+    return { runNow: () => loop.pollOnce(), stop: () => loop.stop() };
   }
 }

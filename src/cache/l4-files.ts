@@ -12,9 +12,10 @@
  * from what L1 holds), never on the request path. Reads come from an in-memory index of what was
  * loaded at startup and written since; the files are read once, by loadAll().
  */
+import { PollLoop } from '../core/poll-loop.js';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { CacheMetrics } from './cache-metrics.js';
 import { isCacheEntry, parseCacheKey, type CacheEntry } from './entry.js';
@@ -311,40 +312,22 @@ export class FileTier {
   startSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
     const clock = options.clock ?? this.clock;
     const intervalMs = options.intervalMs ?? 60_000;
-    let stopped = false;
-    let timer: TimerHandle | null = null;
-    let running: Promise<SnapshotResult> | null = null;
-
-    const run = (): Promise<SnapshotResult> => {
-      running ??= this.writeSnapshot([...options.entries()])
-        .then((result) => {
-          options.onRun?.(result);
-          return result;
-        })
-        .catch((): SnapshotResult => ({ filesWritten: 0, entriesUpdated: 0 }))
-        .finally(() => {
-          running = null;
-        });
-      return running;
-    };
-    const schedule = (): void => {
-      if (stopped) return;
-      timer = clock.setTimeout(() => {
-        timer = null;
-        void run().finally(schedule);
-      }, intervalMs);
-    };
-    schedule();
-
-    return {
-      runNow: run,
-      async stop() {
-        stopped = true;
-        timer?.cancel();
-        timer = null;
-        await running;
-      },
-    };
+    const loop = new PollLoop<SnapshotResult>({
+      clock,
+      intervalMs,
+      firstDelayMs: intervalMs,
+      stopReason: 'cache snapshot job stopped',
+      poll: () =>
+        this.writeSnapshot([...options.entries()])
+          .then((result) => {
+            options.onRun?.(result);
+            return result;
+          })
+          .catch((): SnapshotResult => ({ filesWritten: 0, entriesUpdated: 0 })),
+    });
+    loop.start();
+    // runNow() still works after stop(): shutdown writes a last snapshot that way.
+    return { runNow: () => loop.pollOnce(), stop: () => loop.stop() };
   }
 }
 

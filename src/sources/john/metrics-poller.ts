@@ -13,7 +13,7 @@
  *   would show a fake collapse. A metric rejected in between keeps its older good value as the base.
  * - on failure, nothing: onMetrics is not called and the values already handed over stay served.
  */
-import { PollLoop } from '../poll-loop.js';
+import { PollLoop } from '../../core/poll-loop.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
 import type { Clock } from '../../core/clock.js';
 import type { BusinessMetricRecord } from '../../core/domain.js';

@@ -9,7 +9,7 @@ import type { Clock } from '../../core/clock.js';
 import type { MarketRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
-import { PollLoop } from '../poll-loop.js';
+import { PollLoop } from '../../core/poll-loop.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
 import type { KalshiRestClient } from './client.js';

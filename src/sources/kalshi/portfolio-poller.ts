@@ -13,7 +13,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
 import { UpstreamError } from '../../core/errors.js';
-import { PollLoop } from '../poll-loop.js';
+import { PollLoop } from '../../core/poll-loop.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { KalshiRestClient } from './client.js';
 import { normalizePositions, type KalshiPosition } from './portfolio.js';

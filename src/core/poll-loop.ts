@@ -1,10 +1,11 @@
 /**
- * The schedule every poller shares: poll once at start, then `intervalMs` after the previous poll
- * ended (polls never overlap), on the injected clock. `pollOnce()` joins a poll in flight instead
+ * The schedule the periodic jobs share (the pollers, the cache prune and snapshot jobs): run
+ * `firstDelayMs` after start, then `intervalMs` after the previous run ended (runs never
+ * overlap), on the injected clock. `pollOnce()` joins a poll in flight instead
  * of starting a second one. `stop()` cancels the next poll, aborts the one in flight through
  * `signal`, and waits for it to end.
  */
-import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Clock, TimerHandle } from './clock.js';
 
 export class PollLoop<T> {
   private timer: TimerHandle | null = null;
@@ -20,6 +21,8 @@ export class PollLoop<T> {
       poll: (signal: AbortSignal) => Promise<T>;
       /** The abort reason stop() gives the poll in flight. @default 'poller stopped' */
       stopReason?: string;
+      /** Delay of the first run after start(). @default 0 */
+      firstDelayMs?: number;
     },
   ) {}
 
@@ -32,7 +35,7 @@ export class PollLoop<T> {
     if (this.running) return;
     this.running = true;
     if (this.controller.signal.aborted) this.controller = new AbortController();
-    this.schedule(0);
+    this.schedule(this.options.firstDelayMs ?? 0);
   }
 
   async stop(): Promise<void> {
