@@ -126,7 +126,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     anthropic: guardFor('anthropic', ANTHROPIC_RETRY_POLICY, config.anthropic.timeoutMs),
     john: guardFor('john', JOHN_RETRY_POLICY, config.breaker.timeoutMs),
   };
-  const isLive = (source: SourceId) => () => statuses.get(source).availability === 'LIVE';
+  const isLive = (source: SourceId) => () => statuses.availability(source) === 'LIVE';
   const archive = new UpstreamArchive({ store: () => history, clock, logger });
   const markets = new LiveMarkets(pubsub, isLive('kalshi'));
   const businessMetrics = new LiveBusinessMetrics(isLive('john'));

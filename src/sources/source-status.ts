@@ -60,6 +60,11 @@ export class SourceStatusBoard {
     return structuredClone(this.entry(source).record);
   }
 
+  /** The availability alone, without copying the record: asked per served value. */
+  availability(source: SourceId): Availability {
+    return this.entry(source).record.availability;
+  }
+
   recordSuccess(source: SourceId, latencyMs?: number): void {
     const entry = this.entry(source);
     entry.hasData = true;
