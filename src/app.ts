@@ -43,6 +43,7 @@ import { UpstreamArchive } from './sources/upstream-archive.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './server/graphql-ws.js';
 import { plainRoutes } from './server/http-endpoints.js';
 import { createHttpServer } from './server/http-server.js';
+import { SharedResultJson } from './server/result-json.js';
 import { createNorthstarYoga, GRAPHQL_PATH } from './server/yoga.js';
 
 export interface AppOptions {
@@ -334,10 +335,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       logger,
     });
 
-    const yoga = createNorthstarYoga({ schema, services, logger, metrics, graphiql: config.nodeEnv !== 'production' });
+    const resultJson = new SharedResultJson(metrics.subscriptionSerializations);
+    const yoga = createNorthstarYoga({ schema, services, logger, metrics, graphiql: config.nodeEnv !== 'production', resultJson });
     const routes = plainRoutes({ services, metrics, readiness: { databaseReachable: () => history?.ping() ?? Promise.resolve(false) } });
     server = createHttpServer({ yoga, routes, metrics, logger });
-    ws = attachGraphQLWs({ server, yoga, logger, metrics, keepAliveIntervalMs: config.keepAliveIntervalMs, slowConsumer: config.slowConsumer });
+    ws = attachGraphQLWs({ server, yoga, logger, metrics, keepAliveIntervalMs: config.keepAliveIntervalMs, slowConsumer: config.slowConsumer, resultJson });
 const { authority } = await listen(server, config.port, config.host);
     url = `http://${authority}${GRAPHQL_PATH}`;
     logger.info(

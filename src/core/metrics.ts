@@ -18,6 +18,7 @@ export interface Metrics {
   breakerTransitions: Counter<'source' | 'to'>;
   upstreamRetries: Counter<'source' | 'operation'>;
   subscriptionResults: Counter<'outcome'>;
+  subscriptionSerializations: Counter<'transport' | 'outcome'>;
   slowConsumersClosed: Counter;
 }
 
@@ -89,6 +90,12 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
       name: 'northstar_subscription_results_total',
       help: 'Subscription event results: executed once per distinct selection, shared with the other subscribers',
       labelNames: ['outcome'],
+      registers,
+    }),
+    subscriptionSerializations: new Counter({
+      name: 'northstar_subscription_serializations_total',
+      help: 'JSON texts of shared subscription results: printed once, reused by the other subscribers and transports',
+      labelNames: ['transport', 'outcome'],
       registers,
     }),
     upstreamRetries: new Counter({

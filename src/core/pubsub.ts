@@ -6,6 +6,7 @@
  * It also knows every open subscription stream, so graceful shutdown can complete them all (SSE
  * clients get `event: complete`, graphql-ws clients a `complete` message) before sockets close.
  */
+import { setMaxListeners } from 'node:events';
 import { Repeater, SlidingBuffer, createPubSub, type PubSub, type PubSubEventTarget } from 'graphql-yoga';
 import type {
   AggregateRecord,
@@ -44,8 +45,18 @@ const BUFFER_BY_TOPIC: Record<keyof NorthstarEvents, number> = {
   insightChunk: 4096,
 };
 
-export function createNorthstarPubSub(eventTarget?: PubSubEventTarget<NorthstarEvents>): NorthstarPubSub {
-  const inner = createPubSub<NorthstarEvents>(eventTarget ? { eventTarget } : undefined);
+/**
+ * The in-process event target. Every subscriber is one listener on its topic, so hundreds of them is
+ * normal, not a leak: Node's listener warning is off here (open streams are counted instead).
+ */
+function inProcessEventTarget(): PubSubEventTarget<NorthstarEvents> {
+  const target = new EventTarget();
+  setMaxListeners(0, target);
+  return target as PubSubEventTarget<NorthstarEvents>;
+}
+
+export function createNorthstarPubSub(eventTarget: PubSubEventTarget<NorthstarEvents> = inProcessEventTarget()): NorthstarPubSub {
+  const inner = createPubSub<NorthstarEvents>({ eventTarget });
   const open = new Set<AsyncIterator<unknown>>();
   let closed = false;
 

@@ -2,14 +2,19 @@
  * graphql-ws on the same port and path as HTTP. Operations run through yoga's envelop (same
  * schema, context, error masking and metrics plugins as HTTP). The server pings every socket at
  * KEEPALIVE_INTERVAL_MS and drops one that misses a pong, so dead clients do not pin subscriptions.
+ *
+ * The socket adapter is our own (graphql-ws's `makeServer`, not its `use/ws`): it owns the write
+ * path, which is where a shared result's bytes are spliced into each subscriber's `next` message
+ * (see result-json.ts), and it needs none of use/ws's own ping timer.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { SharedResultJson } from './result-json.js';
 import { GRAPHQL_PATH, type NorthstarYoga } from './yoga.js';
 
 /** Close code sent to clients when the server goes away (RFC 6455 "going away"). */
@@ -29,6 +34,14 @@ export interface GraphQLWsServer {
 
 type EnvelopedRoot = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
 
+/** What each connection carries into graphql-ws's context (`ctx.extra`). */
+interface SocketExtra {
+  socket: WebSocket;
+  request: IncomingMessage;
+  /** Placeholder token → shared payload bytes, between `onNext` and the write of that message. */
+  pendingPayloads: Map<string, Buffer>;
+}
+
 export function attachGraphQLWs(options: {
   server: Server;
   yoga: NorthstarYoga;
@@ -36,64 +49,89 @@ export function attachGraphQLWs(options: {
   metrics: Metrics;
   keepAliveIntervalMs: number;
   slowConsumer: { bufferBytes: number; deadlineMs: number };
+  resultJson: SharedResultJson;
 }): GraphQLWsServer {
-  const { server, yoga, logger, metrics, keepAliveIntervalMs, slowConsumer } = options;
+  const { server, yoga, logger, metrics, keepAliveIntervalMs, slowConsumer, resultJson } = options;
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
   const alive = new WeakMap<WebSocket, boolean>();
   // Operations between subscribe and complete: shutdown waits for their `complete` messages to go out.
   let operations = 0;
   let drained: (() => void) | null = null;
 
-  const disposable = useServer(
-    {
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, payload) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params: payload,
-          socketRequestId: requestIdFrom(ctx.extra.request.headers[REQUEST_ID_HEADER]),
-        });
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as never];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        operations += 1;
-        return {
-          schema,
-          document,
-          operationName: payload.operationName ?? null,
-          variableValues: payload.variables ?? null,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
-        };
-      },
-      onComplete: () => {
-        operations -= 1;
-        if (operations === 0) drained?.();
-      },
-      onConnect: () => {
-        metrics.subscriptionsActive.inc({ transport: 'ws-connection' });
-        return true;
-      },
-      onClose: () => {
-        metrics.subscriptionsActive.dec({ transport: 'ws-connection' });
-      },
+  const graphqlWs = makeServer<Record<string, unknown> | undefined, SocketExtra>({
+    execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+    subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+    onSubscribe: async (ctx, _id, payload) => {
+      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        ...ctx,
+        req: ctx.extra.request,
+        socket: ctx.extra.socket,
+        params: payload,
+        socketRequestId: requestIdFrom(ctx.extra.request.headers[REQUEST_ID_HEADER]),
+      });
+      let document;
+      try {
+        document = parse(payload.query);
+      } catch (error) {
+        return [error as never];
+      }
+      const errors = validate(schema, document);
+      if (errors.length > 0) return errors;
+      operations += 1;
+      return {
+        schema,
+        document,
+        operationName: payload.operationName ?? null,
+        variableValues: payload.variables ?? null,
+        contextValue: await contextFactory(),
+        rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+      };
     },
-    wss,
-    // graphql-ws's own keep-alive (ping/pong messages) is off; we ping at the socket level below.
-    0,
-  );
+    // A shared result goes out as its cached bytes; graphql-ws prints the rest itself.
+    onNext: (ctx, _id, _payload, _args, result) => resultJson.placeholder(result, ctx.extra.pendingPayloads) as never,
+    onComplete: () => {
+      operations -= 1;
+      if (operations === 0) drained?.();
+    },
+    onConnect: () => {
+      metrics.subscriptionsActive.inc({ transport: 'ws-connection' });
+      return true;
+    },
+    onClose: () => {
+      metrics.subscriptionsActive.dec({ transport: 'ws-connection' });
+    },
+  });
 
-  wss.on('connection', (socket) => {
+  wss.options.handleProtocols = handleProtocols;
+  wss.on('connection', (socket, request) => {
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));
+    const extra: SocketExtra = { socket, request, pendingPayloads: new Map() };
+    const closed = graphqlWs.opened(
+      {
+        protocol: socket.protocol,
+        send: (message) =>
+          new Promise<void>((resolve, reject) => {
+            const frame = SharedResultJson.frame(message, extra.pendingPayloads);
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(frame, { binary: false }, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (data) => {
+            handle(String(data)).catch((error: unknown) => {
+              logger.error({ err: error }, 'graphql-ws message handling failed');
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            });
+          }),
+      },
+      extra,
+    );
+    socket.once('error', (error) => {
+      logger.warn({ err: error }, 'WebSocket error');
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+    socket.once('close', (code, reason) => void closed(code, String(reason)));
   });
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
@@ -149,7 +187,6 @@ export function attachGraphQLWs(options: {
         });
       }
       for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, 'server shutting down');
-      await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

@@ -15,6 +15,7 @@ import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.js';
+import type { SharedResultJson } from './result-json.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -26,6 +27,8 @@ export interface YogaDeps {
   logger: Logger;
   metrics: Metrics;
   graphiql: boolean;
+  /** Prints shared subscription results once for every transport (see result-json.ts). */
+  resultJson: SharedResultJson;
 }
 
 /** Initial context as yoga (HTTP) and our graphql-ws bridge pass it. */
@@ -35,7 +38,7 @@ interface ServerContext {
   socketRequestId?: string;
 }
 
-export function createNorthstarYoga({ schema, services, logger, metrics, graphiql }: YogaDeps): NorthstarYoga {
+export function createNorthstarYoga({ schema, services, logger, metrics, graphiql, resultJson }: YogaDeps): NorthstarYoga {
   const requestIds = new WeakMap<Request, string>();
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -60,8 +63,9 @@ export function createNorthstarYoga({ schema, services, logger, metrics, graphiq
       useRequestId(requestIds),
       // 2. Timing around execution.
       useOperationMetrics(metrics),
-      // 3. One execution per subscription event and distinct selection, shared by its subscribers.
-      useSharedSubscriptionResults(metrics),
+      // 3. One execution (and one JSON text) per subscription event and distinct selection, shared
+      //    by its subscribers.
+      useSharedSubscriptionResults({ metrics, resultJson }),
     ],
   });
 }

@@ -1,6 +1,7 @@
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
+import { isAsyncIterable, isPromise, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 import type { Metrics } from '../../core/metrics.js';
+import type { SharedResultJson } from '../result-json.js';
 
 /**
  * Executes each subscription event once per distinct selection, not once per subscriber. The
@@ -9,12 +10,19 @@ import type { Metrics } from '../../core/metrics.js';
  * and variables, the first to arrive executes it and the rest reuse that result. With a hundred
  * GraphiQL tabs on `aggregateUpdated`, an aggregate is resolved (quality stamps and all) once.
  *
- * Only the JSON envelope each transport adds (the graphql-ws message id, the SSE frame) is still
+ * The shared result is also printed once: it is handed to `resultJson`, which both transports use
+ * (result-json.ts). Only the envelope each adds (the graphql-ws message id, the SSE frame) is
  * written per subscriber.
  */
-export function useSharedSubscriptionResults(metrics?: Metrics): Plugin {
+export function useSharedSubscriptionResults(options: { metrics?: Metrics; resultJson?: SharedResultJson } = {}): Plugin {
+  const { metrics, resultJson } = options;
   // Event payload → selection key → its execution. Weak: an event's results go when the event does.
   const results = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+
+  const printedOnce = (result: ExecutionResult): ExecutionResult => {
+    resultJson?.share(result);
+    return result;
+  };
 
   const executeShared = (args: ExecutionArgs, selection: string, payload: unknown): Promise<ExecutionResult> | ExecutionResult => {
     if (typeof payload !== 'object' || payload === null) return execute({ ...args, rootValue: payload });
@@ -28,7 +36,8 @@ export function useSharedSubscriptionResults(metrics?: Metrics): Plugin {
       metrics?.subscriptionResults.inc({ outcome: 'shared' });
       return known;
     }
-    const result = execute({ ...args, rootValue: payload });
+    const executed = execute({ ...args, rootValue: payload });
+    const result = isPromise(executed) ? executed.then(printedOnce) : printedOnce(executed);
     bySelection.set(selection, result);
     metrics?.subscriptionResults.inc({ outcome: 'executed' });
     return result;
