@@ -73,6 +73,7 @@ const variables = {
   KALSHI_PORTFOLIO_POLL_INTERVAL_MS: [int(1000, 3_600_000, 30_000), 'milliseconds from 1000 to 3600000'],
   AGENT_ATTRIBUTION: [optionalString, 'rules such as subaccount:1=agent:kalshi:macro,prefix:KXNBA=agent:kalshi:sports'],
   KALSHI_READS_PER_SECOND: [int(1, 100, 10), 'reads per second from 1 to 100'],
+  KALSHI_SIM_EVENTS_PER_SERIES: [int(1, 6, 1), 'an integer from 1 to 6'],
   KALSHI_SIM_FAULT: [optionalString, 'a simulator fault such as status:503, hang, malformed, truncated, delay:200 (see README)'],
   KALSHI_WS_SIM_FAULT: [optionalString, 'a WebSocket simulator fault such as drop, seq-gap, error-code:25, silence (see README)'],
   ANTHROPIC_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) origin such as https://api.anthropic.com, or unset for the simulator'],
@@ -134,6 +135,8 @@ export interface Config {
     agentAttribution: string | null;
     /** Applied to the bundled simulator at startup (a test and demo aid). */
     simulatorFault: string | null;
+    /** Events the bundled simulator lists per series at start (23 markets each). */
+    simulatorEventsPerSeries: number;
     wsSimulatorFault: string | null;
   };
   anthropic: {
@@ -197,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       portfolioPollIntervalMs: v.KALSHI_PORTFOLIO_POLL_INTERVAL_MS,
       agentAttribution: v.AGENT_ATTRIBUTION ?? null,
       simulatorFault: v.KALSHI_SIM_FAULT ?? null,
+      simulatorEventsPerSeries: v.KALSHI_SIM_EVENTS_PER_SERIES,
       wsSimulatorFault: v.KALSHI_WS_SIM_FAULT ?? null,
     },
     anthropic: {

@@ -95,6 +95,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
         logger: logger.child({ component: 'kalshi-simulator' }),
         publicKey: configured ? undefined : simulatorKeys.publicKey,
         apiKeyId: credentials?.keyId,
+        modelOptions: { eventsPerSeries: config.kalshi.simulatorEventsPerSeries },
       })
     : null;
   if (restSimulator && fault) restSimulator.injectFault(fault);

@@ -46,6 +46,23 @@ describe('KalshiMarketModel', () => {
     for (const m of model.listStates()) expectSaneActiveMarket(m);
   });
 
+  test('lists several events per series when asked: the following months, meetings and games', () => {
+    const one = new KalshiMarketModel({ startAtMs: START });
+    const three = new KalshiMarketModel({ startAtMs: START, eventsPerSeries: 3 });
+    const markets = three.listMarkets();
+    expect(markets).toHaveLength(one.listMarkets().length * 3);
+    expect(new Set(markets.map((m) => m.ticker)).size).toBe(markets.length);
+    const eventsBySeries = new Map<string, Set<string>>();
+    for (const m of markets) {
+      const series = m.event_ticker.split('-')[0]!;
+      eventsBySeries.set(series, (eventsBySeries.get(series) ?? new Set()).add(m.event_ticker));
+    }
+    for (const events of eventsBySeries.values()) expect(events.size).toBe(3);
+    // CPI: December, January and February are listed together.
+    expect(markets.map((m) => m.event_ticker)).toEqual(expect.arrayContaining(['KXCPI-26DEC', 'KXCPI-27JAN', 'KXCPI-27FEB']));
+    for (const m of three.listStates()) expectSaneActiveMarket(m);
+  });
+
   test('the same seed stepped to the same times gives identical states', async () => {
     const clockA = new ManualClock(START);
     const clockB = new ManualClock(START);

@@ -78,6 +78,11 @@ export interface KalshiMarketModelOptions {
   seed?: number;
   /** Length of one simulation tick. @default 250 */
   tickMs?: number;
+  /**
+   * Events listed per series at start (the next months' CPI, the next meetings, ...): 1 lists 23
+   * markets, 3 lists 69. @default 1
+   */
+  eventsPerSeries?: number;
   /** Fewest markets kept active; pending replacements open early to hold it. @default 20 */
   minActiveMarkets?: number;
   /** Average time a market trades before it closes. @default 1_800_000 (30 min) */
@@ -115,6 +120,7 @@ export class KalshiMarketModel {
   readonly tickMs: number;
   private readonly rng: Prng;
   private readonly minActive: number;
+  private readonly eventsPerSeries: number;
   private readonly meanLifetimeMs: number;
   private readonly settlementTimerSeconds: number;
   private readonly retainFinalized: number;
@@ -133,6 +139,7 @@ export class KalshiMarketModel {
     if (!(this.tickMs > 0)) throw new RangeError('tickMs must be positive');
     this.rng = new Prng(options.seed ?? DEFAULT_SEED);
     this.minActive = options.minActiveMarkets ?? 20;
+    this.eventsPerSeries = options.eventsPerSeries ?? 1;
     this.meanLifetimeMs = options.meanMarketLifetimeMs ?? 30 * 60_000;
     this.settlementTimerSeconds = options.settlementTimerSeconds ?? 60;
     this.retainFinalized = options.retainFinalizedMarkets ?? 30;
@@ -208,27 +215,31 @@ export class KalshiMarketModel {
 
   private listInitialMarkets(): void {
     for (const template of SERIES) {
-      const state: SeriesState = { template, nextGeneration: 1, pending: [] };
+      const state: SeriesState = { template, nextGeneration: this.eventsPerSeries, pending: [] };
       this.series.set(template.seriesTicker, state);
-      const event = template.event(0, this.baseMs, this.rng);
-      for (const spec of event.markets) {
-        // Markets already trading at start: opened days ago, closing at staggered times ahead.
-        const openAt = this.baseMs - this.rng.int(1, 30) * DAY_MS;
-        const closeAt = this.baseMs + Math.round(this.meanLifetimeMs * (0.2 + 1.6 * this.rng.next()));
-        const market = this.createMarket(template.seriesTicker, event.eventTicker, spec, openAt, closeAt);
-        this.activate(market, this.baseMs);
-        // A history: earlier trading left a last price, a day-old price, volume and open interest.
-        market.lastCents = market.quote ? market.quote.bidCents + this.rng.int(0, market.quote.askCents - market.quote.bidCents) : null;
-        const drift = this.rng.int(-5, 5);
-        market.previous = {
-          priceCents: clampCents((market.lastCents ?? spec.fairCents) + drift),
-          bidCents: clampCents((market.quote?.bidCents ?? spec.fairCents) + drift),
-          askCents: clampCents((market.quote?.askCents ?? spec.fairCents) + drift),
-        };
-        market.volumeHundredths = this.rng.int(1_000, 250_000) * 100;
-        market.volume24hHundredths = Math.floor(market.volumeHundredths * (0.02 + 0.1 * this.rng.next()));
-        market.openInterestHundredths = Math.floor(market.volumeHundredths * (0.2 + 0.4 * this.rng.next()));
-      }
+      for (let generation = 0; generation < this.eventsPerSeries; generation++) this.listInitialEvent(template, generation);
+    }
+  }
+
+  private listInitialEvent(template: SeriesTemplate, generation: number): void {
+    const event = template.event(generation, this.baseMs, this.rng);
+    for (const spec of event.markets) {
+      // Markets already trading at start: opened days ago, closing at staggered times ahead.
+      const openAt = this.baseMs - this.rng.int(1, 30) * DAY_MS;
+      const closeAt = this.baseMs + Math.round(this.meanLifetimeMs * (0.2 + 1.6 * this.rng.next()));
+      const market = this.createMarket(template.seriesTicker, event.eventTicker, spec, openAt, closeAt);
+      this.activate(market, this.baseMs);
+      // A history: earlier trading left a last price, a day-old price, volume and open interest.
+      market.lastCents = market.quote ? market.quote.bidCents + this.rng.int(0, market.quote.askCents - market.quote.bidCents) : null;
+      const drift = this.rng.int(-5, 5);
+      market.previous = {
+        priceCents: clampCents((market.lastCents ?? spec.fairCents) + drift),
+        bidCents: clampCents((market.quote?.bidCents ?? spec.fairCents) + drift),
+        askCents: clampCents((market.quote?.askCents ?? spec.fairCents) + drift),
+      };
+      market.volumeHundredths = this.rng.int(1_000, 250_000) * 100;
+      market.volume24hHundredths = Math.floor(market.volumeHundredths * (0.02 + 0.1 * this.rng.next()));
+      market.openInterestHundredths = Math.floor(market.volumeHundredths * (0.2 + 0.4 * this.rng.next()));
     }
   }
 
