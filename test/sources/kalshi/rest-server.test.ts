@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import type { ErrorBody, GetMarketOrderbookResponse, GetMarketResponse, GetMarketsResponse, GetTradesResponse, MarketPayload } from '../../../src/sources/kalshi/protocol.js';
 import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/sources/kalshi/simulator/rest-server.js';
@@ -223,8 +223,7 @@ describe('simulator lifecycle', () => {
     const sim = await startKalshiRestSimulator({ seed: 2, stepIntervalMs: 10 });
     try {
       const at = sim.model.now;
-      await new Promise((resolve) => setTimeout(resolve, 60));
-      expect(sim.model.now).toBeGreaterThan(at);
+      await vi.waitFor(() => expect(sim.model.now).toBeGreaterThan(at));
     } finally {
       await sim.close();
     }
