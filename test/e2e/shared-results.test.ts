@@ -11,10 +11,11 @@ import WebSocket from 'ws';
 import { AggregateAvailabilityDocument, AggregateTicksDocument } from '../generated/graphql.js';
 import { collect, startService, type RunningService } from '../support/service.js';
 
-async function serializations(service: RunningService): Promise<{ serialized: number; reused: number }> {
+async function serializations(service: RunningService): Promise<{ serialized: number; reused: number; reusedBySse: number; reusedByWs: number }> {
   const metric = await service.app.metrics.subscriptionSerializations.get();
-  const of = (outcome: string) => metric.values.filter((v) => v.labels.outcome === outcome).reduce((sum, v) => sum + v.value, 0);
-  return { serialized: of('serialized'), reused: of('reused') };
+  const of = (outcome: string, transport?: string) =>
+    metric.values.filter((v) => v.labels.outcome === outcome && (!transport || v.labels.transport === transport)).reduce((sum, v) => sum + v.value, 0);
+  return { serialized: of('serialized'), reused: of('reused'), reusedBySse: of('reused', 'sse'), reusedByWs: of('reused', 'ws') };
 }
 
 /** A bare graphql-transport-ws socket, to see the exact text of each `next` message. */
@@ -139,5 +140,8 @@ describe('shared subscription results', () => {
     expect(serialized).toBeLessThanOrEqual(executed);
     // Thirteen subscribers of the ticks selection: about one print and twelve reuses per event.
     expect(reused).toBeGreaterThanOrEqual(serialized * 4);
+    // Both transports took the printed text rather than printing their own.
+    expect(after.reusedBySse - before.reusedBySse).toBeGreaterThan(0);
+    expect(after.reusedByWs - before.reusedByWs).toBeGreaterThan(0);
   });
 });
