@@ -1,16 +1,16 @@
 /**
- * Subscription fan-out over graphql-ws: one aggregate-sized event (23 markets with prices and
- * quality) pushed to N subscribers of the same selection, in lockstep (the next event is published
- * once every subscriber has the previous one). Three servers on the same schema, pub/sub and
- * payloads, in the same run:
+ * Subscription fan-out: one aggregate-sized event (23 markets with prices and quality) pushed to N
+ * subscribers of the same selection, in lockstep (the next event is published once every
+ * subscriber has the previous one), over graphql-ws and over SSE. Three servers on the same schema,
+ * pub/sub and payloads, in the same run:
  *
- * - baseline: graphql-yoga + graphql-ws's stock `use/ws` adapter, the documented recipe: each
- *   subscriber executes and stringifies every event itself;
+ * - baseline: graphql-yoga (its built-in SSE) + graphql-ws's stock `use/ws` adapter, the documented
+ *   recipe: each subscriber executes and stringifies every event itself;
  * - shared execution: Northstar's server path with the result printing switched off;
  * - northstar: Northstar's server path as it runs: one execution and one JSON text per event.
  *
- * Clients are raw sockets in a worker thread (the other core) that count frames without parsing.
- * Server cost is the main thread's busy time (event-loop utilisation) per event.
+ * Clients run in a worker thread (the other core) and count events without parsing them. Server
+ * cost is the main thread's busy time (event-loop utilisation) per event.
  */
 import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -157,9 +157,11 @@ interface FanoutResult {
   frameBytes: number;
 }
 
-async function measure(target: Target): Promise<FanoutResult> {
-  const url = `ws://127.0.0.1:${(target.server.address() as AddressInfo).port}/graphql`;
-  const worker = new Worker(new URL('./lib/fanout-clients.mjs', import.meta.url), { workerData: { url, subscribers: SUBSCRIBERS, query } });
+type Transport = 'ws' | 'sse';
+
+async function measure(target: Target, transport: Transport): Promise<FanoutResult> {
+  const url = `${transport === 'ws' ? 'ws' : 'http'}://127.0.0.1:${(target.server.address() as AddressInfo).port}/graphql`;
+  const worker = new Worker(new URL('./lib/fanout-clients.mjs', import.meta.url), { workerData: { url, subscribers: SUBSCRIBERS, query, transport } });
   let received = 0;
   let frameBytes = 0;
   let waiting: { events: number; resolve: () => void } | null = null;
@@ -221,15 +223,17 @@ function line(name: string, r: FanoutResult): string {
 }
 
 export async function run(): Promise<void> {
-  console.log(`\nSubscription fan-out over graphql-ws (${SUBSCRIBERS} subscribers, one selection, ${EVENTS} events of ${MARKETS} markets, lockstep)`);
-  const results: Array<[string, FanoutResult]> = [];
-  for (const make of [baseline, () => northstar(false), () => northstar(true)]) {
-    const target = await make();
-    const result = await measure(target);
-    await target.close();
-    results.push([target.name, result]);
-    console.log(line(target.name, result));
+  for (const transport of ['ws', 'sse'] as const) {
+    console.log(`\nSubscription fan-out over ${transport === 'ws' ? 'graphql-ws' : 'SSE'} (${SUBSCRIBERS} subscribers, one selection, ${EVENTS} events of ${MARKETS} markets, lockstep)`);
+    const results: FanoutResult[] = [];
+    for (const make of [baseline, () => northstar(false), () => northstar(true)]) {
+      const target = await make();
+      const result = await measure(target, transport);
+      await target.close();
+      results.push(result);
+      console.log(line(transport === 'ws' ? target.name : target.name.replace(' + graphql-ws use/ws', ' built-in SSE'), result));
+    }
+    const [base, , ours] = results as [FanoutResult, FanoutResult, FanoutResult];
+    console.log(`event ${base.frameBytes} B (baseline) vs ${ours.frameBytes} B (northstar)   server time per event: northstar / baseline ${(ours.serverMsPerEvent / base.serverMsPerEvent).toFixed(2)}×`);
   }
-  const [[, base], , [, ours]] = results as [[string, FanoutResult], [string, FanoutResult], [string, FanoutResult]];
-  console.log(`frame ${base.frameBytes} B (baseline) vs ${ours.frameBytes} B (northstar)   server time per event: northstar / baseline ${(ours.serverMsPerEvent / base.serverMsPerEvent).toFixed(2)}×`);
 }

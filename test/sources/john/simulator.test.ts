@@ -109,13 +109,14 @@ describe('John simulator over HTTP', () => {
     sim = await startJohnSimulator({ clock });
     sim.injectFault({ kind: 'delay', delayMs: 30_000, times: 1 });
     let answered = false;
-    const arrived = sim.requestCount();
+    const held = sim;
+    const arrived = held.requestCount();
     const delayed = fetch(`${sim.baseUrl}/api/john/metrics`).then((res) => {
       answered = true;
       return res.status;
     });
     // The request is in the simulator, held on its clock: no real time passing can answer it.
-    await vi.waitFor(() => expect(sim.requestCount()).toBe(arrived + 1));
+    await vi.waitFor(() => expect(held.requestCount()).toBe(arrived + 1));
     expect(answered).toBe(false);
     await clock.advance(30_000);
     expect(await delayed).toBe(200);
