@@ -103,6 +103,9 @@ export function attachGraphQLWs(options: {
   });
 
   wss.options.handleProtocols = handleProtocols;
+  // The WebSocket server re-emits its HTTP server's errors (a taken port, say). Those already reach
+  // whoever called listen(); here they must only not go unhandled, which would kill the process.
+  wss.on('error', (error) => logger.debug({ err: error }, 'WebSocket server error'));
   wss.on('connection', (socket, request) => {
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));

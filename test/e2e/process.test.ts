@@ -3,6 +3,7 @@
  * SIGTERM shuts down gracefully and exits 0.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,5 +59,35 @@ describe('northstar process', () => {
     expect(whole).toBe(1);
     db.close();
     expect(count).toBe(1);
+  });
+
+  it('refuses to start on a taken port: exits 1 with one fatal line naming the cause, no crash', { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'northstar-proc-'));
+    dirs.push(dir);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_FORMAT: 'json', LOG_LEVEL: 'info', DATABASE_URL: `file:${join(dir, 'n.db')}`, CACHE_DIR: join(dir, 'cache') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+      expect(code).toBe(1);
+      const fatal = stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { level: number; msg: string; err?: { code?: string } })
+        .filter((line) => line.level === 60);
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0]).toMatchObject({ msg: 'startup failed', err: { code: 'EADDRINUSE' } });
+      expect(stderr).not.toContain("Unhandled 'error' event");
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 });
