@@ -22,6 +22,7 @@ describe('slow consumers', () => {
 
   it('closes a client that stays behind with 4013, without holding a backlog for it', { timeout: 30_000 }, async () => {
     const url = service.url.replace(/^http/, 'ws');
+    const baseline = service.app.pubsub.openStreams;
     const slow = new WebSocket(url, 'graphql-transport-ws');
     await new Promise((resolve) => slow.once('open', resolve));
     slow.send(JSON.stringify({ type: 'connection_init' }));
@@ -46,5 +47,7 @@ describe('slow consumers', () => {
     socket.resume();
     expect(await closed).toBe(4013);
     await healthy.dispose();
+    // The closed client's fifty subscriptions (and the healthy one's) are all let go.
+    await vi.waitFor(() => expect(service.app.pubsub.openStreams).toBe(baseline), { timeout: 10_000 });
   });
 });
