@@ -5,7 +5,7 @@ import { DataQualityRef } from './data-quality.js';
 import { AssetTypeEnum, MarketStatusEnum, SourceEnum } from './enums.js';
 import { InsightRef } from './insight.js';
 import { NodeRef } from './node.js';
-import { DEFAULT_BOOK_DEPTH, OrderBookRef, orderBookView } from './order-book.js';
+import { bookDepth, DEFAULT_BOOK_DEPTH, OrderBookRef, orderBookView } from './order-book.js';
 
 export const PricesRef = builder.objectRef<MarketPrices>('Prices').implement({
   description: 'Prices in US dollars per contract (0.00 to 1.00 for binary prediction markets).',
@@ -52,6 +52,7 @@ export const MarketRef = builder.objectRef<MarketRecord>('Market').implement({
       nullable: true,
       args: { depth: t.arg.int({ defaultValue: DEFAULT_BOOK_DEPTH }) },
       resolve: async (market, args, ctx) => {
+        bookDepth(args.depth);
         const book = await ctx.loaders.orderBookByTicker.load(market.ticker);
         return book ? orderBookView(book, args.depth) : null;
       },

@@ -8,7 +8,7 @@ import { HealthRef } from './health.js';
 import { InsightRef } from './insight.js';
 import { MarketRef } from './market.js';
 import { NodeRef } from './node.js';
-import { DEFAULT_BOOK_DEPTH, OrderBookRef, orderBookView } from './order-book.js';
+import { bookDepth, DEFAULT_BOOK_DEPTH, OrderBookRef, orderBookView } from './order-book.js';
 import {
   DailySnapshotSummaryRef,
   PnLPointRef,
@@ -74,6 +74,7 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { ticker: t.arg.string({ required: true }), depth: t.arg.int({ defaultValue: DEFAULT_BOOK_DEPTH }) },
     resolve: async (_root, { ticker, depth }, ctx) => {
+      bookDepth(depth); // a bad depth is an error whether or not the ticker exists
       const book = await ctx.loaders.orderBookByTicker.load(ticker);
       return book ? orderBookView(book, depth) : null;
     },

@@ -78,6 +78,9 @@ describe('sources through the API', () => {
   it('rejects a bad depth with a coded error', async () => {
     const { body } = await graphqlRequest(service.url, OrderBookOfDocument, { ticker: tracked, depth: 0 });
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // The same answer for a ticker nobody lists: the input is wrong before anything is looked up.
+    const unknown = await graphqlRequest(service.url, OrderBookOfDocument, { ticker: 'KXNOPE-26DEC-T1', depth: -1 });
+    expect(unknown.body.errors?.[0]).toMatchObject({ message: 'depth must be an integer from 1 to 100 (got -1)', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('runs requestInsight now and streams its text over insightStream, ending with the structured insight', async () => {
