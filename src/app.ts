@@ -73,6 +73,12 @@ export interface App {
 
 /** The package version, read once; works from src/ (tsx) and from dist/src/ (compiled). */
 const VERSION = (JSON.parse(readFileSync(join(findProjectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+/**
+ * How long a market may be missing from complete Kalshi listings before it is forgotten: longer
+ * than a few polls (a listing paged while the list changed may miss one), short enough that
+ * delisted markets leave the aggregate the same hour.
+ */
+const UNLISTED_MARKET_GRACE_MS = 10 * 60_000;
 
 /** AGENT_ATTRIBUTION, or on the simulator its series → agents map, or (live, unset) none. */
 function attributionRules(config: Config): readonly AttributionRule[] {
@@ -281,8 +287,12 @@ export async function createApp(options: AppOptions): Promise<App> {
         metrics,
         guard: guards.kalshi,
         archive,
-        onMarkets: (records) => {
+        onMarkets: (records, listing) => {
           markets.upsert(records, 'refresh');
+          if (listing.complete) {
+            const forgotten = markets.forgetUnlisted(clock.now() - UNLISTED_MARKET_GRACE_MS);
+            if (forgotten.length > 0) logger.info({ source: 'kalshi', tickers: forgotten }, 'markets no longer listed by the exchange forgotten');
+          }
           model.marketsRefreshed(records);
         },
         onMarketPatch: (record) => markets.upsert([record], 'patch'),

@@ -1,7 +1,9 @@
 /**
  * The markets as last received from Kalshi, in memory. Feeds write here; the aggregator, the
  * snapshot writer and the resolvers read from here. A market that a feed stops returning keeps its
- * last good value (with its original provenance, so its age shows).
+ * last good value (with its original provenance, so its age shows) until complete listings have
+ * left it out for a grace period: then the exchange has delisted it, and it is forgotten. Without
+ * that, a service watched all day would carry every market it ever saw in every aggregate.
  *
  * A record is served as LIVE only while the source answers live and the record came with the
  * latest successful fetch; otherwise it is what it is, a copy held in process memory (L1).
@@ -17,6 +19,8 @@ export interface MarketFilter {
 
 export class LiveMarkets {
   private readonly byTicker = new Map<string, MarketRecord>();
+  /** When each market was last in a listing (or first seen, if a patch brought it). */
+  private readonly lastListedAt = new Map<string, number>();
   private latestFetchAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -37,6 +41,7 @@ export class LiveMarkets {
     let changed = 0;
     for (const record of records) {
       if (kind === 'refresh') this.latestFetchAt = Math.max(this.latestFetchAt, record.provenance.fetchedAt);
+      if (kind === 'refresh' || !this.lastListedAt.has(record.ticker)) this.lastListedAt.set(record.ticker, record.provenance.fetchedAt);
       const previous = this.byTicker.get(record.ticker);
       this.byTicker.set(record.ticker, record);
       if (!previous || observableChange(previous, record)) {
@@ -45,6 +50,22 @@ export class LiveMarkets {
       }
     }
     return changed;
+  }
+
+  /**
+   * After a complete listing (every page read): forgets the markets no listing has held since
+   * `cutoff`. A market missing from one listing (paged while the list changed) is kept; one the
+   * exchange stopped listing goes once the grace period is over. Returns the forgotten tickers.
+   */
+  forgetUnlisted(cutoff: number): string[] {
+    const forgotten: string[] = [];
+    for (const [ticker, listedAt] of this.lastListedAt) {
+      if (listedAt >= cutoff) continue;
+      this.lastListedAt.delete(ticker);
+      this.byTicker.delete(ticker);
+      forgotten.push(ticker);
+    }
+    return forgotten;
   }
 
   get(ticker: string): MarketRecord | null {

@@ -6,28 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Aggregator } from '../../src/aggregate/aggregator.js';
 import { LiveMarkets } from '../../src/aggregate/live-markets.js';
 import { ManualClock } from '../../src/core/clock.js';
-import type { AggregateRecord, MarketRecord } from '../../src/core/domain.js';
+import type { AggregateRecord } from '../../src/core/domain.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createNorthstarPubSub } from '../../src/core/pubsub.js';
 import { SourceStatusBoard } from '../../src/sources/source-status.js';
-
-function market(ticker: string, bid: number, at: number): MarketRecord {
-  return {
-    id: `kalshi:${ticker}`,
-    source: 'kalshi',
-    ticker,
-    eventTicker: 'EV',
-    title: ticker,
-    type: 'PREDICTION',
-    status: 'ACTIVE',
-    prices: { bid, ask: bid + 0.02, last: bid, previous: null, high: null, low: null },
-    volume: { volume24h: 10, volume: 10, openInterest: 5 },
-    eventDate: null,
-    expiryDate: null,
-    updatedAt: new Date(at).toISOString(),
-    provenance: { originAt: at, fetchedAt: at, tier: 'LIVE' },
-  };
-}
+import { market } from '../support/records.js';
 
 describe('Aggregator', () => {
   const stops: Array<() => void> = [];

@@ -52,8 +52,8 @@ export interface KalshiSourceDeps {
   metrics: Metrics;
   guard: SourceGuard;
   archive: UpstreamArchive;
-  /** Full listings from polls. */
-  onMarkets: (records: MarketRecord[]) => void;
+  /** Full listings from polls; `complete` when every page was read and every market normalized. */
+  onMarkets: (records: MarketRecord[], listing: { complete: boolean }) => void;
   /** Single markets patched from the feed between polls. */
   onMarketPatch: (record: MarketRecord) => void;
   currentMarket: (ticker: string) => MarketRecord | null;
@@ -128,9 +128,9 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     metrics: deps.metrics,
     archive: deps.archive,
     intervalMs: config.kalshi.pollIntervalMs,
-    onMarkets: (records) => {
+    onMarkets: (records, listing) => {
       latestMarkets = records;
-      deps.onMarkets(records);
+      deps.onMarkets(records, listing);
       feed?.setTickers(trackedTickers(config, records));
     },
   });

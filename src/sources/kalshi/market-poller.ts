@@ -22,8 +22,11 @@ export interface KalshiMarketPollerDeps {
   logger: Logger;
   metrics?: Metrics;
   intervalMs: number;
-  /** Receives every market that normalized cleanly, once per poll. */
-  onMarkets: (markets: MarketRecord[]) => void;
+  /**
+   * Receives every market that normalized cleanly, once per poll. `complete`: every page was read
+   * (not cut by `maxPages`), so a market missing from it is not listed at all.
+   */
+  onMarkets: (markets: MarketRecord[], listing: { complete: boolean }) => void;
   /** Samples raw and normalized responses into the history store. */
   archive?: UpstreamArchive;
   /** Page size and page cap per poll: a bound on what one poll may cost the upstream. */
@@ -72,7 +75,8 @@ export class KalshiMarketPoller {
       }
       this.deps.archive?.raw('kalshi', '/markets', { markets: scan.markets, cursor: scan.cursor, pages: scan.pages });
       this.deps.archive?.normalized('kalshi', markets);
-      this.deps.onMarkets(markets);
+      // A malformed market counts as listed-but-unreadable, not as delisted: it keeps its old value.
+      this.deps.onMarkets(markets, { complete: scan.cursor === '' && markets.length === scan.markets.length });
     } catch (error) {
       if (this.loop.signal.aborted) return;
       logger.warn({ err: error }, 'Kalshi market poll failed; serving the markets already held');

@@ -26,7 +26,7 @@ describe('KalshiMarketPoller', () => {
     await simulator?.close();
   });
 
-  async function setup() {
+  async function setup(options: { maxPages?: number } = {}) {
     simulator = await startKalshiRestSimulator({ seed: 7 });
     client = new KalshiRestClient({ baseUrl: simulator.baseUrl, timeoutMs: 2000 });
     const pubsub = createNorthstarPubSub();
@@ -44,6 +44,7 @@ describe('KalshiMarketPoller', () => {
       breaker: { timeoutMs: 2000, errorThresholdPercentage: 50, resetTimeoutMs: 30_000, volumeThreshold: 100 },
     });
     guards.push(guard);
+    const listings: boolean[] = [];
     const poller = new KalshiMarketPoller({
       client,
       clock: systemClock,
@@ -52,9 +53,13 @@ describe('KalshiMarketPoller', () => {
       metrics,
       intervalMs: 60_000,
       pageLimit: 7,
-      onMarkets: (records) => markets.upsert(records),
+      ...options,
+      onMarkets: (records, listing) => {
+        markets.upsert(records);
+        listings.push(listing.complete);
+      },
     });
-    return { simulator, statuses, markets, poller, metrics };
+    return { simulator, statuses, markets, poller, metrics, listings };
   }
 
   it('hands over every market of every page, normalized, and marks the source live', async () => {
@@ -63,6 +68,20 @@ describe('KalshiMarketPoller', () => {
     expect(markets.size).toBe(simulator.model.listMarkets().length);
     expect(markets.size).toBeGreaterThanOrEqual(20);
     expect(statuses.get('kalshi')).toMatchObject({ availability: 'LIVE', consecutiveFailures: 0, lastError: null });
+  });
+
+  it('says whether a listing was complete: a page cap that cut it short means absent is not delisted', async () => {
+    const whole = await setup();
+    await whole.poller.pollOnce();
+    expect(whole.listings).toEqual([true]);
+    await client?.close();
+    await simulator?.close();
+
+    // 7 per page and at most 2 pages: 14 of the 20-odd markets, and a cursor left over.
+    const cut = await setup({ maxPages: 2 });
+    await cut.poller.pollOnce();
+    expect(cut.markets.size).toBe(14);
+    expect(cut.listings).toEqual([false]);
   });
 
   it('keeps the previous good markets when the upstream sends garbage, and counts it', async () => {
