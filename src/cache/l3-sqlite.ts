@@ -156,9 +156,13 @@ export class DatabaseTier {
     const startedAt = performance.now();
     const updatedAt = new Date(this.clock.now());
     try {
+      // One upsert at a time inside the transaction, not a batched $transaction([...]): Prisma
+      // caches a query plan per distinct batch, and batches (their sizes, which of their values
+      // coincide) rarely repeat, so every write compiled a new plan and kept it (~10 MB a minute
+      // of plans on a busy service). A single upsert has a handful of shapes, all cached.
       for (const batch of chunks(entries, ROWS_PER_TRANSACTION)) {
-        await this.prisma.$transaction(
-          batch.map(([cacheKey, entry]) => {
+        await this.prisma.$transaction(async (tx) => {
+          for (const [cacheKey, entry] of batch) {
             const fields = {
               source: entry.source,
               valueJson: JSON.stringify(entry.value),
@@ -167,9 +171,9 @@ export class DatabaseTier {
               expiresAt: new Date(entry.expiresAt),
               updatedAt,
             };
-            return this.prisma.cacheEntry.upsert({ where: { cacheKey }, create: { cacheKey, ...fields }, update: fields });
-          }),
-        );
+            await tx.cacheEntry.upsert({ where: { cacheKey }, create: { cacheKey, ...fields }, update: fields, select: { id: true } });
+          }
+        });
       }
       this.lastOk = true;
     } catch (error) {

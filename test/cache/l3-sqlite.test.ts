@@ -1,9 +1,18 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DatabaseTier, type PruneResult } from '../../src/cache/l3-sqlite.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { makeEntry, openTestStore, type TestStore } from './helpers.js';
 
 const HOUR = 3_600_000;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+function heapAfterGc(): number {
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().heapUsed;
+}
 let test: TestStore;
 
 beforeAll(async () => {
@@ -36,6 +45,29 @@ describe('DatabaseTier', () => {
     // storedAt is when the row was written, by the tier's clock.
     expect(expired.storedAt).toBe(now);
     expect(found.get('data:kalshi:markets:A:v1')!.bytes).toBe(JSON.stringify({ p: 1 }).length);
+  });
+
+  it('writes of ever-different batches do not accumulate in memory (no query plan per batch)', { timeout: 60_000 }, async () => {
+    const clock = new ManualClock();
+    const l3 = new DatabaseTier({ prisma: test.store.prisma, clock });
+    // As the feeds write: batches of varying size, some entries fetched the moment they originated.
+    const round = async (i: number) => {
+      const size = 1 + (i % 23);
+      await l3.setMany(
+        Array.from({ length: size }, (_, k) => {
+          const at = clock.now() - ((i + k) % 3) * 1000;
+          return [`data:kalshi:markets:M${k}:v1`, makeEntry({ i, k }, at, { fetchedAt: (i + k) % 2 === 0 ? at : at + 250 })] as const;
+        }),
+      );
+      await clock.advance(100);
+    };
+    for (let i = 0; i < 100; i++) await round(i); // warm-up
+    const before = heapAfterGc();
+    for (let i = 100; i < 600; i++) await round(i);
+    const grown = heapAfterGc() - before;
+    expect(await test.store.prisma.cacheEntry.count()).toBe(23);
+    // A cached plan per distinct batch was ~15 KB: 500 batches, several MB.
+    expect(grown).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('replaces a key on a second write (one row per key)', async () => {
