@@ -99,27 +99,42 @@ export class DatabaseTier {
   async getMany(keys: readonly string[]): Promise<Map<string, DatabaseHit>> {
     const found = new Map<string, DatabaseHit>();
     if (keys.length === 0) return found;
-    const startedAt = performance.now();
     try {
-      for (const batch of chunks(keys, KEYS_PER_QUERY)) {
-        const rows = await this.prisma.cacheEntry.findMany({
-          where: { cacheKey: { in: batch } },
-          select: { cacheKey: true, source: true, valueJson: true, originAt: true, fetchedAt: true, expiresAt: true, updatedAt: true },
-        });
-        for (const row of rows) {
-          const entry = this.toEntry(row);
-          if (entry) found.set(row.cacheKey, { entry, bytes: row.valueJson.length });
+      await this.operation('get', async () => {
+        for (const batch of chunks(keys, KEYS_PER_QUERY)) {
+          const rows = await this.prisma.cacheEntry.findMany({
+            where: { cacheKey: { in: batch } },
+            select: { cacheKey: true, source: true, valueJson: true, originAt: true, fetchedAt: true, expiresAt: true, updatedAt: true },
+          });
+          for (const row of rows) {
+            const entry = this.toEntry(row);
+            if (entry) found.set(row.cacheKey, { entry, bytes: row.valueJson.length });
+          }
         }
-      }
-      this.lastOk = true;
+      });
     } catch (error) {
-      this.lastOk = false;
-      this.metrics?.error('L3', 'get');
       this.logger.warn({ err: error, keys: keys.length }, 'database cache read failed; treated as a miss');
-    } finally {
-      this.metrics?.observe('L3', 'get', startedAt);
     }
     return found;
+  }
+
+  /**
+   * One tier operation, timed and counted; its outcome is the tier's health (`healthy`). A failure
+   * is rethrown for the caller to handle.
+   */
+  private async operation<T>(name: 'get' | 'set' | 'invalidate' | 'prune', run: () => Promise<T>): Promise<T> {
+    const startedAt = performance.now();
+    try {
+      const result = await run();
+      this.lastOk = true;
+      return result;
+    } catch (error) {
+      this.lastOk = false;
+      this.metrics?.error('L3', name);
+      throw error;
+    } finally {
+      this.metrics?.observe('L3', name, startedAt);
+    }
   }
 
   private toEntry(row: {
@@ -153,9 +168,8 @@ export class DatabaseTier {
    */
   async setMany(entries: ReadonlyArray<readonly [string, CacheEntry]>): Promise<void> {
     if (entries.length === 0) return;
-    const startedAt = performance.now();
     const updatedAt = new Date(this.clock.now());
-    try {
+    await this.operation('set', async () => {
       // One upsert at a time inside the transaction, not a batched $transaction([...]): Prisma
       // caches a query plan per distinct batch, and batches (their sizes, which of their values
       // coincide) rarely repeat, so every write compiled a new plan and kept it (~10 MB a minute
@@ -175,14 +189,7 @@ export class DatabaseTier {
           }
         });
       }
-      this.lastOk = true;
-    } catch (error) {
-      this.lastOk = false;
-      this.metrics?.error('L3', 'set');
-      throw error;
-    } finally {
-      this.metrics?.observe('L3', 'set', startedAt);
-    }
+    });
   }
 
   /**
@@ -190,25 +197,18 @@ export class DatabaseTier {
    * ignores ASCII case, so candidates are re-checked here and deleted by id.
    */
   async invalidate(prefix: string): Promise<number> {
-    const startedAt = performance.now();
-    let deleted = 0;
-    try {
+    return this.operation('invalidate', async () => {
       const candidates = await this.prisma.cacheEntry.findMany({
         where: { cacheKey: { startsWith: prefix } },
         select: { id: true, cacheKey: true },
       });
       const ids = candidates.filter((row) => row.cacheKey.startsWith(prefix)).map((row) => row.id);
+      let deleted = 0;
       for (const batch of chunks(ids, KEYS_PER_QUERY)) {
         deleted += (await this.prisma.cacheEntry.deleteMany({ where: { id: { in: batch } } })).count;
       }
       return deleted;
-    } catch (error) {
-      this.lastOk = false;
-      this.metrics?.error('L3', 'invalidate');
-      throw error;
-    } finally {
-      this.metrics?.observe('L3', 'invalidate', startedAt);
-    }
+    });
   }
 
   /**
@@ -221,8 +221,7 @@ export class DatabaseTier {
     const batchSize = Math.max(1, Math.trunc(options.batchSize ?? 1000));
     const due = { expiresAt: { lt: olderThan } };
     const result: PruneResult = { deleted: 0, batches: 0 };
-    const startedAt = performance.now();
-    try {
+    return this.operation('prune', async () => {
       for (;;) {
         if (options.signal?.aborted) break;
         const boundary = await this.prisma.cacheEntry.findFirst({ where: due, orderBy: { id: 'asc' }, skip: batchSize - 1, select: { id: true } });
@@ -234,15 +233,8 @@ export class DatabaseTier {
         // No boundary: fewer than a batch were due, and they are gone now.
         if (!boundary || count === 0) break;
       }
-      this.lastOk = true;
       return result;
-    } catch (error) {
-      this.lastOk = false;
-      this.metrics?.error('L3', 'prune');
-      throw error;
-    } finally {
-      this.metrics?.observe('L3', 'prune', startedAt);
-    }
+    });
   }
 
   /**
