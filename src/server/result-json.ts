@@ -47,22 +47,17 @@ export class SharedResultJson {
   /** Marks a result that several subscribers will send; a result that cannot be shared is left alone. */
   share(result: ExecutionResult): void {
     if (result.errors?.length || (result.extensions as { http?: unknown } | undefined)?.http || this.shared.has(result)) return;
-    this.shared.set(result, {});
+    const entry: SharedJson = {};
+    this.shared.set(result, entry);
     Object.defineProperty(result, 'stringify', {
       // yoga passes a sanitized copy when it had to change the result; print that one as usual.
-      value: (value: unknown) => (value === result ? this.text(result, 'sse') : JSON.stringify(value)),
+      value: (value: unknown) => (value === result ? this.textOf(result, entry, 'sse') : JSON.stringify(value)),
       enumerable: false,
     });
   }
 
-  isShared(result: ExecutionResult): boolean {
-    return this.shared.has(result);
-  }
-
-  /** The result's JSON text, made on first use. */
-  text(result: ExecutionResult, transport: ResultTransport): string {
-    const entry = this.shared.get(result);
-    if (!entry) return JSON.stringify(result);
+  /** The shared result's JSON text, made on first use. */
+  private textOf(result: ExecutionResult, entry: SharedJson, transport: ResultTransport): string {
     if (entry.text === undefined) {
       entry.text = JSON.stringify(result);
       this.serializations?.inc({ transport, outcome: 'serialized' });
@@ -79,7 +74,7 @@ export class SharedResultJson {
   placeholder(result: ExecutionResult, pending: Map<string, Buffer>): PayloadPlaceholder | undefined {
     const entry = this.shared.get(result);
     if (!entry) return undefined;
-    const text = this.text(result, 'ws');
+    const text = this.textOf(result, entry, 'ws');
     entry.bytes ??= Buffer.from(text);
     const token = `${this.tokenPrefix}${this.nextToken++}`;
     pending.set(token, entry.bytes);

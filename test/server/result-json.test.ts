@@ -73,7 +73,6 @@ describe('SharedResultJson', () => {
     const withHttp: ExecutionResult = { data: {}, extensions: { http: { status: 500 } } };
     for (const result of [withErrors, withHttp]) {
       json.share(result);
-      expect(json.isShared(result)).toBe(false);
       expect('stringify' in result).toBe(false);
       const pending = new Map<string, Buffer>();
       expect(json.placeholder(result, pending)).toBeUndefined();
