@@ -1,18 +1,10 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DatabaseTier, type PruneResult } from '../../src/cache/l3-sqlite.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { makeEntry, openTestStore, type TestStore } from './helpers.js';
+import { heapAfterGc } from '../support/memory.js';
 
 const HOUR = 3_600_000;
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-function heapAfterGc(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
 let test: TestStore;
 
 beforeAll(async () => {

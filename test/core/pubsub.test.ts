@@ -2,20 +2,11 @@
  * The pub/sub every live event flows through: a subscription that lives all day (the aggregator's
  * own, a dashboard's) must cost the same memory after a million events as after ten.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { MarketRecord } from '../../src/core/domain.js';
 import { createNorthstarPubSub } from '../../src/core/pubsub.js';
 import { market } from '../support/records.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-function heapAfterGc(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
+import { heapAfterGc } from '../support/memory.js';
 
 describe('NorthstarPubSub', () => {
   it('a long-lived subscription does not grow with the number of events it has received', { timeout: 60_000 }, async () => {

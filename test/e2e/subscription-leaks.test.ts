@@ -2,8 +2,6 @@
  * Every unsubscribe frees its iterator: 1,000 subscribe/unsubscribe cycles over graphql-ws and
  * 200 over SSE leave no open stream behind and no growth in heap after GC.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { print } from 'graphql';
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
@@ -11,9 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { AggregateTicksDocument } from '../generated/graphql.js';
 import { startService, type RunningService } from '../support/service.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import { heapAfterGc } from '../support/memory.js';
 
 /** Waits for a server-side condition, checking on every turn of the event loop (bounded). */
 async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
@@ -22,11 +18,6 @@ async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> 
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((resolve) => setImmediate(resolve));
   }
-}
-
-function heapAfterGc(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
 }
 
 describe('subscription lifecycle', () => {
