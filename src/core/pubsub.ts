@@ -75,14 +75,19 @@ export function createNorthstarPubSub(eventTarget: PubSubEventTarget<NorthstarEv
       await stop;
       await source.return(undefined);
     }, new SlidingBuffer(BUFFER_BY_TOPIC[topic]));
-    if (closed) void stream.return(undefined);
-    open.add(stream);
     // The repeater's own return() is what frees its event listener; we only forget it afterwards.
     const originalReturn = stream.return.bind(stream);
     stream.return = ((value?: unknown) => {
       open.delete(stream);
       return originalReturn(value as never);
     }) as typeof stream.return;
+    if (closed) {
+      // Shutdown has begun (completeAll() has already taken its list): end it now and never hold it.
+      // Not started yet, it never attached a listener, and its consumer may never call return().
+      void originalReturn(undefined);
+      return stream;
+    }
+    open.add(stream);
     return stream;
   }) as PubSub<NorthstarEvents>['subscribe'];
 
