@@ -116,13 +116,16 @@ export class RedisTier {
     if (this.redis.status === 'wait') this.redis.connect().catch(() => {});
     if (this.healthy()) return true;
     await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        // Whichever came first, the other is undone: a timed-out wait must not leave its listener on
+        // the long-lived client (one more per call, for as long as Redis stays away).
+        this.redis.off('ready', done);
+        resolve();
+      };
       const timer = setTimeout(done, waitMs);
       timer.unref();
       this.redis.once('ready', done);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
     });
     return this.healthy();
   }

@@ -1,5 +1,6 @@
+import net from 'node:net';
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CacheMetrics } from '../../src/cache/cache-metrics.js';
 import { RedisTier, createRedisTier, escapeGlob } from '../../src/cache/l2-redis.js';
 import { ManualClock } from '../../src/core/clock.js';
@@ -36,6 +37,37 @@ afterEach(async () => {
 afterAll(() => {
   raw.disconnect();
 });
+
+/**
+ * ioredis itself holds one `ready` listener while a connection attempt is in flight (its connect()
+ * promise; removed when the attempt closes). Anything beyond that is ours.
+ */
+const IOREDIS_ATTEMPT = 1;
+
+/** The tier's ioredis client, to count the listeners connect() leaves on it. */
+function clientOf(tier: RedisTier): Redis {
+  return (tier as unknown as { redis: Redis }).redis;
+}
+
+/** A TCP server that accepts connections and never answers: a Redis that does not speak in time. */
+async function silentServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 describe('RedisTier', () => {
   it('writes a batch in one pipeline with PX from expiresAt, and reads it back in one MGET', async () => {
@@ -122,6 +154,52 @@ describe('RedisTier', () => {
     // No I/O at all while down: well under the 50 ms budget even on a loaded machine.
     expect(performance.now() - callStarted).toBeLessThan(50);
     expect(metrics.countsOf('L2').errors).toBe(2);
+  });
+
+  it('connect() that times out against a Redis that never answers leaves no ready listener behind', async () => {
+    const silent = await silentServer();
+    try {
+      const l2 = new RedisTier({ url: silent.url, clock: new ManualClock(), connectTimeoutMs: 5000 });
+      tiers.push(l2);
+      const client = clientOf(l2);
+      const baseline = client.listenerCount('ready'); // the tier's own, from the constructor
+      for (let attempt = 0; attempt < 5; attempt++) {
+        expect(await l2.connect(50)).toBe(false);
+        expect(client.listenerCount('ready')).toBeLessThanOrEqual(baseline + IOREDIS_ATTEMPT);
+      }
+      // ioredis's own attempt ends when the socket does; a silent peer only closes it when it goes.
+      await l2.close();
+      await silent.close();
+      await vi.waitFor(() => expect(client.listenerCount('ready')).toBe(baseline));
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('repeated connect() attempts against a closed port do not grow the ready listeners', async () => {
+    const l2 = new RedisTier({ url: `redis://127.0.0.1:${await freePort()}`, clock: new ManualClock() });
+    tiers.push(l2);
+    const client = clientOf(l2);
+    const baseline = client.listenerCount('ready');
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect(await l2.connect(20)).toBe(false);
+      expect(client.listenerCount('ready')).toBeLessThanOrEqual(baseline + IOREDIS_ATTEMPT);
+    }
+    await l2.close();
+    await vi.waitFor(() => expect(client.listenerCount('ready')).toBe(baseline));
+  });
+
+  it('connect() that succeeds removes its ready listener as well', async () => {
+    const l2 = new RedisTier({ url: SHARED_REDIS_URL, clock: new ManualClock(), namespace, commandTimeoutMs: 2000 });
+    tiers.push(l2);
+    const client = clientOf(l2);
+    const baseline = client.listenerCount('ready');
+    expect(await l2.connect(5000)).toBe(true);
+    expect(client.listenerCount('ready')).toBe(baseline);
+    // Already connected: answers at once, adds nothing.
+    expect(await l2.connect(5000)).toBe(true);
+    expect(client.listenerCount('ready')).toBe(baseline);
+    expect(await l2.setMany([['k', makeEntry(1, new ManualClock().now())]])).toBe(1);
   });
 
   it('createRedisTier returns null without a URL (no L2)', () => {
