@@ -1,6 +1,7 @@
 /**
- * What resolvers can reach. The server builds one GraphQLContext per operation; `services` is the
- * same object for the whole process, assembled in src/app.ts.
+ * What resolvers can reach. The server builds one GraphQLContext per operation and one per
+ * subscription event (createContext); `services` is the same object for the whole process,
+ * assembled in src/app.ts.
  */
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
@@ -17,7 +18,7 @@ import type {
 import type { Logger } from '../core/logger.js';
 import type { NorthstarPubSub } from '../core/pubsub.js';
 import type { LiveMarkets } from '../aggregate/live-markets.js';
-import type { Loaders } from './loaders.js';
+import { createLoaders, type Loaders } from './loaders.js';
 
 export interface SnapshotRowView {
   id: string;
@@ -109,4 +110,14 @@ export interface GraphQLContext {
   logger: Logger;
   services: Services;
   loaders: Loaders;
+}
+
+/**
+ * A context of its own: an id, a logger that carries it, and loaders nobody has used yet. The server
+ * builds one for every operation (with the caller's request id) and one for every shared
+ * subscription event (with an id of the event's own), so no execution sees loaders that remember an
+ * older one, and a shared event is never resolved with one subscriber's request.
+ */
+export function createContext(requestId: string, services: Services, logger: Logger): GraphQLContext {
+  return { requestId, logger: logger.child({ requestId }), services, loaders: createLoaders(services) };
 }

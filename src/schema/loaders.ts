@@ -1,7 +1,9 @@
 /**
- * Per-request DataLoaders: every resolver that reads by key goes through one, so a query touching
- * fifty markets makes one batched read per kind, not one per field. Built fresh for each operation
- * (no cross-request caching: freshness is the cache tiers' job).
+ * Per-execution DataLoaders: every resolver that reads by key goes through one, so a query touching
+ * fifty markets makes one batched read per kind, not one per field. A loader memoizes what it read
+ * for as long as it lives, so a set lives for one execution only: built fresh for each operation
+ * and for each subscription event (see createContext in context.ts). No cross-request caching:
+ * freshness is the cache tiers' job.
  */
 import DataLoader from 'dataloader';
 import type { BusinessMetricRecord, InsightRecord, MarketRecord, OrderBookRecord } from '../core/domain.js';

@@ -1,6 +1,11 @@
 /**
  * Live streams. Filters run on the server, on the pub/sub stream, so a client that asks for two
  * tickers is sent two tickers' updates and nothing else.
+ *
+ * `subscribe` runs with the subscriber's own context (per-client filters and checks belong there);
+ * each event is then resolved with a context of the event's own, fresh loaders included, shared by
+ * every subscriber of the same selection (src/server/plugins/use-shared-subscription-results.ts).
+ * So nothing below `resolve` may depend on who subscribed.
  */
 import { filter, pipe } from 'graphql-yoga';
 import { AggregateRef } from './aggregate.js';

@@ -83,6 +83,9 @@ export function attachGraphQLWs(options: {
         document,
         operationName: payload.operationName ?? null,
         variableValues: payload.variables ?? null,
+        // The subscriber's own context: a query or mutation runs with it, a subscription only
+        // subscribes with it (its events are resolved with contexts of their own, see
+        // plugins/use-shared-subscription-results.ts), so its loaders never outlive one execution.
         contextValue: await contextFactory(),
         rootValue: { execute, subscribe } satisfies EnvelopedRoot,
       };

@@ -3,14 +3,14 @@
  * keep-alive pings), GraphiQL outside production (its subscriptions over graphql-ws). Plugins in
  * the order they apply.
  */
+import { randomUUID } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
-import type { GraphQLContext, Services } from '../schema/context.js';
+import { createContext, type GraphQLContext, type Services } from '../schema/context.js';
 import { maskError } from '../schema/errors.js';
-import { createLoaders } from '../schema/loaders.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
@@ -18,6 +18,8 @@ import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.js';
 import type { SharedResultJson } from './result-json.js';
 
 export const GRAPHQL_PATH = '/graphql';
+/** The request id of a shared subscription event's execution starts with this (log lines say so). */
+export const SUBSCRIPTION_EVENT_ID_PREFIX = 'subscription-event:';
 
 export type NorthstarYoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
@@ -56,7 +58,7 @@ export function createNorthstarYoga({ schema, services, logger, metrics, graphiq
         (initial.request && requestIds.get(initial.request)) ??
         initial.socketRequestId ??
         requestIdFrom(initial.request?.headers.get(REQUEST_ID_HEADER));
-      return { requestId, logger: logger.child({ requestId }), services, loaders: createLoaders(services) };
+      return createContext(requestId, services, logger);
     },
     plugins: [
       // 1. Ids first, so every later hook and log line of the request has one.
@@ -64,8 +66,13 @@ export function createNorthstarYoga({ schema, services, logger, metrics, graphiq
       // 2. Timing around execution.
       useOperationMetrics(metrics),
       // 3. One execution (and one JSON text) per subscription event and distinct selection, shared
-      //    by its subscribers.
-      useSharedSubscriptionResults({ metrics, resultJson }),
+      //    by its subscribers. The event is resolved with a context of its own (fresh loaders, an id
+      //    of its own), not with the context of whichever subscriber it reached first.
+      useSharedSubscriptionResults({
+        metrics,
+        resultJson,
+        eventContext: () => createContext(`${SUBSCRIPTION_EVENT_ID_PREFIX}${randomUUID()}`, services, logger),
+      }),
     ],
   });
 }
