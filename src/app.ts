@@ -94,7 +94,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
-  const metrics = createMetrics({ collectProcessMetrics: options.collectProcessMetrics ?? true });
+  const metrics = createMetrics({ collectProcessMetrics: options.collectProcessMetrics ?? true, operationNames: config.metrics.operationNames });
   const pubsub = createNorthstarPubSub();
 
   const statuses = new SourceStatusBoard(

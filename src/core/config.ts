@@ -55,6 +55,10 @@ const variables = {
   KEEPALIVE_INTERVAL_MS: [int(100, 300_000, 12_000), 'milliseconds from 100 to 300000'],
   SLOW_CONSUMER_BUFFER_BYTES: [int(1024, 1_073_741_824, 1_048_576), 'bytes from 1024 to 1073741824'],
   SLOW_CONSUMER_DEADLINE_MS: [int(100, 3_600_000, 30_000), 'milliseconds from 100 to 3600000'],
+  METRICS_OPERATION_NAMES: [
+    z.preprocess(blankToUndefined, z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*(,[_A-Za-z][_0-9A-Za-z]*)*$/).optional()),
+    'a comma-separated list of GraphQL operation names, e.g. CurrentAggregate,HealthAndSources',
+  ],
   KALSHI_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) URL including /trade-api/v2, or unset for the simulator'],
   KALSHI_WS_URL: [optionalUrl(['ws:', 'wss:']), 'a ws(s) URL such as wss://…/trade-api/ws/v2'],
   KALSHI_API_KEY: [optionalString, 'a Kalshi API key id'],
@@ -116,6 +120,8 @@ export interface Config {
   keepAliveIntervalMs: number;
   /** A WebSocket whose unsent data stays above this many bytes for longer than the deadline is closed (4013). */
   slowConsumer: { bufferBytes: number; deadlineMs: number };
+  /** Operation names that always keep their own `operation_name` label (the rest: see OperationNameLabels). */
+  metrics: { operationNames: string[] };
   /** A null base URL means: run against the bundled simulator. */
   kalshi: {
     baseUrl: string | null;
@@ -186,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     keepAliveIntervalMs: v.KEEPALIVE_INTERVAL_MS,
     slowConsumer: { bufferBytes: v.SLOW_CONSUMER_BUFFER_BYTES, deadlineMs: v.SLOW_CONSUMER_DEADLINE_MS },
+    metrics: { operationNames: v.METRICS_OPERATION_NAMES?.split(',') ?? [] },
     kalshi: {
       baseUrl: v.KALSHI_BASE_URL?.replace(/\/+$/, '') ?? null,
       wsUrl: v.KALSHI_WS_URL ?? null,

@@ -4,8 +4,58 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Further operation names labelled first-come, beyond the allow-list (the rest are `other`). */
+export const LEARNED_OPERATION_NAMES_MAX = 20;
+/** A learned name longer than this is `other`: it would be repeated in every series of /metrics. */
+export const OPERATION_NAME_MAX_LENGTH = 100;
+
+/**
+ * The values of the `operation_name` label. Operation names are chosen by clients, and every distinct
+ * value is a new set of histogram series kept for the life of the process, so the set is bounded:
+ * names on the allow-list (METRICS_OPERATION_NAMES) always keep their own label; up to
+ * `learnedMax` other names keep theirs, first come first served; every further name is `other`, and
+ * an operation without a name is `anonymous`. At most allow-list + learnedMax + 2 values, whatever
+ * clients send. (The allow-list is what survives a flood: learned slots go to whoever comes first.)
+ */
+export class OperationNameLabels {
+  private readonly allowed: ReadonlySet<string>;
+  private readonly learned = new Set<string>();
+
+  constructor(
+    allowed: Iterable<string> = [],
+    private readonly learnedMax = LEARNED_OPERATION_NAMES_MAX,
+  ) {
+    this.allowed = new Set(allowed);
+  }
+
+  label(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (this.allowed.has(name) || this.learned.has(name)) return name;
+    // A client naming its operation `anonymous` must not pass as an unnamed one.
+    if (name === 'anonymous' || name.length > OPERATION_NAME_MAX_LENGTH || this.learned.size >= this.learnedMax) return 'other';
+    this.learned.add(name);
+    return name;
+  }
+
+  /** Names learned so far (not counting the allow-list). */
+  get learnedCount(): number {
+    return this.learned.size;
+  }
+}
+
+export interface MetricsOptions {
+  /** Node process metrics (CPU, heap, event loop lag). @default true */
+  collectProcessMetrics?: boolean;
+  /** Operation names that always keep their own `operation_name` label (METRICS_OPERATION_NAMES). @default [] */
+  operationNames?: readonly string[];
+  /** Further names labelled first-come. @default LEARNED_OPERATION_NAMES_MAX */
+  learnedOperationNamesMax?: number;
+}
+
 export interface Metrics {
   registry: Registry;
+  /** Bounds the `operation_name` label of graphqlOperationDuration (see OperationNameLabels). */
+  operationNames: OperationNameLabels;
   httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
   graphqlOperationDuration: Histogram<'operation_type' | 'operation_name' | 'outcome'>;
   upstreamCallDuration: Histogram<'source' | 'operation' | 'outcome'>;
@@ -22,12 +72,13 @@ export interface Metrics {
   slowConsumersClosed: Counter;
 }
 
-export function createMetrics(options: { collectProcessMetrics?: boolean } = {}): Metrics {
+export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
     registry,
+    operationNames: new OperationNameLabels(options.operationNames, options.learnedOperationNamesMax),
     httpRequestDuration: new Histogram({
       name: 'northstar_http_request_duration_seconds',
       help: 'HTTP request duration by route and status',
@@ -37,7 +88,7 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     }),
     graphqlOperationDuration: new Histogram({
       name: 'northstar_graphql_operation_duration_seconds',
-      help: 'GraphQL operation execution time (subscriptions: time to set up the stream)',
+      help: 'GraphQL operation execution time (subscriptions: time to set up the stream); operation_name is allow-listed or one of the first names seen, else other',
       labelNames: ['operation_type', 'operation_name', 'outcome'],
       buckets: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,

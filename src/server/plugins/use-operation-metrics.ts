@@ -2,16 +2,17 @@ import type { Plugin } from 'graphql-yoga';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Metrics } from '../../core/metrics.js';
 
-function labelsOf(document: DocumentNode, operationName: string | null | undefined) {
-  const operation = getOperationAST(document, operationName ?? undefined);
-  return { operation_type: operation?.operation ?? 'unknown', operation_name: operation?.name?.value ?? 'anonymous' };
-}
-
 /**
  * GraphQL operation durations for Prometheus. Queries and mutations: execution time. Subscriptions:
  * the time to set the stream up (their lifetime is counted by the active-subscription gauge).
+ * `operation_name` comes from the client, so it goes through metrics.operationNames: known names
+ * keep their label, the rest are `other` (a bounded set of series, whatever clients send).
  */
 export function useOperationMetrics(metrics: Metrics): Plugin {
+  const labelsOf = (document: DocumentNode, operationName: string | null | undefined) => {
+    const operation = getOperationAST(document, operationName ?? undefined);
+    return { operation_type: operation?.operation ?? 'unknown', operation_name: metrics.operationNames.label(operation?.name?.value) };
+  };
   return {
     onExecute({ args }) {
       const started = performance.now();
