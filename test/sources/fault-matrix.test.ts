@@ -2,8 +2,8 @@
  * Every fault kind of every source, through the real client, the real simulator and the real
  * source guard (breaker + the source's retry policy): the failure is classified right, retried
  * exactly as the policy says (counted at the simulator), and enough failures walk the breaker
- * CLOSED → OPEN → HALF_OPEN → CLOSED on the injected clock. Retry waits and the breaker's reset
- * run on a ManualClock; HTTP is real, so `settle` advances the clock while I/O completes.
+ * CLOSED → OPEN → HALF_OPEN → CLOSED on the injected clock. Retry waits, the breaker's deadline and
+ * its reset run on a ManualClock; HTTP is real, so `settle` advances the clock while I/O completes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../src/core/clock.js';
@@ -27,7 +27,9 @@ import type { RetryPolicy } from '../../src/sources/resilience/retry.js';
 import { SourceGuard } from '../../src/sources/resilience/source-guard.js';
 import { SourceStatusBoard } from '../../src/sources/source-status.js';
 
-const BREAKER = { timeoutMs: 400, errorThresholdPercentage: 50, resetTimeoutMs: 30_000, volumeThreshold: 3 };
+// The deadline is on the manual clock too: long enough for every policy's retry waits (John's
+// 0.5 + 1 + 2 s at random 0.5, Anthropic's 2 s retry-after twice), short enough to cut a hang quickly.
+const BREAKER = { timeoutMs: 10_000, errorThresholdPercentage: 50, resetTimeoutMs: 30_000, volumeThreshold: 3 };
 
 /** Advances the manual clock until the promise settles (real I/O runs between the steps). */
 async function settle<T>(promise: Promise<T>, clock: ManualClock): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
@@ -36,7 +38,7 @@ async function settle<T>(promise: Promise<T>, clock: ManualClock): Promise<{ ok:
     (value) => (outcome = { ok: true, value }),
     (error: unknown) => (outcome = { ok: false, error }),
   );
-  // Bounded in real time: a hang is cut by the breaker's real-time deadline, not by the manual clock.
+  // Bounded in real time too: a hang is cut by the breaker's deadline once the clock has passed it.
   const deadline = Date.now() + 10_000;
   while (outcome === null && Date.now() < deadline) {
     await clock.advance(250);

@@ -10,7 +10,7 @@ import { isUpstreamError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { SourceStatusBoard } from '../source-status.js';
-import { SourceBreaker, type BreakerOptions, type BreakerPhase, type BreakerTransition } from './breaker.js';
+import { SourceBreaker, type BreakerOptions, type BreakerPhase, type BreakerTransition, type FireResult } from './breaker.js';
 import { withRetries, type RetryPolicy } from './retry.js';
 
 /** What the guard writes to the history store. Failures there are logged, never thrown. */
@@ -41,6 +41,14 @@ export interface SourceGuardDeps {
 }
 
 const STATE_GAUGE: Record<BreakerState, number> = { CLOSED: 0, OPEN: 1, HALF_OPEN: 2 };
+/** `outcome` label of northstar_upstream_call_duration_seconds. */
+const OUTCOME_LABEL: Record<FireResult<unknown>['outcome'], string> = {
+  success: 'ok',
+  failure: 'error',
+  not_counted: 'error',
+  rejected: 'rejected',
+  cancelled: 'cancelled',
+};
 const AUDIT_EVENT: Record<BreakerState, string> = {
   CLOSED: 'CIRCUIT_BREAKER_CLOSE',
   OPEN: 'CIRCUIT_BREAKER_OPEN',
@@ -64,15 +72,25 @@ export class SourceGuard {
   }
 
   /**
-   * One logical upstream call. Throws the classified UpstreamError of the last attempt, or a
-   * `circuit_breaker` error (fast) while the breaker is open.
+   * One logical upstream call. Throws the classified UpstreamError of the last attempt, the
+   * deadline's timeout error, or a `circuit_breaker` error (fast) while the breaker is open.
+   *
+   * What reaches the status board follows what the breaker counted: a failure is recorded; a fast
+   * rejection, a 404 and a cancellation (`options.signal`, or shutdown()) are not news about the
+   * upstream and leave its last error and consecutive failures as they were. An error that is not
+   * an UpstreamError (our own bug) is recorded on the board, so `sources` shows it, but the breaker
+   * does not count it.
    */
-  async call<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>, options: { retry?: RetryPolicy } = {}): Promise<T> {
+  async call<T>(
+    operation: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    options: { retry?: RetryPolicy; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const { source, clock, metrics, statuses, logger } = this.deps;
     const policy = options.retry ?? this.deps.retry;
     const started = performance.now();
-    try {
-      const result = await this.breaker.fire((signal) =>
+    const result = await this.breaker.settle(
+      (signal) =>
         withRetries(() => fn(signal), policy, {
           clock,
           signal,
@@ -82,24 +100,22 @@ export class SourceGuard {
             logger.debug({ source, operation, attempt, delayMs, err: error.message }, 'retrying upstream call');
           },
         }),
-      );
-      const elapsedMs = performance.now() - started;
-      metrics?.upstreamCallDuration.observe({ source, operation, outcome: 'ok' }, elapsedMs / 1000);
+      options.signal ? { signal: options.signal } : {},
+    );
+    const elapsedMs = performance.now() - started;
+    metrics?.upstreamCallDuration.observe({ source, operation, outcome: OUTCOME_LABEL[result.outcome] }, elapsedMs / 1000);
+    if (result.outcome === 'success') {
       statuses.recordSuccess(source, elapsedMs);
       this.syncBoard();
       if (clock.now() - this.lastFreshnessWriteAt >= (this.deps.freshnessWriteIntervalMs ?? 10_000)) this.writeFreshness();
-      return result;
-    } catch (error) {
-      const rejected = isUpstreamError(error) && error.category === 'circuit_breaker';
-      metrics?.upstreamCallDuration.observe({ source, operation, outcome: rejected ? 'rejected' : 'error' }, (performance.now() - started) / 1000);
-      // A fast rejection is not news about the upstream: the failure that opened the breaker stays the last error.
-      if (!rejected) {
-        statuses.recordFailure(source, error);
-        this.writeFreshness();
-      }
-      this.syncBoard();
-      throw error;
+      return result.value;
     }
+    if (result.outcome === 'failure' || (result.outcome === 'not_counted' && !isUpstreamError(result.error))) {
+      statuses.recordFailure(source, result.error);
+      this.writeFreshness();
+    }
+    this.syncBoard();
+    throw result.error;
   }
 
   /** Admin: close the breaker now (`resetBreaker`). */
@@ -111,7 +127,7 @@ export class SourceGuard {
     return this.breaker.stats();
   }
 
-  /** Stops the breaker's timers and waits for history writes in flight. */
+  /** Stops the breaker's timers, cancels the calls in flight (not counted), and waits for history writes in flight. */
   async shutdown(): Promise<void> {
     this.breaker.shutdown();
     await Promise.all([...this.pendingWrites]);
