@@ -68,11 +68,12 @@ describe('operation_name label cardinality', () => {
     expect(counts.size).toBeLessThanOrEqual(1 + LEARNED_OPERATION_NAMES_MAX + 2);
   });
 
-  it('a malformed METRICS_OPERATION_NAMES refuses to start: the entry point exits 1 naming the variable', () => {
+  // Generous: tsx compiles the entry point's whole import graph first, slow on a loaded machine.
+  it('a malformed METRICS_OPERATION_NAMES refuses to start: the entry point exits 1 naming the variable', { timeout: 45_000 }, () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, METRICS_OPERATION_NAMES: 'Current-Aggregate', LOG_LEVEL: 'silent' },
       encoding: 'utf8',
-      timeout: 15_000,
+      timeout: 40_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
