@@ -24,6 +24,8 @@ const TICKERS = ['KXA-26', 'KXB-26'];
 
 type Tick = { n: number; resolvedWith: string; markets: Array<{ ticker: string; bestBid: number | null }> };
 const TICKS = /* GraphQL */ `subscription Ticks { ticks { n resolvedWith markets { ticker bestBid } } }`;
+/** Another selection of the same events: executed on its own, with the same event's context. */
+const BIDS_ONLY = /* GraphQL */ `subscription BidsOnly { ticks { n resolvedWith markets { bestBid ticker } } }`;
 
 /** Books as the loaders read them: the test moves them between events. */
 const books = new Map<string, number>();
@@ -121,18 +123,19 @@ describe('the context a shared subscription event is resolved with', () => {
   });
 
   /**
-   * Subscribes one graphql-ws and one SSE client (each with its own x-request-id), then moves the
-   * books three times, publishing one event per move and waiting for both to receive it. Returns
-   * the three measured events each received and the book reads made for them.
+   * Subscribes one graphql-ws and one SSE client (each with its own x-request-id) to TICKS, and the
+   * graphql-ws client also to BIDS_ONLY, then moves the books three times, publishing one event per
+   * move and waiting for every subscriber to receive it. Returns the three measured events each
+   * received and the book reads made for them.
    */
-  async function threeBookChanges(): Promise<{ ws: Tick[]; sse: Tick[]; reads: string[][] }> {
+  async function threeBookChanges(): Promise<{ ws: Tick[]; sse: Tick[]; other: Tick[]; reads: string[][] }> {
     books.set(TICKERS[0]!, 0.6);
     books.set(TICKERS[1]!, 0.3);
     bookReads.length = 0;
     subscribedWith.length = 0;
     const wsClient: WsClient = createWsClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: socketWithRequestId('subscriber-ws'), retryAttempts: 0 });
     const sseClient: SseClient = createSseClient({ url, headers: { 'x-request-id': 'subscriber-sse' }, retryAttempts: 0 });
-    const received = { ws: [] as Tick[], sse: [] as Tick[] };
+    const received = { ws: [] as Tick[], sse: [] as Tick[], other: [] as Tick[] };
     const failures: unknown[] = [];
     const sink = (into: Tick[]) => ({
       next: (result: { data?: { ticks: Tick } | null; errors?: unknown }) => {
@@ -142,17 +145,21 @@ describe('the context a shared subscription event is resolved with', () => {
       error: (error: unknown) => failures.push(error),
       complete: () => undefined,
     });
-    const stops = [wsClient.subscribe({ query: TICKS }, sink(received.ws)), sseClient.subscribe({ query: TICKS }, sink(received.sse))];
-    const sawTick = (n: number) => received.ws.some((t) => t.n === n) && received.sse.some((t) => t.n === n);
+    const stops = [
+      wsClient.subscribe({ query: TICKS }, sink(received.ws)),
+      sseClient.subscribe({ query: TICKS }, sink(received.sse)),
+      wsClient.subscribe({ query: BIDS_ONLY }, sink(received.other)),
+    ];
+    const sawTick = (n: number) => Object.values(received).every((ticks) => ticks.some((t) => t.n === n));
     try {
-      // Both subscribed: a warm-up event is published until both have one (the pub/sub drops events
+      // All subscribed: a warm-up event is published until each has one (the pub/sub drops events
       // published before a subscriber's listener is attached).
-      await until(() => sawTick(0), 'both subscribers to see a warm-up event', () => pubsub.publish('ticks', { n: 0 }));
+      await until(() => sawTick(0), 'every subscriber to see a warm-up event', () => pubsub.publish('ticks', { n: 0 }));
       for (const [n, a, b] of [[1, 0.65, 0.35], [2, 0.7, 0.3], [3, 0.75, 0.25]] as const) {
         books.set(TICKERS[0]!, a);
         books.set(TICKERS[1]!, b);
         pubsub.publish('ticks', { n });
-        await until(() => sawTick(n), `both subscribers to see event ${n}`);
+        await until(() => sawTick(n), `every subscriber to see event ${n}`);
       }
     } finally {
       stops.forEach((stop) => stop());
@@ -161,27 +168,28 @@ describe('the context a shared subscription event is resolved with', () => {
     }
     expect(failures).toEqual([]);
     const measured = (ticks: Tick[]) => ticks.filter((t) => t.n > 0);
-    return { ws: measured(received.ws), sse: measured(received.sse), reads: [...bookReads] };
+    return { ws: measured(received.ws), sse: measured(received.sse), other: measured(received.other), reads: [...bookReads] };
   }
 
   it('resolves every event with fresh loaders: the loader-backed field follows three book changes, over graphql-ws and SSE', async () => {
-    const { ws, sse, reads } = await threeBookChanges();
-    for (const ticks of [ws, sse]) {
+    const { ws, sse, other, reads } = await threeBookChanges();
+    for (const ticks of [ws, sse, other]) {
       expect(ticks.map((t) => t.markets.map((m) => m.bestBid))).toEqual([
         [0.65, 0.35],
         [0.7, 0.3],
         [0.75, 0.25],
       ]);
     }
-    // One batched read per event (both markets in it), shared by both subscribers: fresh loaders
-    // per event, and still one execution per event.
+    // One batched read per event (both markets in it): fresh loaders per event, one execution per
+    // event and selection shared by its subscribers, and one loader set per event shared by its
+    // selections (the second selection is served from what the first read).
     expect(reads).toEqual([TICKERS, TICKERS, TICKERS]);
   });
 
   it('resolves a shared event with a context of its own, never a subscriber\'s', async () => {
-    const { ws, sse } = await threeBookChanges();
+    const { ws, sse, other } = await threeBookChanges();
     // Subscribe-time work (filters, future auth) ran with each subscriber's own context...
-    expect([...subscribedWith].sort()).toEqual(['subscriber-sse', 'subscriber-ws']);
+    expect([...subscribedWith].sort()).toEqual(['subscriber-sse', 'subscriber-ws', 'subscriber-ws']);
     // ...and every event with one of its own: the same for both (one execution), neither
     // subscriber's request id, a new one per event.
     const ids = ws.map((t) => t.resolvedWith);
@@ -191,6 +199,8 @@ describe('the context a shared subscription event is resolved with', () => {
     }
     expect(sse.map((t) => t.resolvedWith)).toEqual(ids);
     expect(new Set(ids).size).toBe(3);
+    // The other selection of the same events ran with the same event contexts.
+    expect(other.map((t) => t.resolvedWith)).toEqual(ids);
   });
 
   it('keeps a context per request for queries over HTTP', async () => {
