@@ -11,7 +11,7 @@
 import { PollLoop } from '../core/poll-loop.js';
 import type { Clock } from '../core/clock.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import type { HistoryClient } from '../history/database.js';
+import { Prisma, type HistoryClient } from '../history/database.js';
 import type { CacheMetrics } from './cache-metrics.js';
 import { isSourceId, type CacheEntry } from './entry.js';
 
@@ -54,7 +54,8 @@ export interface PruneJob {
 
 /** SQLite's default limit on bound parameters is 32766, older builds 999: stay far below both. */
 const KEYS_PER_QUERY = 500;
-const ROWS_PER_TRANSACTION = 500;
+/** 7 parameters a row: 700 per statement. */
+const ROWS_PER_STATEMENT = 100;
 export const DEFAULT_STALE_HORIZON_MS = 24 * 60 * 60 * 1000;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -163,31 +164,41 @@ export class DatabaseTier {
   }
 
   /**
-   * Upserts every entry, 500 per transaction (one transaction for a normal batch). Throws on failure:
-   * the caller is the background writer, which logs it; no request waits on this.
+   * Upserts every entry: one `INSERT … ON CONFLICT DO UPDATE` statement per 100 rows, no
+   * transaction. A statement is atomic by itself, so nothing is held open across awaits: the
+   * history store shares this client (and, on SQLite, its one connection), and its writes must
+   * never land inside a cache write and roll back with it. Throws on failure: the caller is the
+   * background writer, which logs it; no request waits on this.
    */
   async setMany(entries: ReadonlyArray<readonly [string, CacheEntry]>): Promise<void> {
     if (entries.length === 0) return;
+    // One row per key, the last write winning, as one upsert after another would leave it
+    // (PostgreSQL refuses a statement that updates the same row twice).
+    const latest = new Map<string, CacheEntry>();
+    for (const [cacheKey, entry] of entries) {
+      latest.delete(cacheKey);
+      latest.set(cacheKey, entry);
+    }
     const updatedAt = new Date(this.clock.now());
     await this.operation('set', async () => {
-      // One upsert at a time inside the transaction, not a batched $transaction([...]): Prisma
-      // caches a query plan per distinct batch, and batches (their sizes, which of their values
-      // coincide) rarely repeat, so every write compiled a new plan and kept it (~10 MB a minute
-      // of plans on a busy service). A single upsert has a handful of shapes, all cached.
-      for (const batch of chunks(entries, ROWS_PER_TRANSACTION)) {
-        await this.prisma.$transaction(async (tx) => {
-          for (const [cacheKey, entry] of batch) {
-            const fields = {
-              source: entry.source,
-              valueJson: JSON.stringify(entry.value),
-              originAt: new Date(entry.originAt),
-              fetchedAt: new Date(entry.fetchedAt),
-              expiresAt: new Date(entry.expiresAt),
-              updatedAt,
-            };
-            await tx.cacheEntry.upsert({ where: { cacheKey }, create: { cacheKey, ...fields }, update: fields, select: { id: true } });
-          }
-        });
+      // Raw SQL, not Prisma's upsert: Prisma has no multi-row upsert, and a batched $transaction
+      // cached a query plan per distinct batch (~10 MB a minute of plans on a busy service). Raw
+      // statements are not compiled into plans, so no batch shape is remembered.
+      for (const batch of chunks([...latest], ROWS_PER_STATEMENT)) {
+        const rows = batch.map(
+          ([cacheKey, entry]) =>
+            Prisma.sql`(${cacheKey}, ${entry.source}, ${JSON.stringify(entry.value) ?? null}, ${new Date(entry.originAt)}, ${new Date(entry.fetchedAt)}, ${new Date(entry.expiresAt)}, ${updatedAt})`,
+        );
+        await this.prisma.$executeRaw`
+          INSERT INTO "cache_entries" ("cache_key", "source", "value_json", "origin_at", "fetched_at", "expires_at", "updated_at")
+          VALUES ${Prisma.join(rows)}
+          ON CONFLICT ("cache_key") DO UPDATE SET
+            "source" = excluded."source",
+            "value_json" = excluded."value_json",
+            "origin_at" = excluded."origin_at",
+            "fetched_at" = excluded."fetched_at",
+            "expires_at" = excluded."expires_at",
+            "updated_at" = excluded."updated_at"`;
       }
     });
   }

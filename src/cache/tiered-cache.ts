@@ -413,7 +413,7 @@ export class TieredCache {
     return this.setMany([{ key, value, ...meta }], ttl);
   }
 
-  /** Write-through of a batch: one L2 pipeline, one L3 transaction (in the background). */
+  /** Write-through of a batch: one L2 pipeline, one L3 upsert statement per 100 rows (in the background). */
   async setMany<T>(items: ReadonlyArray<CacheWrite<T>>, ttl?: TtlPolicy): Promise<void> {
     if (items.length === 0) return;
     const now = this.clock.now();

@@ -6,6 +6,7 @@
 import { PrismaClient } from '../generated/prisma/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-pg/client.js';
 import { SQLITE_BUSY_TIMEOUT_MS, createAdapterFactory, parseDatabaseUrl } from './connection.js';
+import { serialConnection } from './serial-connection.js';
 
 export { Prisma } from '../generated/prisma/client.js';
 
@@ -24,7 +25,8 @@ export async function openDatabase(databaseUrl: string): Promise<HistoryClient> 
     return client as HistoryClient;
   }
 
-  const client = new PrismaClient({ adapter: createAdapterFactory(target) });
+  // One connection shared by every unit of work: see serial-connection.ts.
+  const client = new PrismaClient({ adapter: serialConnection(createAdapterFactory(target)) });
   try {
     await configureSqlite(client, target.file === ':memory:');
   } catch (error) {

@@ -62,6 +62,51 @@ describe('DatabaseTier', () => {
     expect(grown).toBeLessThan(2 * 1024 * 1024);
   });
 
+  it('holds nothing open across awaits: an audit write made while an L3 batch fails survives', async () => {
+    // Its own store: the trigger that fails the batch in the database must not outlive the test.
+    const own = await openTestStore();
+    try {
+      const prisma = own.store.prisma;
+      await prisma.$executeRawUnsafe(
+        `CREATE TRIGGER poison BEFORE INSERT ON cache_entries WHEN NEW.cache_key = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END`,
+      );
+      const clock = new ManualClock();
+      const l3 = new DatabaseTier({ prisma, clock });
+      const rows = [...Array.from({ length: 450 }, (_, i) => [`data:kalshi:markets:M${i}:v1`, makeEntry(i, clock.now())] as const), ['poison', makeEntry(0, clock.now())] as const];
+      let settled = false;
+      const batch = l3.setMany(rows);
+      void batch.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      // Other units of work carry on meanwhile, as the guards' audit and freshness writes do.
+      let audits = 0;
+      for (; audits < 1000 && !settled; audits++) await own.store.recordAudit({ eventType: 'test', details: { n: audits } });
+      await expect(batch).rejects.toThrow();
+      expect(audits).toBeGreaterThan(0);
+      expect(await prisma.auditLog.count()).toBe(audits);
+      // The rows of the failed statement are not there; the key that was never written is not either.
+      expect(await prisma.cacheEntry.count({ where: { cacheKey: 'poison' } })).toBe(0);
+    } finally {
+      await own.cleanup();
+    }
+  });
+
+  it('upserts a batch larger than one statement, the last write of a repeated key winning', async () => {
+    const clock = new ManualClock();
+    const l3 = new DatabaseTier({ prisma: test.store.prisma, clock });
+    const now = clock.now();
+    await l3.setMany([
+      ...Array.from({ length: 250 }, (_, i) => [`k${i}`, makeEntry(i, now)] as const),
+      ['k7', makeEntry('again', now + 1)] as const,
+    ]);
+    expect(await test.store.prisma.cacheEntry.count()).toBe(250);
+    const found = await l3.getMany(['k0', 'k7', 'k249']);
+    expect(found.get('k0')?.entry.value).toBe(0);
+    expect(found.get('k7')?.entry).toMatchObject({ value: 'again', originAt: now + 1 });
+    expect(found.get('k249')?.entry.value).toBe(249);
+  });
+
   it('replaces a key on a second write (one row per key)', async () => {
     const clock = new ManualClock();
     const l3 = new DatabaseTier({ prisma: test.store.prisma, clock });

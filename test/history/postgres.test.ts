@@ -5,6 +5,8 @@
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { DatabaseTier } from '../../src/cache/l3-sqlite.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { HistoryStore, migrateDatabase, pruneHistory } from '../../src/history/index.js';
 import { DAY_MS, TEST_POSTGRES_URL, postgresUnavailable } from './helpers.js';
 
@@ -64,6 +66,21 @@ describe('HistoryStore on PostgreSQL', () => {
       expect((await store.readFreshness())[0]).toMatchObject({ source: 'kalshi', breakerState: 'OPEN' });
       const counts = await pruneHistory(store.prisma, { olderThan: new Date(t0 - 90 * DAY_MS), batchSize: 1 });
       expect(counts.pnlSnapshots).toBe(1);
+
+      // The L3 cache tier's one-statement upserts on the same database.
+      const clock = new ManualClock(t0);
+      const l3 = new DatabaseTier({ prisma: store.prisma, clock });
+      const entry = (value: unknown, at: number) => ({ value, source: 'kalshi' as const, originAt: at, fetchedAt: at + 5, storedAt: at, expiresAt: at + 60_000 });
+      await l3.setMany(Array.from({ length: 150 }, (_, i) => [`data:kalshi:markets:M${i}:v1`, entry(i, t0)] as const));
+      await clock.advance(1000);
+      await l3.setMany([
+        ['data:kalshi:markets:M3:v1', entry('first', t0 + 1)],
+        ['data:kalshi:markets:M3:v1', entry('second', t0 + 2)],
+      ]);
+      const hits = await l3.getMany(['data:kalshi:markets:M0:v1', 'data:kalshi:markets:M3:v1']);
+      expect(hits.get('data:kalshi:markets:M0:v1')?.entry).toEqual({ ...entry(0, t0), storedAt: t0 });
+      expect(hits.get('data:kalshi:markets:M3:v1')?.entry).toEqual({ ...entry('second', t0 + 2), storedAt: t0 + 1000 });
+      expect(await store.prisma.cacheEntry.count()).toBe(150);
     } finally {
       await store?.close();
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

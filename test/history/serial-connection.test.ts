@@ -1,0 +1,69 @@
+/**
+ * One unit of work at a time on the shared SQLite connection: a statement issued while a transaction
+ * is open waits for it, so it neither sees the transaction's uncommitted rows nor rolls back with it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SnapshotInput } from '../../src/history/index.js';
+import { openTestStore, type TestStore } from './helpers.js';
+
+let test: TestStore | null = null;
+afterEach(async () => {
+  await test?.cleanup();
+  test = null;
+});
+
+function snapshot(i: number, agentId: string | null = null): SnapshotInput {
+  return { takenAt: new Date(Date.UTC(2026, 0, 1) + i), agentId, availabilityScore: 1, aggregate: { i } };
+}
+
+describe('the shared SQLite connection', () => {
+  it('keeps other statements out of an open transaction: they see none of its rows and do not roll back with it', async () => {
+    test = await openTestStore();
+    const { store } = test;
+    const prisma = store.prisma;
+    let audit: Promise<void> | null = null;
+    let read: Promise<number> | null = null;
+    const failed = prisma.$transaction(async (tx) => {
+      await tx.pnlSnapshot.create({ data: { snapshotDate: '2026-01-01', snapshotTime: new Date(Date.UTC(2026, 0, 1)), availabilityScore: 1, aggregatedJson: '{}' } });
+      // The transaction is open: another unit of work writes and reads through the shared client.
+      audit = store.recordAudit({ eventType: 'breaker_opened', source: 'kalshi' });
+      read = prisma.pnlSnapshot.count();
+      await tx.pnlSnapshot.count();
+      throw new Error('the batch failed');
+    });
+    await expect(failed).rejects.toThrow('the batch failed');
+    await audit;
+    expect(await read).toBe(0);
+    expect(await prisma.auditLog.count()).toBe(1);
+    expect(await prisma.pnlSnapshot.count()).toBe(0);
+  });
+
+  it('rolls back a failing snapshot batch alone', async () => {
+    test = await openTestStore();
+    const { store } = test;
+    await store.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER poison BEFORE INSERT ON pnl_snapshots WHEN NEW.agent_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END`,
+    );
+    // More rows than one INSERT takes: a transaction of several statements, the last one failing.
+    const batch = store.writeSnapshots(Array.from({ length: 120 }, (_, i) => snapshot(i, i === 119 ? 'poison' : `agent-${i}`)));
+    const audits = Array.from({ length: 5 }, (_, n) => store.recordAudit({ eventType: 'test', details: { n } }));
+    await expect(batch).rejects.toThrow();
+    await Promise.all(audits);
+    expect(await store.prisma.auditLog.count()).toBe(5);
+    expect(await store.prisma.pnlSnapshot.count()).toBe(0);
+  });
+
+  it('still runs transactions and plain statements side by side when nothing fails', async () => {
+    test = await openTestStore();
+    const { store } = test;
+    const [, , page] = await Promise.all([
+      store.writeSnapshots(Array.from({ length: 120 }, (_, i) => snapshot(i))),
+      Promise.all(Array.from({ length: 20 }, (_, n) => store.recordAudit({ eventType: 'test', details: { n } }))),
+      store.listSnapshots({ from: new Date(0), to: new Date(Date.UTC(2027, 0, 1)), first: 10 }),
+    ]);
+    // The listing ran before or after the batch, never in the middle of it.
+    expect([0, 120]).toContain(page.totalCount);
+    expect(await store.prisma.pnlSnapshot.count()).toBe(120);
+    expect(await store.prisma.auditLog.count()).toBe(20);
+  });
+});
