@@ -169,7 +169,7 @@ describe('SourceGuard: the deadline cancels the real request in flight', () => {
     }
   }
 
-  const clients = {
+  const clients: Record<'john' | 'kalshi', (origin: string) => { call: (signal: AbortSignal) => Promise<unknown>; close: () => Promise<void> }> = {
     john: (origin: string) => {
       const client = new JohnClient({ baseUrl: origin, token: 't', timeoutMs: 60_000 });
       return { call: (signal: AbortSignal) => client.fetchMetrics({ signal }), close: () => client.close() };
