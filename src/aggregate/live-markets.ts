@@ -7,8 +7,23 @@
  *
  * A record is served as LIVE only while the source answers live and the record came with the
  * latest successful fetch; otherwise it is what it is, a copy held in process memory (L1).
+ *
+ * Prices never go back in time. One market's prices are observed by several feeds — the REST
+ * listing every poll, the WebSocket book and ticker messages in between — which do not arrive in
+ * the order the exchange produced them: a listing answer may leave the exchange before a book
+ * delta and reach us after it. So every write is a merge that keeps, per price field, the newest
+ * observation (`priceObservedAt`, see mergeMarket):
+ * - an observation's time is the exchange's own timestamp when it carries one, else the time we
+ *   fetched it (for a REST answer: when its request left, the earliest the exchange can have
+ *   produced it — so an answer that may predate a book message we already hold never wins);
+ * - two observations are compared on the exchange's timestamps when both carry one, else on our
+ *   fetch times: never one clock against the other, so a skewed exchange clock cannot reorder them;
+ * - equal times: the incoming observation wins. It arrived later, and for a REST answer timed by
+ *   its request's departure, the exchange produced it no earlier than that.
+ * The other fields (status, volume, titles, provenance) come from the incoming record: only prices
+ * are observed by more than one feed. A patch none of whose price changes is newer is dropped.
  */
-import type { MarketRecord, MarketStatus } from '../core/domain.js';
+import type { MarketPrices, MarketRecord, MarketStatus, PriceObservation } from '../core/domain.js';
 import type { NorthstarPubSub } from '../core/pubsub.js';
 
 export interface MarketFilter {
@@ -43,10 +58,17 @@ export class LiveMarkets {
       if (kind === 'refresh') this.latestFetchAt = Math.max(this.latestFetchAt, record.provenance.fetchedAt);
       if (kind === 'refresh' || !this.lastListedAt.has(record.ticker)) this.lastListedAt.set(record.ticker, record.provenance.fetchedAt);
       const previous = this.byTicker.get(record.ticker);
-      this.byTicker.set(record.ticker, record);
-      if (!previous || observableChange(previous, record)) {
+      let next = record;
+      if (previous) {
+        const merge = mergeMarket(previous, record);
+        // A patch whose every price change is older than what is held says nothing new.
+        if (kind === 'patch' && merge.changedFromIncoming === 0 && merge.keptFromHeld > 0) continue;
+        next = merge.record;
+      }
+      this.byTicker.set(record.ticker, next);
+      if (!previous || observableChange(previous, next)) {
         changed += 1;
-        this.pubsub.publish('marketUpdated', record);
+        this.pubsub.publish('marketUpdated', next);
       }
     }
     return changed;
@@ -110,4 +132,53 @@ function observableChange(a: MarketRecord, b: MarketRecord): boolean {
     a.volume.volume24h !== b.volume.volume24h ||
     a.volume.openInterest !== b.volume.openInterest
   );
+}
+
+export const PRICE_FIELDS = ['bid', 'ask', 'last', 'previous', 'high', 'low'] as const satisfies ReadonlyArray<keyof MarketPrices>;
+
+/** When a record observed one of its prices; a field without its own time was observed at fetch. */
+export function observationOf(record: MarketRecord, field: keyof MarketPrices): PriceObservation {
+  return record.priceObservedAt?.[field] ?? { at: record.provenance.fetchedAt };
+}
+
+/**
+ * True when `incoming` is at least as new as `held`: on the exchange's timestamps when both carry
+ * one, else on our fetch times; equal times count as newer (the incoming one arrived later).
+ */
+export function isAtLeastAsNew(incoming: PriceObservation, held: PriceObservation): boolean {
+  if (incoming.upstreamAt !== undefined && held.upstreamAt !== undefined) return incoming.upstreamAt >= held.upstreamAt;
+  return incoming.at >= held.at;
+}
+
+export interface MarketMerge {
+  record: MarketRecord;
+  /** Price fields whose value the incoming record changed (it was at least as new, and differed). */
+  changedFromIncoming: number;
+  /** Price fields where the held value was kept over a different, older incoming value. */
+  keptFromHeld: number;
+}
+
+/**
+ * `incoming` over `held`, keeping per price field the newer observation (with its time). Every
+ * field of the result has its observation time, so the next merge compares like with like.
+ */
+export function mergeMarket(held: MarketRecord, incoming: MarketRecord): MarketMerge {
+  const prices = { ...incoming.prices };
+  const observed: Partial<Record<keyof MarketPrices, PriceObservation>> = {};
+  let changedFromIncoming = 0;
+  let keptFromHeld = 0;
+  for (const field of PRICE_FIELDS) {
+    const mine = observationOf(held, field);
+    const theirs = observationOf(incoming, field);
+    const differs = held.prices[field] !== incoming.prices[field];
+    if (isAtLeastAsNew(theirs, mine)) {
+      observed[field] = theirs;
+      if (differs) changedFromIncoming += 1;
+    } else {
+      prices[field] = held.prices[field];
+      observed[field] = mine;
+      if (differs) keptFromHeld += 1;
+    }
+  }
+  return { record: { ...incoming, prices, priceObservedAt: observed }, changedFromIncoming, keptFromHeld };
 }

@@ -80,6 +80,20 @@ export interface MarketRecord {
   expiryDate: string | null;
   updatedAt: string;
   provenance: Provenance;
+  /**
+   * When each price was observed, for merging observations of one market from several feeds
+   * (LiveMarkets keeps the newest per field). A field without one was observed at
+   * `provenance.fetchedAt`.
+   */
+  priceObservedAt?: Partial<Record<keyof MarketPrices, PriceObservation>>;
+}
+
+/** One observation of a price: our clock always, the exchange's when the message carries its own. */
+export interface PriceObservation {
+  /** Epoch ms, our clock: when the observation was fetched (for a REST answer, when its request left). */
+  at: number;
+  /** Epoch ms, the upstream's clock: its own timestamp of the observation, when it sends one. */
+  upstreamAt?: number;
 }
 
 export interface PriceLevel {

@@ -174,14 +174,24 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     feed.start();
   }
 
-  /** The book's top is the market's bid/ask: patch the market so `marketUpdated` follows the book. */
+  /**
+   * The book's top is the market's bid/ask: patch the market so `marketUpdated` follows the book.
+   * Observed when the book message arrived (our clock): the record does not tell a delta's `ts_ms`
+   * from a snapshot's receipt time, and the listing it competes with is timed on our clock too.
+   */
   function patchFromBook(book: OrderBookRecord): void {
     const market = deps.currentMarket(book.ticker);
     if (!market) return;
     const bid = book.bids[0]?.price ?? null;
     const ask = book.asks[0]?.price ?? null;
     if (bid === market.prices.bid && ask === market.prices.ask) return;
-    deps.onMarketPatch({ ...market, prices: { ...market.prices, bid, ask }, provenance: { ...book.provenance } });
+    const observed = { at: book.provenance.fetchedAt };
+    deps.onMarketPatch({
+      ...market,
+      prices: { ...market.prices, bid, ask },
+      provenance: { ...book.provenance },
+      priceObservedAt: { ...market.priceObservedAt, bid: observed, ask: observed },
+    });
   }
 
   function patchFromTicker(msg: TickerMsg): void {
@@ -189,10 +199,12 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     if (!market) return;
     try {
       const at = clock.now();
+      const upstreamAt = typeof msg.ts_ms === 'number' && Number.isFinite(msg.ts_ms) ? msg.ts_ms : undefined;
       deps.onMarketPatch({
         ...market,
         prices: { ...market.prices, last: parseDollars(msg.price_dollars) || market.prices.last },
-        provenance: { originAt: Math.min(msg.ts_ms, at), fetchedAt: at, tier: 'LIVE' },
+        provenance: { originAt: Math.min(upstreamAt ?? at, at), fetchedAt: at, tier: 'LIVE' },
+        priceObservedAt: { ...market.priceObservedAt, last: upstreamAt === undefined ? { at } : { at, upstreamAt } },
       });
     } catch (error) {
       deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' });
@@ -220,12 +232,16 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       }
     },
     async fetchMarkets(tickers) {
-      const page = await guard.call('listMarkets', (signal) => client.listMarkets({ tickers, limit: Math.min(1000, tickers.length) }, { signal }));
+      let requestedAt = clock.now();
+      const page = await guard.call('listMarkets', (signal) => {
+        requestedAt = clock.now();
+        return client.listMarkets({ tickers, limit: Math.min(1000, tickers.length) }, { signal });
+      });
       const fetchedAt = clock.now();
       const records: MarketRecord[] = [];
       for (const wire of page.markets) {
         try {
-          records.push(normalizeMarket(wire, fetchedAt));
+          records.push(normalizeMarket(wire, fetchedAt, requestedAt));
         } catch (error) {
           deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' });
           logger.warn({ err: error }, 'malformed Kalshi market skipped');

@@ -57,17 +57,21 @@ export class KalshiMarketPoller {
   private async poll(): Promise<void> {
     const { client, clock, guard, logger, metrics } = this.deps;
     try {
-      const scan = await guard.call('listMarkets', (signal) =>
-        client.listAllMarkets(
+      // When the (last) attempt's first request left: no page of its answer can be older, so this
+      // times the listing's prices against the WebSocket's (normalizeMarket, LiveMarkets).
+      let requestedAt = clock.now();
+      const scan = await guard.call('listMarkets', (signal) => {
+        requestedAt = clock.now();
+        return client.listAllMarkets(
           { limit: this.deps.pageLimit ?? 200 },
           { maxPages: this.deps.maxPages ?? 5, signal: AbortSignal.any([signal, this.loop.signal]) },
-        ),
-      );
+        );
+      });
       const fetchedAt = clock.now();
       const markets: MarketRecord[] = [];
       for (const wire of scan.markets) {
         try {
-          markets.push(normalizeMarket(wire, fetchedAt));
+          markets.push(normalizeMarket(wire, fetchedAt, requestedAt));
         } catch (error) {
           metrics?.upstreamMalformedPayloads.inc({ source: 'kalshi' });
           logger.warn({ err: error, ticker: (wire as { ticker?: unknown }).ticker }, 'malformed Kalshi market skipped; previous value kept');

@@ -75,10 +75,14 @@ function status(value: unknown): MarketStatus {
 
 /**
  * One market as a MarketRecord. `fetchedAtMs` is when the response arrived; it stands in for
- * `updated_time` when Kalshi sends none. Accepts `unknown` fields defensively: the wire type is a
- * promise the upstream may break.
+ * `updated_time` when Kalshi sends none. `requestedAtMs` is when its request left (default: the
+ * fetch time): the observation time of its prices, since the exchange cannot have produced the
+ * answer earlier — a listing whose request left before a book message we hold must not win over
+ * it (LiveMarkets merges per field). `updated_time` is not a price time: it is "the last
+ * non-trading metadata update" (kalshi-typescript's Market), days old while prices move. Accepts
+ * `unknown` fields defensively: the wire type is a promise the upstream may break.
  */
-export function normalizeMarket(wire: Market, fetchedAtMs: number): MarketRecord {
+export function normalizeMarket(wire: Market, fetchedAtMs: number, requestedAtMs: number = fetchedAtMs): MarketRecord {
   if (!isRecord(wire)) throw invalid('Kalshi market is not an object');
   const raw: Record<string, unknown> = wire;
   const ticker = raw.ticker;
@@ -117,7 +121,13 @@ export function normalizeMarket(wire: Market, fetchedAtMs: number): MarketRecord
     // Prices and volumes are as of the response, not as of `updated_time` (Kalshi's last change to
     // the market's metadata, which can be days old while prices move every second).
     provenance: { originAt: fetchedAtMs, fetchedAt: fetchedAtMs, tier: 'LIVE' },
+    priceObservedAt: restObservations(Math.min(requestedAtMs, fetchedAtMs)),
   };
+}
+
+/** Every price of a REST answer, observed when its request left (REST prices carry no time of their own). */
+function restObservations(at: number): NonNullable<MarketRecord['priceObservedAt']> {
+  return { bid: { at }, ask: { at }, last: { at }, previous: { at }, high: { at }, low: { at } };
 }
 
 interface ParsedLevel {

@@ -63,7 +63,19 @@ describe('normalizeMarket', () => {
       updatedAt: '2026-11-24T12:00:00.000Z',
       // Prices are as of the response: freshness counts from the fetch, not from updated_time.
       provenance: { originAt: FETCHED, fetchedAt: FETCHED, tier: 'LIVE' },
+      // Without a request time, every price is observed at the fetch.
+      priceObservedAt: { bid: { at: FETCHED }, ask: { at: FETCHED }, last: { at: FETCHED }, previous: { at: FETCHED }, high: { at: FETCHED }, low: { at: FETCHED } },
     });
+  });
+
+  test('prices are observed when the request left, not at updated_time (a metadata time) nor at the fetch', () => {
+    const record = normalizeMarket(wire, FETCHED, FETCHED - 250);
+    expect(record.provenance).toEqual({ originAt: FETCHED, fetchedAt: FETCHED, tier: 'LIVE' });
+    expect(record.priceObservedAt?.bid).toEqual({ at: FETCHED - 250 });
+    expect(record.priceObservedAt?.ask).toEqual({ at: FETCHED - 250 });
+    expect(Object.values(record.priceObservedAt ?? {}).every((o) => o.upstreamAt === undefined)).toBe(true);
+    // A request time after the answer cannot be: the earlier of the two is kept.
+    expect(normalizeMarket(wire, FETCHED, FETCHED + 5).priceObservedAt?.last).toEqual({ at: FETCHED });
   });
 
   test('absent fields fall back: close_time for dates, fetch time for updates, null prices', () => {
