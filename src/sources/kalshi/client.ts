@@ -288,8 +288,14 @@ export class KalshiRestClient {
     return this.read(body, readBalanceResponse);
   }
 
-  /** Closes the pool's sockets. Calls after close fail as network errors. */
+  /**
+   * Closes the pool's sockets and stops the pacer: calls waiting for a token and calls after
+   * close fail as network errors (not retryable), and no pacing timer is left on the clock.
+   */
   async close(): Promise<void> {
+    this.pacer?.close(
+      new UpstreamError('Kalshi client closed', { source: 'kalshi', category: 'network', retryable: false }),
+    );
     if (!this.pool.closed && !this.pool.destroyed) await this.pool.close();
   }
 

@@ -38,6 +38,8 @@ export class TokenBucket {
   private refilledAt: number;
   private readonly queue: Waiter[] = [];
   private timer: TimerHandle | null = null;
+  /** Set by close(): the reason every later take() is refused with. */
+  private closedWith: { reason: unknown } | null = null;
 
   constructor(options: TokenBucketOptions) {
     if (!(Number.isFinite(options.ratePerSecond) && options.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be a positive number, got ${options.ratePerSecond}`);
@@ -66,6 +68,7 @@ export class TokenBucket {
    */
   tryTake(cost = 1): boolean {
     this.checkCost(cost);
+    if (this.closedWith) return false;
     this.refill();
     if (this.queue.length > 0 || this.tokens + EPSILON < cost) return false;
     this.tokens -= cost;
@@ -78,6 +81,7 @@ export class TokenBucket {
    */
   take(cost = 1, signal?: AbortSignal): Promise<void> {
     this.checkCost(cost);
+    if (this.closedWith) return Promise.reject(this.closedWith.reason);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.tryTake(cost)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -92,6 +96,26 @@ export class TokenBucket {
       this.queue.push(waiter);
       this.schedule();
     });
+  }
+
+  /**
+   * Stops the bucket for good: its refill timer is cancelled (a client that is closed leaves no
+   * timer behind on the clock), every queued waiter is rejected with `reason`, and every later
+   * take() too. Idempotent; the first reason stays.
+   */
+  close(reason: unknown = new Error('token bucket closed')): void {
+    if (this.closedWith) return;
+    this.closedWith = { reason };
+    this.timer?.cancel();
+    this.timer = null;
+    for (const waiter of this.queue.splice(0)) {
+      waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.reject(reason);
+    }
+  }
+
+  get closed(): boolean {
+    return this.closedWith !== null;
   }
 
   private checkCost(cost: number): void {

@@ -319,3 +319,43 @@ describe('KalshiRestClient failure classification', () => {
     }
   });
 });
+
+describe('KalshiRestClient.close', () => {
+  test('a call waiting for a pacing token fails at close(), and no pacing timer is left on the clock', async () => {
+    const clock = new ManualClock(START);
+    const raw = await startRawServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ markets: [], cursor: '' }));
+    });
+    const client = new KalshiRestClient({ baseUrl: raw.url, clock, rateLimit: { ratePerSecond: 1, burst: 1 } });
+    try {
+      await client.listMarkets();
+      // The bucket is empty: this call waits for a token, on a timer of the client's clock.
+      let settled: 'pending' | 'resolved' | 'rejected' = 'pending';
+      let reason: unknown;
+      const waiting = client.listMarkets().then(
+        () => (settled = 'resolved'),
+        (error: unknown) => {
+          settled = 'rejected';
+          reason = error;
+        },
+      );
+      await clock.advance(0);
+      expect(clock.pending).toBe(1);
+
+      await client.close();
+      await clock.advance(0);
+      expect(clock.pending).toBe(0);
+      expect(settled).toBe('rejected');
+      await waiting;
+      expect(reason).toBeInstanceOf(UpstreamError);
+      expect((reason as UpstreamError).category).toBe('network');
+      // And a call after close fails the same way, without waiting for anything.
+      const after = await upstreamErrorOf(client.listMarkets());
+      expect(after.message).toMatch(/closed/);
+    } finally {
+      await client.close();
+      await raw.close();
+    }
+  });
+});

@@ -121,4 +121,22 @@ describe('TokenBucket', () => {
     expect(() => bucket.take(3)).toThrow(RangeError);
     expect(() => bucket.tryTake(0)).toThrow(RangeError);
   });
+  test('close() cancels the refill timer, rejects every waiter and every later take', async () => {
+    const clock = new ManualClock();
+    const bucket = new TokenBucket({ ratePerSecond: 1, burst: 1, clock });
+    await bucket.take();
+    const waiting = [track(bucket.take()), track(bucket.take())];
+    expect(clock.pending).toBe(1);
+    const reason = new Error('client closed');
+    bucket.close(reason);
+    await clock.advance(0);
+    expect(clock.pending).toBe(0);
+    expect(waiting.map((t) => [t.state, t.reason])).toEqual([['rejected', reason], ['rejected', reason]]);
+    expect(bucket.waiting).toBe(0);
+    await expect(bucket.take()).rejects.toBe(reason);
+    expect(bucket.tryTake()).toBe(false);
+    // Time passing afterwards wakes nothing and schedules nothing.
+    await clock.advance(10_000);
+    expect(clock.pending).toBe(0);
+  });
 });
