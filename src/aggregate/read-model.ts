@@ -15,7 +15,7 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { BusinessMetricRecord, InsightRecord, MarketRecord, OrderBookRecord, SourceId } from '../core/domain.js';
 import type { Logger } from '../core/logger.js';
-import { cacheKey, type Served } from '../cache/entry.js';
+import { cacheKey, parseCacheKey, type Served } from '../cache/entry.js';
 import type { CacheWrite, LoadedValue, TieredCache } from '../cache/tiered-cache.js';
 import type { LiveBusinessMetrics } from './live-metrics.js';
 import type { LiveMarkets } from './live-markets.js';
@@ -45,6 +45,11 @@ export const keys = {
   insight: (ticker: string | null) => cacheKey('anthropic', 'insights', ticker ?? '*'),
   metrics: (agentId: string) => cacheKey('john', 'metrics', agentId),
 };
+
+/** The kinds the in-memory state is seeded with at startup: the prefixes of keys.market and keys.metrics. */
+const WARMED_PREFIXES = { markets: 'data:kalshi:markets:', metrics: 'data:john:metrics:' } as const;
+/** The version `keys` writes; entries of another version have another shape and are never read. */
+const KEY_VERSION = 1;
 
 type WithProvenance = { provenance: { originAt: number; fetchedAt: number; tier: string } };
 
@@ -178,26 +183,30 @@ export class ReadModel {
   // ---- startup and shutdown ----
 
   /**
-   * Seeds the in-memory state from what the tiers hold (L1 was warmed from the L4 files), so the
-   * aggregate has markets and metrics before any upstream has answered. They keep their tier label
-   * and origin time: the answer says it is yesterday's file, not today's market.
+   * Seeds the in-memory state from the freshest durable copy of each market and agent's metrics, so
+   * the aggregate has them before any upstream has answered: the database (L3, written seconds after
+   * every poll) or the fallback files (L4, every minute and at shutdown, already in L1), whichever
+   * is newer. They keep that tier's label and their origin time: the answer says it is a stored
+   * copy of a given age, not today's market.
    */
-  async warm(): Promise<{ markets: number; metrics: number }> {
-    let markets = 0;
-    let metrics = 0;
-    for (const [key, entry] of this.deps.cache.entries()) {
-      const tier = 'L4' as const; // at startup everything in L1 came from the fallback files
-      if (key.startsWith('data:kalshi:markets:')) {
+  async warm(): Promise<{ markets: number; metrics: number; fromL3: number; fromL4: number }> {
+    const counts = { markets: 0, metrics: 0, fromL3: 0, fromL4: 0 };
+    const warmed = await this.deps.cache.warmFromL3([WARMED_PREFIXES.markets, WARMED_PREFIXES.metrics]);
+    for (const { key, entry, tier } of warmed) {
+      if (parseCacheKey(key)?.version !== KEY_VERSION) continue;
+      if (key.startsWith(WARMED_PREFIXES.markets)) {
         const record = entry.value as MarketRecord;
         this.deps.markets.upsert([{ ...record, provenance: { originAt: entry.originAt, fetchedAt: entry.fetchedAt, tier } }], 'patch');
-        markets++;
-      } else if (key.startsWith('data:john:metrics:')) {
+        counts.markets++;
+      } else {
         const list = entry.value as BusinessMetricRecord[];
         this.deps.businessMetrics.upsert(list.map((m) => ({ ...m, provenance: { ...m.provenance, tier } })));
-        metrics += list.length;
+        counts.metrics += list.length;
       }
+      if (tier === 'L3') counts.fromL3++;
+      else if (tier === 'L4') counts.fromL4++;
     }
-    return { markets, metrics };
+    return counts;
   }
 
   /** Writes the books still waiting for their flush. */

@@ -120,6 +120,34 @@ export class DatabaseTier {
   }
 
   /**
+   * The rows whose key starts with `prefix`, expired or not, the most recently written first, at
+   * most `limit`: what startup warms the in-memory state from. SQLite's LIKE (what `startsWith`
+   * becomes) ignores ASCII case, so keys are re-checked here. A failing database is an empty answer,
+   * counted and logged, like a miss.
+   */
+  async getByPrefix(prefix: string, limit: number): Promise<Map<string, DatabaseHit>> {
+    const found = new Map<string, DatabaseHit>();
+    try {
+      await this.operation('get', async () => {
+        const rows = await this.prisma.cacheEntry.findMany({
+          where: { cacheKey: { startsWith: prefix } },
+          orderBy: { updatedAt: 'desc' },
+          take: Math.max(1, Math.trunc(limit)),
+          select: { cacheKey: true, source: true, valueJson: true, originAt: true, fetchedAt: true, expiresAt: true, updatedAt: true },
+        });
+        for (const row of rows) {
+          if (!row.cacheKey.startsWith(prefix)) continue;
+          const entry = this.toEntry(row);
+          if (entry) found.set(row.cacheKey, { entry, bytes: row.valueJson.length });
+        }
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, prefix }, 'database cache read failed; treated as a miss');
+    }
+    return found;
+  }
+
+  /**
    * One tier operation, timed and counted; its outcome is the tier's health (`healthy`). A failure
    * is rethrown for the caller to handle.
    */

@@ -18,8 +18,9 @@
  * key does not fail a batch.
  *
  * Tier labels: a value copied into L1 on a read is served as L1 from then on. Values warmed into L1
- * from the L4 files at startup keep the label L4 until something fresher replaces them: they are
- * yesterday's files, and the quality stamp should say so.
+ * at startup keep the label of the tier they came from (L4: the fallback files; L3: the database
+ * rows of the warmed kinds) until something fresher replaces them: they are not today's upstream,
+ * and the quality stamp should say so.
  *
  * Values are shared, not copied, between L1 and callers: treat served values as immutable.
  */
@@ -102,6 +103,13 @@ export interface BackgroundJobOptions {
   snapshotIntervalMs?: number | null;
   /** L3 prune of rows past the stale horizon. null: no prune job. @default 600000 */
   pruneIntervalMs?: number | null;
+}
+
+/** An entry L1 holds after the startup warm, and the tier it came from. */
+export interface WarmedEntry {
+  key: string;
+  entry: CacheEntry;
+  tier: CacheTier;
 }
 
 /** The loader returned no value for a key it was asked for. */
@@ -475,6 +483,40 @@ export class TieredCache {
     }
     this.logger.info({ entries: result.entries, files: result.files, skipped: result.skipped }, 'cache warmed from fallback files');
     return result;
+  }
+
+  /**
+   * Startup, after warmFromL4: the L3 rows under `prefixes` (at most `limitPerPrefix` each, the most
+   * recently written), copied into L1 labelled L3 wherever they are at least as new as what L1 holds
+   * (the L4 files; a tie goes to the database, the faster tier). The database is written seconds
+   * after every change, the files only every minute and at shutdown: after a crash it is the fresher
+   * of the two. A copy expires with L1's TTL, like any L3 hit copied up. Resolves every entry L1 now
+   * holds under `prefixes` (fresh or not), with the tier it came from: what the in-memory state is
+   * seeded from.
+   */
+  async warmFromL3(prefixes: readonly string[], limitPerPrefix = 5000): Promise<WarmedEntry[]> {
+    const now = this.clock.now();
+    const l3 = this.l3;
+    if (l3) {
+      for (const prefix of prefixes) {
+        const rows = await l3.getByPrefix(prefix, limitPerPrefix);
+        for (const [key, row] of rows) {
+          const current = this.l1.peekStale(key);
+          if (current && current.entry.originAt > row.entry.originAt) continue;
+          this.l1.set(key, copyFor(row.entry, now, this.ttlFor(key, undefined).l1Ms), { label: 'L3', sizeBytes: row.bytes });
+        }
+      }
+    }
+    const warmed: WarmedEntry[] = [];
+    for (const [key, entry] of this.l1.entries()) {
+      if (!prefixes.some((prefix) => key.startsWith(prefix))) continue;
+      const slot = this.l1.peekStale(key);
+      if (slot) warmed.push({ key, entry, tier: slot.label });
+    }
+    const byTier: Partial<Record<CacheTier, number>> = {};
+    for (const { tier } of warmed) byTier[tier] = (byTier[tier] ?? 0) + 1;
+    this.logger.info({ prefixes, ...byTier }, 'cache warmed from the database');
+    return warmed;
   }
 
   /** Starts the L4 snapshot job and the L3 prune job (each only when its tier is on). */

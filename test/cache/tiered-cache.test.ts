@@ -347,6 +347,64 @@ describe('L4 fallback files', () => {
   });
 });
 
+describe('startup warm from the durable tiers', () => {
+  it('takes each key from the newer of the database and the files (a tie: the database), labelled by tier', async () => {
+    const { cache, clock, l1, l3, l4 } = await build({ l2: false });
+    const now = clock.now();
+    const metricsKey = cacheKey('john', 'metrics', 'agent:john:main');
+    const bookKey = cacheKey('kalshi', 'orderBooks', 'kalshi:A');
+    // The files: what the last snapshot had, a minute before the crash.
+    await l4!.writeSnapshot([
+      [keyOf('NEWER-IN-DB'), makeEntry('file', now - 60_000)],
+      [keyOf('NEWER-IN-FILE'), makeEntry('file', now - 1_000)],
+      [keyOf('TIE'), makeEntry('file', now - 5_000)],
+      [keyOf('ONLY-IN-FILE'), makeEntry('file', now - 60_000)],
+    ]);
+    await l4!.loadAll();
+    await cache.warmFromL4();
+    // The database: written seconds after every poll, up to the crash.
+    await l3!.setMany([
+      [keyOf('NEWER-IN-DB'), makeEntry('db', now - 2_000, { ttlMs: 3_600_000 })],
+      [keyOf('NEWER-IN-FILE'), makeEntry('db', now - 30_000)],
+      [keyOf('TIE'), makeEntry('db', now - 5_000)],
+      [keyOf('ONLY-IN-DB'), makeEntry('db', now - 3_000)],
+      [metricsKey, makeEntry(['m'], now - 3_000, { source: 'john' })],
+      [bookKey, makeEntry('a book', now - 3_000)],
+      ['DATA:KALSHI:MARKETS:kalshi:UPPER:v1', makeEntry('another key', now - 3_000)],
+    ]);
+
+    const warmed = await cache.warmFromL3(['data:kalshi:markets:', 'data:john:metrics:']);
+    const byKey = Object.fromEntries(warmed.map((w) => [w.key, { tier: w.tier, value: w.entry.value, originAt: w.entry.originAt }]));
+    expect(byKey).toEqual({
+      [keyOf('NEWER-IN-DB')]: { tier: 'L3', value: 'db', originAt: now - 2_000 },
+      [keyOf('NEWER-IN-FILE')]: { tier: 'L4', value: 'file', originAt: now - 1_000 },
+      [keyOf('TIE')]: { tier: 'L3', value: 'db', originAt: now - 5_000 },
+      [keyOf('ONLY-IN-FILE')]: { tier: 'L4', value: 'file', originAt: now - 60_000 },
+      [keyOf('ONLY-IN-DB')]: { tier: 'L3', value: 'db', originAt: now - 3_000 },
+      [metricsKey]: { tier: 'L3', value: ['m'], originAt: now - 3_000 },
+    });
+    // Other kinds are not warmed from the database (reads find them there when asked).
+    expect(l1.peekStale(bookKey)).toBeUndefined();
+
+    // The warmed copy is fresh for L1's TTL only, even where the row is fresh for an hour; then the
+    // read goes to the database again, and it is still L3 that answers.
+    expect(await cache.get(keyOf('NEWER-IN-DB'), failing())).toMatchObject({ tier: 'L3', value: 'db', stale: false });
+    expect(l1.get(keyOf('NEWER-IN-DB'))?.entry.expiresAt).toBe(now + TTL.l1Ms);
+    await clock.advance(TTL.l1Ms + 1);
+    const upstreamDown = failing();
+    expect(await cache.get(keyOf('NEWER-IN-DB'), upstreamDown)).toMatchObject({ tier: 'L3', value: 'db', originAt: now - 2_000, stale: false });
+    expect(upstreamDown.calls).toBe(0);
+  });
+
+  it('without a database tier, resolves what the files warmed', async () => {
+    const { cache, clock, l4 } = await build({ l2: false, l3: false });
+    await l4!.writeSnapshot([[keyOf('A'), makeEntry('file', clock.now() - 1000)]]);
+    await l4!.loadAll();
+    await cache.warmFromL4();
+    expect(await cache.warmFromL3(['data:kalshi:markets:'])).toEqual([{ key: keyOf('A'), entry: makeEntry('file', clock.now() - 1000), tier: 'L4' }]);
+  });
+});
+
 describe('writes, invalidation, status', () => {
   it('set is write-through: L1 and L2 when it resolves, L3 after the background writer', async () => {
     const { cache, clock, l1, l2, l3 } = await build();
