@@ -5,7 +5,8 @@
  *   poller (every KALSHI_POLL_INTERVAL_MS);
  * - the WebSocket feed (when KALSHI_WS_URL is set, or on the simulator): local order books from
  *   snapshot + deltas for the tracked markets (KALSHI_TRACKED_TICKERS, or the KALSHI_TRACK_TOP_N
- *   most active), ticker messages patching prices between polls;
+ *   most active, kept until they rank past N plus a margin: tracked-books.ts), ticker messages
+ *   patching prices between polls;
  * - without a feed, order books over REST on demand (the cache tiers sit in front).
  * Books and price changes go out as `orderBookUpdated` / `marketUpdated`.
  */
@@ -21,6 +22,7 @@ import type { UpstreamArchive } from '../upstream-archive.js';
 import { KalshiRestClient } from './client.js';
 import { KalshiMarketPoller } from './market-poller.js';
 import { KalshiPortfolioPoller, type SubaccountPosition } from './portfolio-poller.js';
+import { TrackedBooks } from './tracked-books.js';
 import { parseDollars } from './money.js';
 import { normalizeMarket, normalizeOrderBook } from './normalize.js';
 import { loadKalshiCredentials, type KalshiCredentials } from './signing.js';
@@ -70,16 +72,6 @@ function credentialsOf(config: Config): KalshiCredentials | null {
   }
 }
 
-/** The markets whose books are followed: the configured list, or the most active open ones. */
-export function trackedTickers(config: Config, markets: readonly MarketRecord[]): string[] {
-  if (config.kalshi.trackedTickers) return config.kalshi.trackedTickers;
-  return markets
-    .filter((market) => market.status === 'ACTIVE')
-    .sort((a, b) => b.volume.volume24h - a.volume.volume24h || a.ticker.localeCompare(b.ticker))
-    .slice(0, config.kalshi.trackTopN)
-    .map((market) => market.ticker);
-}
-
 export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiSource> {
   const { config, clock, logger, guard } = deps;
   const configured = credentialsOf(config);
@@ -118,7 +110,10 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
   if (config.kalshi.wsUrl && !credentials) logger.warn('KALSHI_WS_URL is set without KALSHI_API_KEY and a private key: Kalshi refuses unsigned WebSocket handshakes');
 
   const client = new KalshiRestClient({ baseUrl, timeoutMs: config.breaker.timeoutMs, credentials, clock, rateLimit: { ratePerSecond: config.kalshi.readsPerSecond, burst: config.kalshi.readsPerSecond } });
-  let latestMarkets: MarketRecord[] = [];
+  // The markets whose books are followed: the configured list, or the most active open ones, kept
+  // with hysteresis so the set does not churn at the top-N boundary (tracked-books.ts).
+  const tracker = config.kalshi.trackedTickers ? null : new TrackedBooks({ topN: config.kalshi.trackTopN });
+  const trackedTickers = (): string[] => config.kalshi.trackedTickers ?? tracker?.current() ?? [];
   let feed: KalshiWsFeed | null = null;
   const poller = new KalshiMarketPoller({
     client,
@@ -129,9 +124,9 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     archive: deps.archive,
     intervalMs: config.kalshi.pollIntervalMs,
     onMarkets: (records, listing) => {
-      latestMarkets = records;
+      tracker?.update(records);
       deps.onMarkets(records, listing);
-      feed?.setTickers(trackedTickers(config, records));
+      feed?.setTickers(trackedTickers());
     },
   });
   // One poll before serving, so the first answer has markets; a failure here is not fatal.
@@ -162,7 +157,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       clock,
       logger: logger.child({ source: 'kalshi', transport: 'ws' }),
       metrics: deps.metrics,
-      tickers: () => trackedTickers(config, latestMarkets),
+      tickers: trackedTickers,
       onBook: (book) => {
         deps.onBook(book);
         patchFromBook(book);
