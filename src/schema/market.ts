@@ -6,6 +6,7 @@ import { AssetTypeEnum, MarketStatusEnum, SourceEnum } from './enums.js';
 import { InsightRef } from './insight.js';
 import { NodeRef } from './node.js';
 import { bookDepth, DEFAULT_BOOK_DEPTH, OrderBookRef, orderBookView } from './order-book.js';
+import { storedWith } from './stored-market.js';
 
 export const PricesRef = builder.objectRef<MarketPrices>('Prices').implement({
   description: 'Prices in US dollars per contract (0.00 to 1.00 for binary prediction markets).',
@@ -53,14 +54,19 @@ export const MarketRef = builder.objectRef<MarketRecord>('Market').implement({
       args: { depth: t.arg.int({ defaultValue: DEFAULT_BOOK_DEPTH }) },
       resolve: async (market, args, ctx) => {
         bookDepth(args.depth);
-        const book = await ctx.loaders.orderBookByTicker.load(market.ticker);
+        // A snapshot's market answers from the snapshot, never from the live book.
+        const stored = storedWith(market);
+        const book = stored ? stored.orderBook : await ctx.loaders.orderBookByTicker.load(market.ticker);
         return book ? orderBookView(book, args.depth) : null;
       },
     }),
     latestInsight: t.field({
       type: InsightRef,
       nullable: true,
-      resolve: (market, _args, ctx) => ctx.loaders.latestInsightByTicker.load(market.ticker),
+      resolve: (market, _args, ctx) => {
+        const stored = storedWith(market);
+        return stored ? stored.latestInsight : ctx.loaders.latestInsightByTicker.load(market.ticker);
+      },
     }),
   }),
 });

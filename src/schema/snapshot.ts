@@ -1,13 +1,14 @@
 /**
  * History: snapshots (a cursor connection, newest first), daily summaries and P&L points, all read
- * from the history store. A snapshot's aggregate is what was stored; its values are served as L3
- * (the history database) with their original origin time, so their age is plain.
+ * from the history store. A snapshot's aggregate is what was stored, nothing live: its values are
+ * served as L3 (the history database) with their original origin time, so their age is plain.
  */
 import type { AggregateRecord } from '../core/domain.js';
 import { builder } from './builder.js';
 import { AggregateRef } from './aggregate.js';
 import type { DailySummaryView, PnLPointView, SnapshotRowView } from './context.js';
 import { NodeRef } from './node.js';
+import { storedMarket } from './stored-market.js';
 
 export interface SnapshotView {
   id: string;
@@ -29,12 +30,20 @@ export function snapshotView(row: SnapshotRowView): SnapshotView {
   };
 }
 
+/**
+ * The stored aggregate as served: every value labelled L3, and each market answering its order book
+ * and latest insight from the snapshot alone (stored-market.ts). The snapshot's insight was the
+ * newest of all at takenAt, so for the markets it covers it was the latest about them; for the
+ * others nothing stored says which was, and they answer null, as they do for the book.
+ */
 function servedFromHistory(stored: AggregateRecord): AggregateRecord {
   const asL3 = <T extends { provenance: { tier: string } }>(value: T): T => ({ ...value, provenance: { ...value.provenance, tier: 'L3' } });
+  const insight = stored.insight ? asL3(stored.insight) : null;
+  const covered = new Set(insight?.tickers ?? []);
   return {
     ...stored,
-    markets: stored.markets.map(asL3),
-    insight: stored.insight ? asL3(stored.insight) : null,
+    markets: stored.markets.map((market) => storedMarket(asL3(market), { orderBook: null, latestInsight: covered.has(market.ticker) ? insight : null })),
+    insight,
     businessMetrics: stored.businessMetrics.map(asL3),
   };
 }
