@@ -46,10 +46,10 @@ async function startProcess(env: Record<string, string>): Promise<{ child: Child
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  child.stderr?.resume();
+  child.stderr.resume();
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
         if (typeof entry.graphql === 'string') resolve(entry.graphql);

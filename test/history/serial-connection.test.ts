@@ -21,19 +21,18 @@ describe('the shared SQLite connection', () => {
     test = await openTestStore();
     const { store } = test;
     const prisma = store.prisma;
-    let audit: Promise<void> | null = null;
-    let read: Promise<number> | null = null;
+    const meanwhile: { audit?: Promise<void>; read?: Promise<number> } = {};
     const failed = prisma.$transaction(async (tx) => {
       await tx.pnlSnapshot.create({ data: { snapshotDate: '2026-01-01', snapshotTime: new Date(Date.UTC(2026, 0, 1)), availabilityScore: 1, aggregatedJson: '{}' } });
       // The transaction is open: another unit of work writes and reads through the shared client.
-      audit = store.recordAudit({ eventType: 'breaker_opened', source: 'kalshi' });
-      read = prisma.pnlSnapshot.count();
+      meanwhile.audit = store.recordAudit({ eventType: 'breaker_opened', source: 'kalshi' });
+      meanwhile.read = prisma.pnlSnapshot.count();
       await tx.pnlSnapshot.count();
       throw new Error('the batch failed');
     });
     await expect(failed).rejects.toThrow('the batch failed');
-    await audit;
-    expect(await read).toBe(0);
+    await meanwhile.audit;
+    expect(await meanwhile.read).toBe(0);
     expect(await prisma.auditLog.count()).toBe(1);
     expect(await prisma.pnlSnapshot.count()).toBe(0);
   });
