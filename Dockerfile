@@ -1,11 +1,14 @@
 # syntax=docker/dockerfile:1
-# Northstar: multi-stage build. The build stage compiles better-sqlite3 and TypeScript; the runtime
-# stage carries only production dependencies, the compiled code and the migrations, and runs as the
-# unprivileged `node` user. Migrations are applied by the service itself at startup.
+# Northstar: multi-stage build on Node 24 LTS (the runtime .ci/run also tests: scripts/test-node.sh).
+# The build stage compiles better-sqlite3 and TypeScript; the runtime stage carries only production
+# dependencies, the compiled code and the migrations, and runs as the unprivileged `node` user.
+# Migrations are applied by the service itself at startup.
 
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# node-gyp toolchain for better-sqlite3 (prebuilt downloads are not relied on).
+# node-gyp toolchain for better-sqlite3, built from source against this image's Node (no prebuilt
+# download); its install script is the one package.json's allowScripts approves.
+ENV npm_config_build_from_source=better-sqlite3
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -14,11 +17,11 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY prisma ./prisma
 COPY src ./src
-# postinstall generates the Prisma clients and compiles src/ to dist/.
+# postinstall checks that better-sqlite3 loads, generates the Prisma clients and compiles src/ to dist/.
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:22-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000 \

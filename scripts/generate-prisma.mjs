@@ -87,7 +87,9 @@ function stampFor(schemaText, cli) {
       return 'missing';
     }
   });
-  return createHash('sha256').update(JSON.stringify([schemaText, cli, versions])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([schemaText, cli, versions]))
+    .digest('hex');
 }
 
 const targets = [

@@ -60,7 +60,12 @@ async function sqliteMigration(schemaFile: string, schemaText: string, migration
   // connection; the session's dispose() closes it.
   const inner = new PrismaBetterSqlite3({ url: ':memory:' });
   const shared = inner.connect();
-  const factory: SqlMigrationAwareDriverAdapterFactory = { provider: inner.provider, adapterName: inner.adapterName, connect: () => shared, connectToShadowDb: () => inner.connectToShadowDb() };
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: () => shared,
+    connectToShadowDb: () => inner.connectToShadowDb(),
+  };
   const session = await openSchemaEngine(factory, [[schemaFile, schemaText]]);
   try {
     await session.engine.applyMigrations({ migrationsList: await loadMigrationList(migrationsDir), filters: NO_FILTERS });
