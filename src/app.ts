@@ -5,7 +5,6 @@
 import { listen } from './core/listen.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import { Aggregator } from './aggregate/aggregator.js';
 import { ReadModel } from './aggregate/read-model.js';
 import { DEFAULT_SIMULATED_ATTRIBUTION, parseAttribution, type AttributionRule } from './aggregate/attribution.js';
@@ -42,8 +41,9 @@ import { availabilityScore, SourceStatusBoard } from './sources/source-status.js
 import { UpstreamArchive } from './sources/upstream-archive.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './server/graphql-ws.js';
 import { plainRoutes } from './server/http-endpoints.js';
-import { createHttpServer } from './server/http-server.js';
+import { createHttpServer, type NorthstarHttpServer } from './server/http-server.js';
 import { SharedResultJson } from './server/result-json.js';
+import { runShutdown, type ShutdownReport } from './server/shutdown.js';
 import { createNorthstarYoga, GRAPHQL_PATH } from './server/yoga.js';
 
 export interface AppOptions {
@@ -67,8 +67,11 @@ export interface App {
     john: JohnSimulator | null;
   };
   start(): Promise<void>;
-  /** Graceful: idempotent, resolves when everything is closed. */
-  stop(): Promise<void>;
+  /**
+   * Graceful and bounded (SHUTDOWN_TIMEOUT_MS, plus the stores' own bounds); idempotent. Resolves
+   * with what each step did once the stores are closed; never rejects.
+   */
+  stop(): Promise<ShutdownReport>;
 }
 
 /** The package version, read once; works from src/ (tsx) and from dist/src/ (compiled). */
@@ -79,6 +82,16 @@ const VERSION = (JSON.parse(readFileSync(join(findProjectRoot(), 'package.json')
  * delisted markets leave the aggregate the same hour.
  */
 const UNLISTED_MARKET_GRACE_MS = 10 * 60_000;
+/**
+ * The most each shutdown step may take, as a share of SHUTDOWN_TIMEOUT_MS. The steps share that
+ * budget (each is also cut to what is left of it), so what one does not use the next may.
+ */
+const SHUTDOWN_SHARE = { drain: 0.5, subscriptions: 0.2, connections: 0.1, producers: 0.2, breakers: 0.05, flush: 0.2 } as const;
+/**
+ * The stores close after the budget, in a `finally`, each with its own bound (or what is left of the
+ * budget, if more): together with it, a shutdown ends within SHUTDOWN_TIMEOUT_MS + 1.2 s.
+ */
+const STORE_CLOSE_MS = { cache: 700, history: 500 } as const;
 
 /** AGENT_ATTRIBUTION, or on the simulator its series → agents map, or (live, unset) none. */
 function attributionRules(config: Config): readonly AttributionRule[] {
@@ -146,10 +159,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   let john: JohnSource | null = null;
   let snapshots: SnapshotWriter | null = null;
   let retention: RetentionJob | null = null;
-  let server: Server | null = null;
+  let http: NorthstarHttpServer | null = null;
   let ws: GraphQLWsServer | null = null;
   let url = '';
-  let stopping: Promise<void> | null = null;
+  let stopping: Promise<ShutdownReport> | null = null;
 
   /** The newest insight is LIVE while Anthropic answers live; anything older is held in memory (L1). */
   const servedInsight = (insight: InsightRecord | null): InsightRecord | null => {
@@ -326,6 +339,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     john = j.status === 'fulfilled' ? j.value : null;
     const failed = [k, a, j].find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
+    // stop() began while the sources were starting (a signal during a slow startup): go no further,
+    // so nothing is scheduled or served after the shutdown. (The process exits when stop() ends.)
+    if (stopping) throw new Error('stopped while starting');
 
     aggregator.start();
     snapshots = new SnapshotWriter({
@@ -348,9 +364,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     const resultJson = new SharedResultJson(metrics.subscriptionSerializations);
     const yoga = createNorthstarYoga({ schema, services, logger, metrics, graphiql: config.nodeEnv !== 'production', resultJson });
     const routes = plainRoutes({ services, metrics, readiness: { databaseReachable: () => history?.ping() ?? Promise.resolve(false) } });
-    server = createHttpServer({ yoga, routes, metrics, logger });
-    ws = attachGraphQLWs({ server, yoga, logger, metrics, keepAliveIntervalMs: config.keepAliveIntervalMs, slowConsumer: config.slowConsumer, resultJson });
-const { authority } = await listen(server, config.port, config.host);
+    http = createHttpServer({ yoga, routes, metrics, logger });
+    ws = attachGraphQLWs({
+      server: http.server,
+      yoga,
+      logger,
+      metrics,
+      keepAliveIntervalMs: config.keepAliveIntervalMs,
+      slowConsumer: config.slowConsumer,
+      resultJson,
+    });
+    const { authority } = await listen(http.server, config.port, config.host);
     url = `http://${authority}${GRAPHQL_PATH}`;
     logger.info(
       { graphql: url, subscriptions: url.replace(/^http/, 'ws'), graphiql: config.nodeEnv !== 'production' ? url : null, health: url.replace(GRAPHQL_PATH, '/health') },
@@ -358,40 +382,76 @@ const { authority } = await listen(server, config.port, config.host);
     );
   }
 
-  async function shutdown(): Promise<void> {
-    const deadline = config.shutdownTimeoutMs;
-    const began = performance.now();
-    const step = (name: string): void => logger.debug({ step: name, atMs: Math.round(performance.now() - began) }, 'shutdown step done');
-    // 1. Stop accepting: no new connections or upgrades.
-    const closed = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
-    server?.closeIdleConnections();
-    // 2. Stop the producers so nothing new is published.
-    aggregator.stop();
-    await Promise.all([kalshi?.stop(), anthropic?.stop(), john?.stop()]);
-    await retention?.stop();
-    step('producers stopped');
-    // 3. Complete every subscription (SSE and graphql-ws), then close sockets with 1001.
-    await pubsub.completeAll();
-    step('subscriptions completed');
-    await ws?.close();
-    step('websockets closed');
-    // 4. Let in-flight requests finish, bounded; then cut what is left. Keep-alive sockets become
-    //    idle as their last response ends (SSE streams just completed): close them as they do.
-    const sweep = setInterval(() => server?.closeIdleConnections(), 25);
-    const timer = setTimeout(() => server?.closeAllConnections(), deadline);
-    await closed;
-    clearInterval(sweep);
-    clearTimeout(timer);
-    step('http closed');
-    // 5. The pending snapshot, then the stores and the simulator.
-    await snapshots?.stop();
-    await archive.flush();
-    await readModel?.flush();
-    // A last L4 snapshot and the pending tier writes, before the database closes.
-    await cache?.close();
-    await Promise.all(Object.values(guards).map((guard) => guard.shutdown()));
-    await history?.close();
-    step('stores closed');
+  /**
+   * Stop accepting → drain the requests in flight (their upstreams still running) → complete the
+   * subscriptions (their streams end) → cut what is left → stop the producers → flush; then, in
+   * a finally, close the stores. Each step is bounded (server/shutdown.ts); one that throws or
+   * times out is logged and the rest still run.
+   */
+  function shutdown(): Promise<ShutdownReport> {
+    const budgetMs = config.shutdownTimeoutMs;
+    const share = (name: keyof typeof SHUTDOWN_SHARE): number => Math.round(budgetMs * SHUTDOWN_SHARE[name]);
+    return runShutdown(
+      {
+        steps: [
+          // No new connections; a request still arriving on a kept-alive one is answered 503.
+          { name: 'stop accepting', timeoutMs: budgetMs, run: () => http?.stopAccepting() },
+          // Ordinary requests finish with their loaders' upstreams still running. Subscription
+          // streams are not waited for: they end in the next step.
+          { name: 'drain in-flight requests', timeoutMs: share('drain'), run: () => http?.drained() },
+          {
+            name: 'complete subscriptions',
+            timeoutMs: share('subscriptions'),
+            run: async () => {
+              // SSE clients get `complete` and their responses end; graphql-ws clients get `complete`, then 1001.
+              await pubsub.completeAll();
+              await Promise.all([ws?.close(share('subscriptions') / 2), http?.streamsEnded()]);
+            },
+          },
+          {
+            name: 'close connections',
+            timeoutMs: share('connections'),
+            run: () => {
+              ws?.terminate();
+              return http?.close();
+            },
+          },
+          {
+            name: 'stop producers',
+            timeoutMs: share('producers'),
+            run: async () => {
+              aggregator.stop();
+              await Promise.all([kalshi?.stop(), anthropic?.stop(), john?.stop(), retention?.stop()]);
+            },
+          },
+          {
+            // Their timers, and the audit and freshness writes they still have in flight.
+            name: 'stop breakers',
+            timeoutMs: share('breakers'),
+            run: async () => {
+              await Promise.all(Object.values(guards).map((guard) => guard.shutdown()));
+            },
+          },
+          {
+            // The pending snapshot, the archive's samples and the books waiting for their write.
+            name: 'flush',
+            timeoutMs: share('flush'),
+            run: async () => {
+              const results = await Promise.allSettled([snapshots?.stop(), archive.flush(), readModel?.flush()]);
+              const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+              if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${results.length} flushes failed`);
+            },
+          },
+        ],
+        finally: [
+          // A last L4 snapshot and the pending tier writes, before the database closes.
+          { name: 'close cache', timeoutMs: STORE_CLOSE_MS.cache, run: () => cache?.close() },
+          { name: 'close history store', timeoutMs: STORE_CLOSE_MS.history, run: () => history?.close() },
+        ],
+      },
+      // Real time, not the injected clock: these bounds are on I/O.
+      { budgetMs, logger },
+    );
   }
 
   return {

@@ -30,6 +30,8 @@ export interface GraphQLWsServer {
   readonly clients: number;
   /** Closes every socket with 1001 and stops accepting upgrades. */
   close(drainTimeoutMs?: number): Promise<void>;
+  /** Drops every socket still open, without a close handshake (shutdown: clients that did not answer close()). */
+  terminate(): void;
 }
 
 type EnvelopedRoot = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
@@ -191,9 +193,15 @@ export function attachGraphQLWs(options: {
             resolve();
           };
         });
+        // graphql-ws calls onComplete just BEFORE it sends that `complete` message: let the last
+        // ones go out before the 1001 frames, or the client sees a close instead of a complete.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+    terminate() {
+      for (const socket of wss.clients) socket.terminate();
     },
   };
 }
