@@ -76,13 +76,15 @@ export class Aggregator {
     for (const topic of ['marketUpdated', 'orderBookUpdated', 'sourceStatusChanged', 'insightChunk'] as const) {
       const stream = this.deps.pubsub.subscribe(topic);
       this.watched.push(stream);
-      void (async () => {
+      (async () => {
         for await (const event of stream) {
           // An insight's text deltas do not change the aggregate; its final chunk does.
           if (topic === 'insightChunk' && !(event as { done: boolean }).done) continue;
           this.markDirty();
         }
-      })();
+      })().catch((error: unknown) =>
+        this.deps.logger.error({ err: error, topic }, 'aggregator: watching a topic failed; its changes no longer mark the aggregate dirty'),
+      );
     }
     this.markDirty();
   }
@@ -91,7 +93,9 @@ export class Aggregator {
     this.running = false;
     this.timer?.cancel();
     this.timer = null;
-    for (const stream of this.watched.splice(0)) void stream.return?.(undefined);
+    for (const stream of this.watched.splice(0)) {
+      stream.return?.(undefined).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'aggregator: ending a watched stream failed'));
+    }
   }
 
   /** Something the aggregate shows changed: publish at the next allowed moment. */

@@ -51,21 +51,19 @@ export function snapshotRows(aggregate: AggregateRecord): SnapshotRowInput[] {
     john: aggregate.businessMetrics,
     metadata,
   };
-  const perAgent = aggregate.pnl.map(
-    (pnl): SnapshotRowInput => ({
-      takenAt,
-      agentId: pnl.agentId,
-      availabilityScore: aggregate.availabilityScore,
-      aggregate: { ...aggregate, pnl: [pnl] },
-      metadata,
-      pnl: {
-        revenueUsd: pnl.revenueUsd,
-        realizedPnlUsd: pnl.realizedPnlUsd,
-        unrealizedPnlUsd: pnl.unrealizedPnlUsd,
-        totalPnlUsd: pnl.totalPnlUsd,
-      },
-    }),
-  );
+  const perAgent = aggregate.pnl.map((pnl): SnapshotRowInput => ({
+    takenAt,
+    agentId: pnl.agentId,
+    availabilityScore: aggregate.availabilityScore,
+    aggregate: { ...aggregate, pnl: [pnl] },
+    metadata,
+    pnl: {
+      revenueUsd: pnl.revenueUsd,
+      realizedPnlUsd: pnl.realizedPnlUsd,
+      unrealizedPnlUsd: pnl.unrealizedPnlUsd,
+      totalPnlUsd: pnl.totalPnlUsd,
+    },
+  }));
   return [whole, ...perAgent];
 }
 
@@ -115,9 +113,12 @@ export class SnapshotWriter {
   private schedule(): void {
     this.timer = this.deps.clock.setTimeout(() => {
       if (!this.running) return;
-      void this.writeNow().finally(() => {
-        if (this.running) this.schedule();
-      });
+      // writeNow() logs its own failures; this catches a throw in the rescheduling itself.
+      this.writeNow()
+        .finally(() => {
+          if (this.running) this.schedule();
+        })
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'snapshot schedule failed; snapshots stopped'));
     }, this.deps.intervalMs);
   }
 }

@@ -23,6 +23,11 @@ export class PollLoop<T> {
       stopReason?: string;
       /** Delay of the first run after start(). @default 0 */
       firstDelayMs?: number;
+      /**
+       * A scheduled poll that rejected after all (breaking the contract above). The loop keeps its
+       * schedule. @default a process warning (stderr), so it is seen without crashing anything
+       */
+      onError?: (error: unknown) => void;
     },
   ) {}
 
@@ -53,12 +58,30 @@ export class PollLoop<T> {
     return this.inFlight;
   }
 
+  private reportError(error: unknown): void {
+    if (this.options.onError) {
+      try {
+        this.options.onError(error);
+        return;
+      } catch {
+        // Fall through to the warning: a reporter that throws must not turn into a rejection.
+      }
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.emitWarning(`a scheduled poll rejected (the loop keeps its schedule): ${message}`, {
+      type: 'PollLoopError',
+      ...(error instanceof Error && error.stack ? { detail: error.stack } : {}),
+    });
+  }
+
   private schedule(delayMs: number): void {
     this.timer = this.options.clock.setTimeout(() => {
       if (!this.running) return;
-      void this.pollOnce().finally(() => {
-        if (this.running) this.schedule(this.options.intervalMs);
-      });
+      this.pollOnce()
+        .finally(() => {
+          if (this.running) this.schedule(this.options.intervalMs);
+        })
+        .catch((error: unknown) => this.reportError(error));
     }, delayMs);
   }
 }

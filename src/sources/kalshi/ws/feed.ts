@@ -15,6 +15,10 @@
  *   exponential, fully jittered delay (backoff.ts) on the injected Clock, then subscribes afresh.
  * - Malformed frames are logged, counted and skipped; a malformed delta still advances the sid's
  *   sequence, and its book is resynced since a change to it could not be applied.
+ * - Nothing on the frame path can throw out of the socket's handlers (which would be an uncaught
+ *   exception): a callback that throws (onBook, onTicker, …) is logged and counted, and the frame's
+ *   processing goes on; a frame whose processing throws anyway is logged and counted, its book (if
+ *   it was a book's) resynced, and the connection kept for the next frames.
  *
  * Books exist only while they are known to be current: they are dropped on a gap (until the
  * snapshot) and on a lost connection (until the new subscription's snapshots).
@@ -91,7 +95,19 @@ export interface KalshiWsFeedStats {
   resubscribes: number;
   /** Connections the watchdog terminated. */
   heartbeatTimeouts: number;
+  /** Frames whose processing threw (a bug, not the upstream's fault): logged and skipped. */
+  frameErrors: number;
+  /** Other socket events and timers whose handling threw: logged; the feed went on. */
+  handlerErrors: number;
+  /** Calls to the `on…` callbacks that threw: logged; the feed went on. */
+  callbackErrors: number;
 }
+
+/** The callbacks of KalshiWsFeedOptions, by name. */
+type Callbacks = Required<Pick<KalshiWsFeedOptions, 'onBook' | 'onTicker' | 'onTrade' | 'onStateChange' | 'onResync' | 'onMalformed'>>;
+
+/** Which counter a guarded handler's failure goes to. */
+type HandlerKind = 'frameErrors' | 'handlerErrors';
 
 type PendingCommand =
   | { cmd: 'subscribe'; channels: Set<KalshiWsChannel>; tickers: string[] }
@@ -147,7 +163,19 @@ export class KalshiWsFeed {
   private attempt = 0;
   private running = false;
   private currentState: KalshiWsFeedState = 'closed';
-  private readonly counters: KalshiWsFeedStats = { connects: 0, messages: 0, pings: 0, malformed: 0, seqGaps: 0, resyncs: 0, resubscribes: 0, heartbeatTimeouts: 0 };
+  private readonly counters: KalshiWsFeedStats = {
+    connects: 0,
+    messages: 0,
+    pings: 0,
+    malformed: 0,
+    seqGaps: 0,
+    resyncs: 0,
+    resubscribes: 0,
+    heartbeatTimeouts: 0,
+    frameErrors: 0,
+    handlerErrors: 0,
+    callbackErrors: 0,
+  };
 
   constructor(private readonly options: KalshiWsFeedOptions) {
     this.clock = options.clock;
@@ -227,7 +255,7 @@ export class KalshiWsFeed {
 
   private setState(state: KalshiWsFeedState, detail?: string): void {
     this.currentState = state;
-    this.options.onStateChange?.(state, detail);
+    this.notify('onStateChange', state, detail);
   }
 
   private connect(): void {
@@ -235,7 +263,7 @@ export class KalshiWsFeed {
     if (!this.running) return;
     // A function is the source of truth and is asked again on every connect; a fixed list is
     // replaced only by setTickers().
-    if (typeof this.options.tickers === 'function') this.desired = new Set(this.options.tickers());
+    this.refreshDesired();
     const credentials = this.options.credentials ?? null;
     this.setState('connecting');
     let socket: WebSocket;
@@ -267,21 +295,32 @@ export class KalshiWsFeed {
     // Armed now, not at open: a handshake that hangs is as dead as a silent socket.
     this.armWatchdog(connection, this.heartbeatTimeoutMs);
 
-    socket.on('open', () => {
-      if (this.connection !== connection) return;
-      connection.opened = true;
-      connection.lastActivityAt = this.clock.now();
-      this.attempt = 0;
-      this.counters.connects += 1;
-      this.logger.info({ url: this.options.url, markets: this.desired.size }, 'kalshi ws: connected');
-      this.setState('open');
-      this.reconcile();
-    });
-    socket.on('message', (data: RawData, isBinary: boolean) => {
-      if (this.connection !== connection) return;
-      connection.lastActivityAt = this.clock.now();
-      this.onFrame(connection, isBinary ? '' : rawText(data));
-    });
+    // Every handler runs through guard(): a throw in one must not become an uncaught exception.
+    socket.on(
+      'open',
+      this.guard('open', () => {
+        if (this.connection !== connection) return;
+        connection.opened = true;
+        connection.lastActivityAt = this.clock.now();
+        this.attempt = 0;
+        this.counters.connects += 1;
+        this.logger.info({ url: this.options.url, markets: this.desired.size }, 'kalshi ws: connected');
+        this.setState('open');
+        this.reconcile();
+      }),
+    );
+    socket.on(
+      'message',
+      this.guard(
+        'message',
+        (data: RawData, isBinary: boolean) => {
+          if (this.connection !== connection) return;
+          connection.lastActivityAt = this.clock.now();
+          this.onFrame(connection, isBinary ? '' : rawText(data));
+        },
+        'frameErrors',
+      ),
+    );
     socket.on('ping', () => {
       // `ws` answers with a pong by itself; a ping is proof of life for the watchdog.
       if (this.connection !== connection) return;
@@ -293,42 +332,90 @@ export class KalshiWsFeed {
       connection.lastError = describe(error);
       this.logger.warn({ err: error, url: this.options.url }, 'kalshi ws: socket error');
     });
-    socket.on('close', (code: number, reason: Buffer) => {
-      if (this.connection !== connection) return;
-      connection.watchdog?.cancel();
-      this.connection = null;
-      this.retryTimer?.cancel();
-      this.retryTimer = null;
-      // Without the connection nothing keeps these books current.
-      this.local.clear();
-      const detail = connection.lastError ?? `closed with code ${code}${reason.length > 0 ? `: ${reason.toString('utf8')}` : ''}`;
-      this.logger.info({ detail, running: this.running }, 'kalshi ws: disconnected');
-      this.setState('closed', detail);
-      if (this.running) this.scheduleReconnect();
-    });
+    socket.on(
+      'close',
+      this.guard('close', (code: number, reason: Buffer) => {
+        if (this.connection !== connection) return;
+        connection.watchdog?.cancel();
+        this.connection = null;
+        this.retryTimer?.cancel();
+        this.retryTimer = null;
+        // Without the connection nothing keeps these books current.
+        this.local.clear();
+        const detail = connection.lastError ?? `closed with code ${code}${reason.length > 0 ? `: ${reason.toString('utf8')}` : ''}`;
+        this.logger.info({ detail, running: this.running }, 'kalshi ws: disconnected');
+        this.setState('closed', detail);
+        if (this.running) this.scheduleReconnect();
+      }),
+    );
+  }
+
+  /**
+   * Wraps an event handler or timer callback so that whatever it throws is logged and counted
+   * instead of escaping into the event emitter (an uncaught exception).
+   */
+  private guard<A extends unknown[]>(what: string, handler: (...args: A) => void, counter: HandlerKind = 'handlerErrors'): (...args: A) => void {
+    return (...args: A) => {
+      try {
+        handler(...args);
+      } catch (error) {
+        this.counters[counter] += 1;
+        this.logger.error({ err: error, handler: what }, `kalshi ws: ${what} handler failed; the feed goes on`);
+      }
+    };
+  }
+
+  /** Asks a `tickers` function for the markets to track; if it throws, the current ones are kept. */
+  private refreshDesired(): void {
+    const tickers = this.options.tickers;
+    if (typeof tickers !== 'function') return;
+    try {
+      this.desired = new Set(tickers());
+    } catch (error) {
+      this.counters.callbackErrors += 1;
+      this.logger.error({ err: error, callback: 'tickers' }, 'kalshi ws: tickers callback threw; the tracked markets stay as they were');
+    }
+  }
+
+  /** Calls a consumer's callback; one that throws is logged and counted, and the feed goes on. */
+  private notify<K extends keyof Callbacks>(name: K, ...args: Parameters<Callbacks[K]>): void {
+    const callback = this.options[name] as ((...a: Parameters<Callbacks[K]>) => void) | undefined;
+    if (!callback) return;
+    try {
+      callback(...args);
+    } catch (error) {
+      this.counters.callbackErrors += 1;
+      this.logger.error({ err: error, callback: name }, `kalshi ws: ${name} callback threw; the feed goes on`);
+    }
   }
 
   private scheduleReconnect(): void {
     const delayMs = backoffDelayMs(this.attempt, this.backoff, this.random);
     this.attempt += 1;
     this.logger.info({ delayMs, attempt: this.attempt }, 'kalshi ws: reconnecting after a delay');
-    this.reconnectTimer = this.clock.setTimeout(() => this.connect(), delayMs);
+    this.reconnectTimer = this.clock.setTimeout(
+      this.guard('reconnect', () => this.connect()),
+      delayMs,
+    );
   }
 
   private armWatchdog(connection: Connection, delayMs: number): void {
-    connection.watchdog = this.clock.setTimeout(() => {
-      if (this.connection !== connection) return;
-      const idleMs = this.clock.now() - connection.lastActivityAt;
-      if (idleMs < this.heartbeatTimeoutMs) {
-        // Activity since arming: look again when the quiet period could next run out.
-        this.armWatchdog(connection, this.heartbeatTimeoutMs - idleMs);
-        return;
-      }
-      this.counters.heartbeatTimeouts += 1;
-      connection.lastError = `no frame or ping for ${idleMs} ms`;
-      this.logger.warn({ idleMs }, 'kalshi ws: heartbeat lost, terminating the connection');
-      connection.socket.terminate();
-    }, delayMs);
+    connection.watchdog = this.clock.setTimeout(
+      this.guard('watchdog', () => {
+        if (this.connection !== connection) return;
+        const idleMs = this.clock.now() - connection.lastActivityAt;
+        if (idleMs < this.heartbeatTimeoutMs) {
+          // Activity since arming: look again when the quiet period could next run out.
+          this.armWatchdog(connection, this.heartbeatTimeoutMs - idleMs);
+          return;
+        }
+        this.counters.heartbeatTimeouts += 1;
+        connection.lastError = `no frame or ping for ${idleMs} ms`;
+        this.logger.warn({ idleMs }, 'kalshi ws: heartbeat lost, terminating the connection');
+        connection.socket.terminate();
+      }),
+      delayMs,
+    );
   }
 
   // ---- commands ----
@@ -360,18 +447,30 @@ export class KalshiWsFeed {
       const remove = [...sub.markets].filter((ticker) => !this.desired.has(ticker));
       if (add.length > 0) {
         for (const ticker of add) sub.markets.add(ticker);
-        this.send(connection, { cmd: 'update_subscription', params: { sid, action: 'add_markets', market_tickers: add } }, { cmd: 'update_subscription', sid, action: 'add_markets', tickers: add });
+        this.send(
+          connection,
+          { cmd: 'update_subscription', params: { sid, action: 'add_markets', market_tickers: add } },
+          { cmd: 'update_subscription', sid, action: 'add_markets', tickers: add },
+        );
       }
       if (remove.length > 0) {
         for (const ticker of remove) sub.markets.delete(ticker);
-        this.send(connection, { cmd: 'update_subscription', params: { sid, action: 'delete_markets', market_tickers: remove } }, { cmd: 'update_subscription', sid, action: 'delete_markets', tickers: remove });
+        this.send(
+          connection,
+          { cmd: 'update_subscription', params: { sid, action: 'delete_markets', market_tickers: remove } },
+          { cmd: 'update_subscription', sid, action: 'delete_markets', tickers: remove },
+        );
       }
     }
     // Nothing to ask for: without market_tickers, ticker and trade would mean "every market".
     if (missing.length === 0 || this.desired.size === 0) return;
     const tickers = [...this.desired];
     for (const channel of missing) connection.subscribing.add(channel);
-    this.send(connection, { cmd: 'subscribe', params: { channels: missing, market_tickers: tickers } }, { cmd: 'subscribe', channels: new Set(missing), tickers });
+    this.send(
+      connection,
+      { cmd: 'subscribe', params: { channels: missing, market_tickers: tickers } },
+      { cmd: 'subscribe', channels: new Set(missing), tickers },
+    );
   }
 
   /** Drops the books of `tickers` and asks the order-book sid for fresh snapshots of them. */
@@ -380,11 +479,15 @@ export class KalshiWsFeed {
     for (const ticker of wanted) {
       this.local.delete(ticker);
       this.counters.resyncs += 1;
-      this.options.onResync?.(ticker);
+      this.notify('onResync', ticker);
     }
     if (wanted.length === 0) return;
     this.logger.warn({ sid, markets: wanted.length, reason }, 'kalshi ws: books dropped, requesting snapshots');
-    this.send(connection, { cmd: 'update_subscription', params: { sid, action: 'get_snapshot', market_tickers: wanted } }, { cmd: 'update_subscription', sid, action: 'get_snapshot', tickers: wanted });
+    this.send(
+      connection,
+      { cmd: 'update_subscription', params: { sid, action: 'get_snapshot', market_tickers: wanted } },
+      { cmd: 'update_subscription', sid, action: 'get_snapshot', tickers: wanted },
+    );
   }
 
   // ---- frames ----
@@ -399,6 +502,26 @@ export class KalshiWsFeed {
       return;
     }
     if (message === null) return;
+    try {
+      this.dispatch(connection, message);
+    } catch (error) {
+      this.frameFailed(connection, message, text, asError(error));
+    }
+  }
+
+  /**
+   * A well-formed frame whose processing threw: a bug on our side. Logged and counted; a book it
+   * was changing is in doubt, so it is dropped and asked for again. The connection is kept.
+   */
+  private frameFailed(connection: Connection, message: KalshiWsServerMessage, text: string, error: Error): void {
+    this.counters.frameErrors += 1;
+    this.logger.error({ err: error, type: message.type, frame: text.slice(0, 200) }, 'kalshi ws: processing a frame failed; frame skipped');
+    if ((message.type === 'orderbook_snapshot' || message.type === 'orderbook_delta') && connection.subs.has(message.sid)) {
+      this.resync(connection, message.sid, [message.msg.market_ticker], 'processing the frame failed');
+    }
+  }
+
+  private dispatch(connection: Connection, message: KalshiWsServerMessage): void {
     switch (message.type) {
       case 'subscribed':
         return this.onSubscribed(connection, message.id, message.msg.channel, message.msg.sid);
@@ -412,10 +535,10 @@ export class KalshiWsFeed {
       case 'orderbook_delta':
         return this.onBookMessage(connection, message);
       case 'ticker':
-        if (connection.subs.has(message.sid)) this.options.onTicker?.(message.msg);
+        if (connection.subs.has(message.sid)) this.notify('onTicker', message.msg);
         return;
       case 'trade':
-        if (this.checkSeq(connection, message.sid, message.seq) !== 'unknown') this.options.onTrade?.(message.msg);
+        if (this.checkSeq(connection, message.sid, message.seq) !== 'unknown') this.notify('onTrade', message.msg);
         return;
     }
   }
@@ -423,7 +546,7 @@ export class KalshiWsFeed {
   private malformed(connection: Connection, text: string, error: Error): void {
     this.counters.malformed += 1;
     this.options.metrics?.upstreamMalformedPayloads.inc({ source: 'kalshi' });
-    this.options.onMalformed?.(text, error);
+    this.notify('onMalformed', text, error);
     this.logger.warn({ err: error, frame: text.slice(0, 200) }, 'kalshi ws: malformed frame skipped');
     // A sequenced frame we could not use is a lost one: keep the count straight and, on the
     // order-book sid, resync (its content may have been a change to any of the sid's books).
@@ -478,11 +601,14 @@ export class KalshiWsFeed {
       // E.g. a market that no longer exists: try again later with the then-current tickers.
       for (const channel of pending.channels) connection.subscribing.delete(channel);
       this.retryTimer?.cancel();
-      this.retryTimer = this.clock.setTimeout(() => {
-        this.retryTimer = null;
-        if (typeof this.options.tickers === 'function') this.desired = new Set(this.options.tickers());
-        this.reconcile();
-      }, this.subscribeRetryMs);
+      this.retryTimer = this.clock.setTimeout(
+        this.guard('subscribe retry', () => {
+          this.retryTimer = null;
+          this.refreshDesired();
+          this.reconcile();
+        }),
+        this.subscribeRetryMs,
+      );
     } else if (pending?.cmd === 'update_subscription' && pending.action === 'add_markets') {
       // The server did not take them; record that, so the next reconcile asks again.
       const live = connection.subs.get(pending.sid);
@@ -554,7 +680,7 @@ export class KalshiWsFeed {
   }
 
   private publish(ticker: string, local: LocalBook): void {
-    this.options.onBook?.(this.record(ticker, local));
+    this.notify('onBook', this.record(ticker, local));
   }
 
   private record(ticker: string, local: LocalBook): OrderBookRecord {

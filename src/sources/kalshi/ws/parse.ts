@@ -8,14 +8,7 @@
  * (`sid`, `seq`) could be read, so the feed can still tell that a sequenced message was lost.
  */
 import { isRecord } from '../wire-guards.js';
-import {
-  isKalshiWsChannel,
-  type KalshiWsServerMessage,
-  type OrderbookDeltaMsg,
-  type OrderbookSnapshotMsg,
-  type TickerMsg,
-  type TradeMsg,
-} from './protocol.js';
+import { isKalshiWsChannel, type KalshiWsServerMessage, type OrderbookDeltaMsg, type OrderbookSnapshotMsg, type TickerMsg, type TradeMsg } from './protocol.js';
 
 export class WsMessageShapeError extends Error {
   override readonly name = 'WsMessageShapeError';
@@ -31,6 +24,13 @@ export class WsMessageShapeError extends Error {
 
 const isInt = (value: unknown): value is number => Number.isSafeInteger(value);
 const isSide = (value: unknown): value is 'yes' | 'no' => value === 'yes' || value === 'no';
+/** Epoch milliseconds a Date can hold (±8.64e15): anything else would throw where it is turned into a time. */
+const isTimeMs = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 8.64e15;
+
+/** `ts_ms` may be absent; when present it must be a time. */
+function timestamp(msg: Record<string, unknown>, fail: (why: string) => WsMessageShapeError): void {
+  if (msg.ts_ms !== undefined && !isTimeMs(msg.ts_ms)) throw fail('msg.ts_ms is not a time in epoch milliseconds');
+}
 
 function strings(msg: Record<string, unknown>, fields: readonly string[], fail: (why: string) => WsMessageShapeError): void {
   for (const field of fields) if (typeof msg[field] !== 'string') throw fail(`msg.${field} is missing or not a string`);
@@ -86,18 +86,20 @@ export function readServerMessage(text: string): KalshiWsServerMessage | null {
       const m = body();
       strings(m, ['market_ticker', 'price_dollars', 'delta_fp'], fail);
       if (!isSide(m.side)) throw fail('msg.side is not yes|no');
-      if (m.ts_ms !== undefined && typeof m.ts_ms !== 'number') throw fail('msg.ts_ms is not a number');
+      timestamp(m, fail);
       return { type, sid: needSid(), seq: needSeq(), msg: m as unknown as OrderbookDeltaMsg };
     }
     case 'ticker': {
       const m = body();
       strings(m, ['market_ticker'], fail);
+      timestamp(m, fail);
       return { type, sid: needSid(), msg: m as unknown as TickerMsg };
     }
     case 'trade': {
       const m = body();
       strings(m, ['trade_id', 'market_ticker', 'yes_price_dollars', 'no_price_dollars', 'count_fp'], fail);
       if (!isSide(m.taker_outcome_side)) throw fail('msg.taker_outcome_side is not yes|no');
+      timestamp(m, fail);
       return { type, sid: needSid(), seq: needSeq(), msg: m as unknown as TradeMsg };
     }
     case 'subscribed': {
