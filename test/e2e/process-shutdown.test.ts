@@ -142,8 +142,8 @@ describe('SIGTERM on the real process', () => {
     );
 
     const exit = proc.signal('SIGTERM');
-    // Once the shutdown is draining, let the exchange answer the held read.
-    await vi.waitFor(() => expect(proc.logs.some((line) => line.step === 'stop accepting')).toBe(true), { timeout: 10_000, interval: 10 });
+    // Once the process has taken the signal, let the exchange answer the held read.
+    await vi.waitFor(() => expect(proc.logs.some((line) => line.msg === 'shutting down')).toBe(true), { timeout: 10_000, interval: 10 });
     expect(answered).toBe(false);
     release();
 
