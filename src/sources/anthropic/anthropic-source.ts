@@ -55,7 +55,7 @@ export async function startAnthropicSource(deps: AnthropicSourceDeps): Promise<A
     client,
     clock,
     logger: logger.child({ source: 'anthropic' }),
-    call: (operation, fn) => guard.call(operation, fn),
+    call: (operation, fn, options) => guard.call(operation, fn, options),
     intervalMs: config.anthropic.insightIntervalMs,
     // A first insight soon after startup, then on the schedule.
     initialDelayMs: Math.min(2000, config.anthropic.insightIntervalMs),

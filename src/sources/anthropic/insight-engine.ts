@@ -27,8 +27,12 @@ import { InsightStore } from './insight-store.js';
 import { midOf, selectSlice, sliceFingerprint } from './market-slice.js';
 import { DEFAULT_MAX_MARKETS } from './prompt.js';
 
-/** The lead's breaker + retry guard: runs `fn` (maybe several times) with a signal it controls. */
-export type GuardedCall = <T>(operation: string, fn: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+/**
+ * The lead's breaker + retry guard: runs `fn` (maybe several times) with a signal it controls.
+ * `options.signal` is the caller's cancellation (the engine's stop): a call it aborts counts
+ * neither as a success nor as a failure of the upstream.
+ */
+export type GuardedCall = <T>(operation: string, fn: (signal: AbortSignal) => Promise<T>, options?: { signal?: AbortSignal }) => Promise<T>;
 
 /** The operation name the engine passes to the guard. */
 export const ANALYZE_OPERATION = 'anthropic.analyze';
@@ -283,11 +287,17 @@ export class InsightEngine {
       this.safely(() => this.hooks.onChunk?.({ insightId, delta, done: false, insight: null, tickers }));
     let attempts = 0;
     try {
-      const result = await this.call(ANALYZE_OPERATION, (signal) => {
-        // The first attempt was counted above; the guard's retries are calls too.
-        if (attempts++ > 0) this.budget.recordCall();
-        return this.client.analyze(slice, { signal: AbortSignal.any([signal, this.stopController.signal]), onTextDelta: chunk, insightId });
-      });
+      // The stop goes to the guard: a run cut by stop() is a cancellation, not an Anthropic failure.
+      // (The request gets it too, so it ends even under a guard that ignores it.)
+      const result = await this.call(
+        ANALYZE_OPERATION,
+        (signal) => {
+          // The first attempt was counted above; the guard's retries are calls too.
+          if (attempts++ > 0) this.budget.recordCall();
+          return this.client.analyze(slice, { signal: AbortSignal.any([signal, this.stopController.signal]), onTextDelta: chunk, insightId });
+        },
+        { signal: this.stopController.signal },
+      );
       this.budget.recordOutputTokens(result.usage.outputTokens);
       const { insight } = result;
       this.store.add(insight);

@@ -51,7 +51,7 @@ export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource>
     logger: logger.child({ source: 'john' }),
     metrics: deps.metrics,
     intervalMs: config.john.pollIntervalMs,
-    call: (operation, fn) => deps.guard.call(operation, fn),
+    call: (operation, fn, options) => deps.guard.call(operation, fn, options),
     archive: deps.archive,
     onMetrics: deps.onMetrics,
   });

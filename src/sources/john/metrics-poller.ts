@@ -24,8 +24,12 @@ import type { JohnClient } from './client.js';
 import { normalizeJohnMetrics, type NormalizedJohnMetrics } from './normalize.js';
 import type { JohnMetricsResponse } from './protocol.js';
 
-/** The guard every upstream call runs through: `fn` gets the signal to honour (deadline, shutdown). */
-export type GuardedCall = <T>(operation: string, fn: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+/**
+ * The guard every upstream call runs through: `fn` gets the signal to honour (deadline, shutdown).
+ * `options.signal` is the caller's own cancellation (the poller's stop): a call it aborts is not
+ * news about the upstream, so the guard counts it neither as a success nor as a failure.
+ */
+export type GuardedCall = <T>(operation: string, fn: (signal: AbortSignal) => Promise<T>, options?: { signal?: AbortSignal }) => Promise<T>;
 
 export interface JohnMetricsPollerDeps {
   client: Pick<JohnClient, 'fetchMetrics'>;
@@ -87,7 +91,9 @@ export class JohnMetricsPoller {
     const stop = this.loop.signal;
     let responses: JohnMetricsResponse[];
     try {
-      responses = await call(JOHN_FETCH_OPERATION, (signal) => client.fetchMetrics({ signal: AbortSignal.any([signal, stop]) }));
+      // The stop goes to the guard, not only to the request: a poll cut by stop() is a cancellation,
+      // not a John failure. (The request gets it too, so it ends even under a guard that ignores it.)
+      responses = await call(JOHN_FETCH_OPERATION, (signal) => client.fetchMetrics({ signal: AbortSignal.any([signal, stop]) }), { signal: stop });
     } catch (error) {
       if (stop.aborted) return { ok: false, error: stop.reason };
       if (isUpstreamError(error) && error.category === 'data') metrics?.upstreamMalformedPayloads.inc({ source: 'john' });

@@ -57,16 +57,22 @@ export class KalshiMarketPoller {
   private async poll(): Promise<void> {
     const { client, clock, guard, logger, metrics } = this.deps;
     try {
+      // The stop goes to the guard: a poll cut by stop() is a cancellation, not a Kalshi failure.
+      // (The request gets it too, so it ends even under a guard that ignores it.)
       // When the (last) attempt's first request left: no page of its answer can be older, so this
       // times the listing's prices against the WebSocket's (normalizeMarket, LiveMarkets).
       let requestedAt = clock.now();
-      const scan = await guard.call('listMarkets', (signal) => {
-        requestedAt = clock.now();
-        return client.listAllMarkets(
-          { limit: this.deps.pageLimit ?? 200 },
-          { maxPages: this.deps.maxPages ?? 5, signal: AbortSignal.any([signal, this.loop.signal]) },
-        );
-      });
+      const scan = await guard.call(
+        'listMarkets',
+        (signal) => {
+          requestedAt = clock.now();
+          return client.listAllMarkets(
+            { limit: this.deps.pageLimit ?? 200 },
+            { maxPages: this.deps.maxPages ?? 5, signal: AbortSignal.any([signal, this.loop.signal]) },
+          );
+        },
+        { signal: this.loop.signal },
+      );
       const fetchedAt = clock.now();
       const markets: MarketRecord[] = [];
       for (const wire of scan.markets) {

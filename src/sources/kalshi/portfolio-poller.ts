@@ -83,19 +83,25 @@ export class KalshiPortfolioPoller {
    */
   private readSubaccount(subaccount: number): Promise<KalshiPosition[]> {
     const { client, guard } = this.deps;
-    return guard.call('getPositions', async (signal) => {
-      const scan = await client.getAllPositions(
-        { subaccount, limit: PAGE_LIMIT },
-        { maxPages: this.deps.maxPages ?? 10, signal: AbortSignal.any([signal, this.loop.signal]) },
-      );
-      if (scan.cursor !== '') {
-        throw new UpstreamError(`Kalshi subaccount ${subaccount} has more positions than ${scan.pages} pages; portfolio incomplete`, {
-          source: 'kalshi',
-          category: 'data',
-          retryable: false,
-        });
-      }
-      return normalizePositions(scan.marketPositions);
-    });
+    // The stop goes to the guard: a read cut by stop() is a cancellation, not a Kalshi failure.
+    // (The request gets it too, so it ends even under a guard that ignores it.)
+    return guard.call(
+      'getPositions',
+      async (signal) => {
+        const scan = await client.getAllPositions(
+          { subaccount, limit: PAGE_LIMIT },
+          { maxPages: this.deps.maxPages ?? 10, signal: AbortSignal.any([signal, this.loop.signal]) },
+        );
+        if (scan.cursor !== '') {
+          throw new UpstreamError(`Kalshi subaccount ${subaccount} has more positions than ${scan.pages} pages; portfolio incomplete`, {
+            source: 'kalshi',
+            category: 'data',
+            retryable: false,
+          });
+        }
+        return normalizePositions(scan.marketPositions);
+      },
+      { signal: this.loop.signal },
+    );
   }
 }
