@@ -146,6 +146,8 @@ export class KalshiRestClient {
   private readonly credentials: KalshiCredentials | null;
   private readonly clock: Clock;
   private readonly pacer: TokenBucket | null;
+  /** Aborted by close(): cuts the requests in flight, so close() never waits for a hung answer. */
+  private readonly closing = new AbortController();
 
   constructor(options: KalshiRestClientOptions) {
     const url = new URL(options.baseUrl);
@@ -289,13 +291,15 @@ export class KalshiRestClient {
   }
 
   /**
-   * Closes the pool's sockets and stops the pacer: calls waiting for a token and calls after
-   * close fail as network errors (not retryable), and no pacing timer is left on the clock.
+   * Aborts the requests in flight, closes the pool's sockets and stops the pacer: calls in flight,
+   * calls waiting for a token and calls after close fail as network errors (not retryable; a caller
+   * whose own signal was aborted first gets its reason instead), and no pacing timer is left on the
+   * clock. It does not wait for an answer still on the wire.
    */
   async close(): Promise<void> {
-    this.pacer?.close(
-      new UpstreamError('Kalshi client closed', { source: 'kalshi', category: 'network', retryable: false }),
-    );
+    const closed = new UpstreamError('Kalshi client closed', { source: 'kalshi', category: 'network', retryable: false });
+    if (!this.closing.signal.aborted) this.closing.abort(closed);
+    this.pacer?.close(closed);
     if (!this.pool.closed && !this.pool.destroyed) await this.pool.close();
   }
 
@@ -354,7 +358,7 @@ export class KalshiRestClient {
 
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const signal = AbortSignal.any(options.signal ? [options.signal, timeout, this.closing.signal] : [timeout, this.closing.signal]);
 
     let status: number;
     let headers: IncomingHttpHeaders;
@@ -371,6 +375,7 @@ export class KalshiRestClient {
       text = await response.body.text();
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
+      if (this.closing.signal.aborted) throw this.closing.signal.reason;
       const reason = timeout.aborted ? `timed out after ${timeoutMs} ms` : describeTransportError(error);
       throw new UpstreamError(`${what}: ${reason}`, { source: 'kalshi', category: 'network', retryable: true, cause: error });
     }

@@ -109,6 +109,9 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
   );
   if (config.kalshi.wsUrl && !credentials) logger.warn('KALSHI_WS_URL is set without KALSHI_API_KEY and a private key: Kalshi refuses unsigned WebSocket handshakes');
 
+  // Aborted first by stop(): the reads the cache loaders have in flight end as cancellations (not
+  // counted against Kalshi, not recorded), and stop() does not wait for a hung answer.
+  const stopping = new AbortController();
   const client = new KalshiRestClient({ baseUrl, timeoutMs: config.breaker.timeoutMs, credentials, clock, rateLimit: { ratePerSecond: config.kalshi.readsPerSecond, burst: config.kalshi.readsPerSecond } });
   // The markets whose books are followed: the configured list, or the most active open ones, kept
   // with hysteresis so the set does not churn at the top-N boundary (tracked-books.ts).
@@ -219,7 +222,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     },
     async fetchOrderBook(ticker) {
       try {
-        const wire = await guard.call('getOrderBook', (signal) => client.getOrderBook(ticker, 0, { signal }));
+        const wire = await guard.call('getOrderBook', (signal) => client.getOrderBook(ticker, 0, { signal }), { signal: stopping.signal });
         return normalizeOrderBook(ticker, wire, clock.now());
       } catch (error) {
         if ((error as { status?: number }).status === 404) return null;
@@ -228,10 +231,14 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     },
     async fetchMarkets(tickers) {
       let requestedAt = clock.now();
-      const page = await guard.call('listMarkets', (signal) => {
-        requestedAt = clock.now();
-        return client.listMarkets({ tickers, limit: Math.min(1000, tickers.length) }, { signal });
-      });
+      const page = await guard.call(
+        'listMarkets',
+        (signal) => {
+          requestedAt = clock.now();
+          return client.listMarkets({ tickers, limit: Math.min(1000, tickers.length) }, { signal });
+        },
+        { signal: stopping.signal },
+      );
       const fetchedAt = clock.now();
       const records: MarketRecord[] = [];
       for (const wire of page.markets) {
@@ -244,7 +251,13 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       }
       return records;
     },
+    /**
+     * Cancels every read in flight (the pollers' and the loaders': their callers get the stop as a
+     * cancellation, which the guard does not count or record), then closes the client, which cuts
+     * whatever is still on the wire instead of waiting for it.
+     */
     async stop() {
+      if (!stopping.signal.aborted) stopping.abort(new Error('Kalshi source stopped'));
       await poller.stop();
       await portfolio?.stop();
       await feed?.stop();
