@@ -90,6 +90,14 @@ export class LiveMarkets {
     return forgotten;
   }
 
+  /**
+   * The record as held: every feed's observations merged, with its own provenance (not relabelled
+   * for serving). What the cache tiers are written with.
+   */
+  held(ticker: string): MarketRecord | null {
+    return this.byTicker.get(ticker) ?? null;
+  }
+
   get(ticker: string): MarketRecord | null {
     const record = this.byTicker.get(ticker);
     return record ? this.served(record, this.sourceIsLive()) : null;

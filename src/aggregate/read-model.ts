@@ -18,7 +18,7 @@ import type { Logger } from '../core/logger.js';
 import { cacheKey, parseCacheKey, type Served } from '../cache/entry.js';
 import type { CacheWrite, LoadedValue, TieredCache } from '../cache/tiered-cache.js';
 import type { LiveBusinessMetrics } from './live-metrics.js';
-import type { LiveMarkets } from './live-markets.js';
+import { mergeMarket, type LiveMarkets } from './live-markets.js';
 
 export interface ReadModelSources {
   fetchMarkets(tickers: readonly string[]): Promise<MarketRecord[]>;
@@ -76,8 +76,20 @@ export class ReadModel {
 
   // ---- writes (from the feeds) ----
 
+  /**
+   * A listing's markets, written through the tiers as LiveMarkets merges them, never as the listing
+   * sent them: per price field the newest observation, so a book's bid newer than the listing is
+   * what the tiers keep too, and a restart (warmed from L3/L4) or a source that is not LIVE never
+   * serves a bid older than one already served. The listing is merged into the held record here
+   * as well, so this holds whether it is called before or after `markets.upsert` (merging a
+   * listing into a record it was already merged into changes nothing).
+   */
   marketsRefreshed(records: readonly MarketRecord[]): void {
-    this.background(this.deps.cache.setMany(records.map((r) => write(keys.market(r.ticker), 'kalshi', r))));
+    const merged = records.map((record) => {
+      const held = this.deps.markets.held(record.ticker);
+      return held ? mergeMarket(held, record).record : record;
+    });
+    this.background(this.deps.cache.setMany(merged.map((r) => write(keys.market(r.ticker), 'kalshi', r))));
   }
 
   bookUpdated(book: OrderBookRecord): void {

@@ -1,0 +1,102 @@
+/**
+ * Issue 9 follow-up to item 3: the cached copy of a market never goes back in time either. What a
+ * listing writes to the cache tiers is the market as LiveMarkets merged it (per price field the
+ * newest observation), not the listing as it arrived — else a restart warmed from L3/L4, or a
+ * source that is not LIVE, would serve a bid older than the book's bid already served.
+ *
+ * Against the fake exchange: a listing request held at the exchange (its answer carries the old bid
+ * and a marker volume) is answered after a book delta moved the best bid. The L3 copy written for
+ * that listing, read from the SQLite file, holds the delta's bid.
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fakeMarket, startFakeKalshi, type FakeKalshi } from '../support/fake-kalshi.js';
+import { startService, type RunningService } from '../support/service.js';
+
+const TICKER = 'FAKE-26-CACHED';
+const KEY = `data:kalshi:markets:${TICKER}:v1`;
+
+interface CachedMarket {
+  prices: { bid: number | null; ask: number | null };
+  volume: { volume24h: number };
+}
+
+async function servedBid(url: string): Promise<number | null> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: `query ($t: String!) { market(ticker: $t) { prices { bid } } }`, variables: { t: TICKER } }),
+  });
+  const body = (await response.json()) as { data?: { market: { prices: { bid: number | null } } | null } };
+  return body.data?.market?.prices.bid ?? null;
+}
+
+describe('the cached copy of a market keeps the newest observation per price (whole service, fake Kalshi)', () => {
+  let fake: FakeKalshi;
+  let service: RunningService;
+
+  beforeAll(async () => {
+    fake = await startFakeKalshi({
+      markets: [
+        fakeMarket(TICKER, {
+          yes_bid_dollars: '0.4100',
+          yes_ask_dollars: '0.4500',
+          no_bid_dollars: '0.5500',
+          no_ask_dollars: '0.5900',
+          volume_24h_fp: '300.00',
+        }),
+      ],
+    });
+    fake.setBook(TICKER, {
+      yes: [
+        ['0.4000', '5.00'],
+        ['0.4100', '12.00'],
+      ],
+      no: [['0.5500', '3.00']],
+    });
+    // Polls 3 s apart: the held listing's L3 write is read before the next poll's replaces it.
+    service = await startService({ ...fake.env(), KALSHI_TRACK_TOP_N: '1', KALSHI_POLL_INTERVAL_MS: '3000' });
+    await fake.waitForSubscribed(TICKER);
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await fake?.close();
+  });
+
+  it("the L3 copy written for a stale listing holds the delta's bid, not the listing's", { timeout: 30_000 }, async () => {
+    await vi.waitFor(async () => expect(await servedBid(service.url)).toBe(0.41));
+
+    // The next listing is held at the exchange with what it held on arrival: bid 0.41, volume 777.
+    fake.setMarket({ ticker: TICKER, volume_24h_fp: '777.00' });
+    let release!: () => void;
+    const before = fake.requests.length;
+    fake.override('markets', { hold: new Promise<void>((resolve) => (release = resolve)), times: 1 });
+    await fake.waitForRequest((r) => r.route === 'markets' && fake.requests.indexOf(r) >= before, 10_000);
+
+    // The book moves to 0.43 while that answer is held; the exchange's listing follows it (and the
+    // next poll's answer says so: volume 888). The service serves the delta's bid.
+    expect(fake.pushDelta(TICKER, 'yes', '0.4300', '4.00').sent).toBe(1);
+    fake.setMarket({ ticker: TICKER, yes_bid_dollars: '0.4300', volume_24h_fp: '888.00' });
+    await vi.waitFor(async () => expect(await servedBid(service.url)).toBe(0.43), { interval: 20 });
+
+    // The stale answer arrives. Its write reaches L3 (marker volume 777) with the delta's bid.
+    release();
+    const db = new Database(join(service.dir, 'northstar.db'), { readonly: true });
+    try {
+      const read = db.prepare('SELECT value_json FROM cache_entries WHERE cache_key = ?');
+      const cached = await vi.waitFor(
+        () => {
+          const row = read.get(KEY) as { value_json: string } | undefined;
+          const value = row ? (JSON.parse(row.value_json) as CachedMarket) : null;
+          expect(value?.volume.volume24h).toBe(777);
+          return value!;
+        },
+        { timeout: 2500, interval: 20 },
+      );
+      expect(cached.prices).toMatchObject({ bid: 0.43, ask: 0.45 });
+    } finally {
+      db.close();
+    }
+  });
+});
