@@ -103,7 +103,12 @@ function attributionRules(config: Config): readonly AttributionRule[] {
   }
 }
 
-export async function createApp(options: AppOptions): Promise<App> {
+/** Wires the service; a bad setting found while wiring (AGENT_ATTRIBUTION) rejects, like every other startup failure. */
+export function createApp(options: AppOptions): Promise<App> {
+  return new Promise((resolve) => resolve(wireApp(options)));
+}
+
+function wireApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
@@ -245,23 +250,23 @@ export async function createApp(options: AppOptions): Promise<App> {
     sources: {
       all: () => statuses.all(),
       get: (source) => statuses.get(source),
-      resetBreaker: async (source) => {
+      resetBreaker: (source) => {
         guards[source].reset('reset through the resetBreaker mutation');
-        return statuses.get(source);
+        return Promise.resolve(statuses.get(source));
       },
     },
     orderBooks: { getMany: (tickers) => requireReadModel().orderBooks(tickers) },
     insights: {
       latest: async (ticker) => (await requireReadModel().latestInsights([ticker]))[0] ?? null,
       latestMany: (tickers) => requireReadModel().latestInsights(tickers),
-      list: async (ticker, limit) => (anthropic?.engine.list(ticker, limit) ?? []).map((insight) => servedInsight(insight)!),
+      list: (ticker, limit) => Promise.resolve((anthropic?.engine.list(ticker, limit) ?? []).map((insight) => servedInsight(insight)!)),
       request: async (tickers) => {
         if (!anthropic) throw notStarted('anthropic');
         return anthropic.engine.request(tickers);
       },
     },
     businessMetrics: {
-      list: async (agentId, limit) => businessMetrics.list(agentId, limit),
+      list: (agentId, limit) => Promise.resolve(businessMetrics.list(agentId, limit)),
       byAgents: (agentIds) => requireReadModel().metricsByAgents(agentIds),
     },
     health,

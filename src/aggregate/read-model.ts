@@ -55,7 +55,7 @@ type WithProvenance = { provenance: { originAt: number; fetchedAt: number; tier:
 
 /** A cached value served with the provenance of the copy that answered. */
 function stamped<T extends WithProvenance>(served: Served<T>): T {
-  return { ...served.value, provenance: { originAt: served.originAt, fetchedAt: served.fetchedAt, tier: served.tier } } as T;
+  return { ...served.value, provenance: { originAt: served.originAt, fetchedAt: served.fetchedAt, tier: served.tier } };
 }
 
 function write<T extends WithProvenance>(key: string, source: SourceId, value: T): CacheWrite<T> {
@@ -153,7 +153,7 @@ export class ReadModel {
 
   async latestInsights(tickers: ReadonlyArray<string | null>): Promise<Array<InsightRecord | null>> {
     // The insight engine's memory is the source; after a restart it is empty and the tiers answer.
-    const served = await this.deps.cache.getMany<InsightRecord>(tickers.map(keys.insight), async (cold) => {
+    const served = await this.deps.cache.getMany<InsightRecord>(tickers.map(keys.insight), (cold) => {
       const loaded = new Map<string, LoadedValue<InsightRecord>>();
       for (const ticker of tickers) {
         const insight = this.deps.sources.latestInsight(ticker);
@@ -161,7 +161,7 @@ export class ReadModel {
           loaded.set(keys.insight(ticker), { value: insight, source: 'anthropic', originAt: insight.provenance.originAt, fetchedAt: insight.provenance.fetchedAt });
         }
       }
-      return loaded;
+      return Promise.resolve(loaded);
     });
     return served.map((s) => (s ? stamped(s) : null));
   }
