@@ -278,7 +278,7 @@ export class TieredCache {
 
     // The upstream, once per key across concurrent callers; stale copies cover its failures.
     if (missing.length > 0) {
-      const outcomes = await this.loadMissing(missing, load as Loader<unknown> | undefined, options.ttl);
+      const outcomes = await this.loadMissing(missing, load, options.ttl);
       const failures = new Map<unknown, string[]>();
       for (const key of missing) {
         const outcome = outcomes.get(key);
@@ -350,7 +350,7 @@ export class TieredCache {
     }
     const settle = (key: string, outcome: Outcome): void => settlers.get(key)!(outcome);
 
-    void (async () => {
+    (async () => {
       const startedAt = performance.now();
       let loaded: Map<string, LoadedValue<unknown>>;
       try {
@@ -383,7 +383,11 @@ export class TieredCache {
       this.metrics.hit('LIVE', hits);
       this.metrics.miss('LIVE', keys.length - hits);
       this.writeBehind(toL2, toL3);
-    })();
+    })().catch((error: unknown) => {
+      // A bug past the load itself (staging, write-behind): say so, and let no caller wait forever.
+      this.logger.error({ err: error, keys: keys.length }, 'cache load bookkeeping failed');
+      for (const key of keys) settle(key, { kind: 'failed', error });
+    });
     return promises;
   }
 

@@ -18,11 +18,13 @@ export interface Clock {
 function sleepWith(clock: Clock, delayMs: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever it is (the AbortSignal convention, as node:timers/promises); callers match it by identity
       reject(signal.reason);
       return;
     }
     const onAbort = (): void => {
       timer.cancel();
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever it is (the AbortSignal convention, as node:timers/promises); callers match it by identity
       reject(signal?.reason);
     };
     const timer = clock.setTimeout(() => {

@@ -45,6 +45,19 @@ const BUFFER_BY_TOPIC: Record<keyof NorthstarEvents, number> = {
   insightChunk: 4096,
 };
 
+/** This module has no logger: its failures go out as process warnings (as the poll loop's do). */
+function warn(what: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  process.emitWarning(`${what}: ${message}`, {
+    type: 'PubSubError',
+    ...(error instanceof Error && error.stack ? { detail: error.stack } : {}),
+  });
+}
+
+function warnPushFailed(error: unknown): void {
+  warn('a subscription stream refused an event', error);
+}
+
 /**
  * The in-process event target. Every subscriber is one listener on its topic, so hundreds of them is
  * normal, not a leak: Node's listener warning is off here (open streams are counted instead).
@@ -57,7 +70,7 @@ function inProcessEventTarget(): PubSubEventTarget<NorthstarEvents> {
 
 export function createNorthstarPubSub(eventTarget: PubSubEventTarget<NorthstarEvents> = inProcessEventTarget()): NorthstarPubSub {
   const inner = createPubSub<NorthstarEvents>({ eventTarget });
-  const open = new Set<AsyncIterator<unknown>>();
+  const open = new Set<Repeater<unknown>>();
   let closed = false;
 
   // Generic over the topic, which TypeScript cannot follow through the wrapper: typed at the edges.
@@ -65,13 +78,17 @@ export function createNorthstarPubSub(eventTarget: PubSubEventTarget<NorthstarEv
     const source = inner.subscribe(topic);
     // The event target pushes into a bounded buffer that the subscriber drains at its own pace.
     const stream = new Repeater<unknown>(async (push, stop) => {
-      void (async () => {
+      (async () => {
         // A sliding buffer always has room, so push() is not awaited. (Racing it against `stop`
         // would add a reaction to that one long-lived promise per event: ~600 bytes an event, for
-        // as long as the subscription lives. test/core/pubsub.test.ts measures it.)
-        for await (const value of source) void push(value);
+        // as long as the subscription lives. test/core/pubsub.test.ts measures it.) Each push's own
+        // promise is short-lived: one shared handler on it costs no closure per event.
+        for await (const value of source) push(value).catch(warnPushFailed);
         stop();
-      })();
+      })().catch((error: unknown) => {
+        warn('a subscription source failed; its stream ends with the error', error);
+        stop(error);
+      });
       await stop;
       await source.return(undefined);
     }, new SlidingBuffer(BUFFER_BY_TOPIC[topic]));
@@ -79,12 +96,12 @@ export function createNorthstarPubSub(eventTarget: PubSubEventTarget<NorthstarEv
     const originalReturn = stream.return.bind(stream);
     stream.return = ((value?: unknown) => {
       open.delete(stream);
-      return originalReturn(value as never);
+      return originalReturn(value);
     }) as typeof stream.return;
     if (closed) {
       // Shutdown has begun (completeAll() has already taken its list): end it now and never hold it.
       // Not started yet, it never attached a listener, and its consumer may never call return().
-      void originalReturn(undefined);
+      originalReturn(undefined).catch((error: unknown) => warn('ending a subscription stream after shutdown failed', error));
       return stream;
     }
     open.add(stream);
@@ -92,14 +109,14 @@ export function createNorthstarPubSub(eventTarget: PubSubEventTarget<NorthstarEv
   }) as PubSub<NorthstarEvents>['subscribe'];
 
   return {
-    publish: inner.publish,
+    publish: inner.publish.bind(inner),
     subscribe,
     get openStreams() {
       return open.size;
     },
     async completeAll() {
       closed = true;
-      await Promise.all([...open].map((stream) => stream.return?.(undefined)));
+      await Promise.all([...open].map((stream) => stream.return(undefined)));
     },
   };
 }

@@ -146,7 +146,7 @@ export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
         signal: abort.signal,
         ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       });
-      const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+      const total = (Object.keys(counts) as PrunedTable[]).reduce((sum, table) => sum + counts[table], 0);
       logger[total > 0 ? 'info' : 'debug']({ deleted: counts, retentionDays, durationMs: clock.now() - startedAt }, 'history retention run');
       options.onRun?.(counts);
     } catch (error) {

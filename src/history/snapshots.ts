@@ -176,8 +176,9 @@ function toData(row: SnapshotInput, index: number): Prisma.PnlSnapshotCreateMany
   const aggregatedJson = JSON.stringify(row.aggregate) as string | undefined;
   if (aggregatedJson === undefined) throw new TypeError(`snapshot ${index}: aggregate is not JSON-serializable`);
   if (row.pnl) {
-    for (const [name, value] of Object.entries(row.pnl)) {
-      if (!DECIMAL.test(value)) throw new TypeError(`snapshot ${index}: pnl.${name} is not a decimal string (${JSON.stringify(value)})`);
+    // Checked as the runtime value it is: callers' rows need not hold to the type.
+    for (const [name, value] of Object.entries(row.pnl) as [string, unknown][]) {
+      if (typeof value !== 'string' || !DECIMAL.test(value)) throw new TypeError(`snapshot ${index}: pnl.${name} is not a decimal string (${JSON.stringify(value)})`);
     }
   }
   return {

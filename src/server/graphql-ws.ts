@@ -10,12 +10,12 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { SharedResultJson } from './result-json.js';
-import { GRAPHQL_PATH, type NorthstarYoga } from './yoga.js';
+import { GRAPHQL_PATH, type GraphQLEnveloped, type NorthstarYoga } from './yoga.js';
 
 /** Close code sent to clients when the server goes away (RFC 6455 "going away"). */
 export const CLOSE_GOING_AWAY = 1001;
@@ -64,13 +64,14 @@ export function attachGraphQLWs(options: {
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
     subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
     onSubscribe: async (ctx, _id, payload) => {
-      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+      const enveloped: GraphQLEnveloped = yoga.getEnveloped({
         ...ctx,
         req: ctx.extra.request,
         socket: ctx.extra.socket,
         params: payload,
         socketRequestId: requestIdFrom(ctx.extra.request.headers[REQUEST_ID_HEADER]),
       });
+      const { schema, execute, subscribe, contextFactory, parse, validate } = enveloped;
       let document;
       try {
         document = parse(payload.query);
@@ -127,7 +128,7 @@ export function attachGraphQLWs(options: {
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
-            handle(String(data)).catch((error: unknown) => {
+            handle(rawText(data)).catch((error: unknown) => {
               logger.error({ err: error }, 'graphql-ws message handling failed');
               socket.close(CloseCode.InternalServerError, 'Internal server error');
             });
@@ -139,7 +140,9 @@ export function attachGraphQLWs(options: {
       logger.warn({ err: error }, 'WebSocket error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
-    socket.once('close', (code, reason) => void closed(code, String(reason)));
+    socket.once('close', (code, reason) => {
+      closed(code, reason.toString('utf8')).catch((error: unknown) => logger.error({ err: error }, 'graphql-ws close handling failed'));
+    });
   });
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
@@ -204,4 +207,9 @@ export function attachGraphQLWs(options: {
       for (const socket of wss.clients) socket.terminate();
     },
   };
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }

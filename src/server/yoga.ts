@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import type { GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { createContext, type GraphQLContext, type Services } from '../schema/context.js';
@@ -22,6 +22,19 @@ export const GRAPHQL_PATH = '/graphql';
 export const SUBSCRIPTION_EVENT_ID_PREFIX = 'subscription-event:';
 
 export type NorthstarYoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+
+/**
+ * What `yoga.getEnveloped()` hands back, typed. envelop is GraphQL-library-agnostic, so it types
+ * these `any`; under yoga they are graphql-js's (with the plugins' wrapping), which is what this says.
+ */
+export interface GraphQLEnveloped {
+  schema: GraphQLSchema;
+  parse: (source: string) => DocumentNode;
+  validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+  contextFactory: () => unknown;
+}
 
 export interface YogaDeps {
   schema: GraphQLSchema;

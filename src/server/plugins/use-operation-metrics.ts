@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { getOperationAST, type DocumentNode } from 'graphql';
+import { getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Metrics } from '../../core/metrics.js';
 
 /**
@@ -9,14 +9,15 @@ import type { Metrics } from '../../core/metrics.js';
  * keep their label, the rest are `other` (a bounded set of series, whatever clients send).
  */
 export function useOperationMetrics(metrics: Metrics): Plugin {
-  const labelsOf = (document: DocumentNode, operationName: string | null | undefined) => {
+  // envelop types its args `any` (it is GraphQL-library-agnostic); under yoga they are graphql-js's.
+  const labelsOf = ({ document, operationName }: Pick<ExecutionArgs, 'document' | 'operationName'>) => {
     const operation = getOperationAST(document, operationName ?? undefined);
     return { operation_type: operation?.operation ?? 'unknown', operation_name: metrics.operationNames.label(operation?.name?.value) };
   };
   return {
     onExecute({ args }) {
       const started = performance.now();
-      const labels = labelsOf(args.document, args.operationName);
+      const labels = labelsOf(args);
       return {
         onExecuteDone({ result }) {
           const outcome = 'errors' in result && result.errors?.length ? 'error' : 'ok';
@@ -26,7 +27,7 @@ export function useOperationMetrics(metrics: Metrics): Plugin {
     },
     onSubscribe({ args }) {
       const started = performance.now();
-      const labels = labelsOf(args.document, args.operationName);
+      const labels = labelsOf(args);
       return {
         onSubscribeResult({ result }) {
           const outcome = 'errors' in result && result.errors?.length ? 'error' : 'ok';

@@ -76,7 +76,9 @@ export function useSharedSubscriptionResults(options: SharedSubscriptionResultsO
         const source = await createSourceEventStream(args);
         if (!isAsyncIterable(source)) return source;
         // Computed once per subscription, not per event.
-        const selection = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${print(args.document)}`;
+        // envelop types its args `any` (it is GraphQL-library-agnostic); under yoga they are graphql-js's.
+        const typed: ExecutionArgs = args;
+        const selection = `${typed.operationName ?? ''}\u0000${JSON.stringify(typed.variableValues ?? {})}\u0000${print(typed.document)}`;
         return mapAsyncIterator(source, (payload: unknown) => executeShared(args, selection, payload));
       });
     },

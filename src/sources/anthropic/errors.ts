@@ -96,8 +96,7 @@ function describe(error: APIError): string {
   return error.apiMessage ?? error.message;
 }
 
-function classifyStatus(error: APIError & { status: number }, requestId: string | undefined): UpstreamError {
-  const { status } = error;
+function classifyStatus(error: APIError, status: number, requestId: string | undefined): UpstreamError {
   const extra = { status, requestId, cause: error };
   const text = `${status} ${error.type ?? 'error'}: ${describe(error)}`;
   const shouldRetryHeader = error.headers?.get('x-should-retry');
@@ -163,6 +162,11 @@ function abortDescription(signal: AbortSignal): string {
   return `aborted by the caller${reason instanceof Error ? ` (${reason.message})` : ''}`;
 }
 
+/** `instanceof APIError`, typed: the class's generics default to the SDK's types, not `any`. */
+function isApiError(error: unknown): error is APIError {
+  return error instanceof APIError;
+}
+
 /** Classifies anything an Anthropic call threw. UpstreamErrors pass through unchanged. */
 export function toUpstreamError(error: unknown, context: ClassifyContext = {}): UpstreamError {
   if (error instanceof UpstreamError) return error;
@@ -178,8 +182,8 @@ export function toUpstreamError(error: unknown, context: ClassifyContext = {}): 
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
     return upstream(`connection failed${cause}`, 'network', true, { requestId, cause: error });
   }
-  if (error instanceof APIError) {
-    if (typeof error.status === 'number') return classifyStatus(error as APIError & { status: number }, requestId);
+  if (isApiError(error)) {
+    if (typeof error.status === 'number') return classifyStatus(error, error.status, requestId);
     return classifyStreamedError(error, requestId);
   }
   if (error instanceof SyntaxError) {

@@ -81,7 +81,9 @@ export class TokenBucket {
    */
   take(cost = 1, signal?: AbortSignal): Promise<void> {
     this.checkCost(cost);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with the reason close() was given, as is: callers match it by identity
     if (this.closedWith) return Promise.reject(this.closedWith.reason);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever it is (the AbortSignal convention); callers match it by identity
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.tryTake(cost)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {

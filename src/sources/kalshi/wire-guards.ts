@@ -109,7 +109,7 @@ export function readBalanceResponse(body: unknown): GetBalanceResponse {
   if (typeof body.balance_dollars !== 'string' && typeof body.balance !== 'number') {
     throw new PayloadShapeError('balance: neither "balance_dollars" (string) nor "balance" (number) is present');
   }
-  return body as GetBalanceResponse;
+  return body;
 }
 
 /** The human part of an error body, in either of Kalshi's shapes: `{ code, message }` or `{ error }`. */

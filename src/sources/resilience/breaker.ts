@@ -15,10 +15,11 @@
  * Only failures and successes enter the window: the breaker opens when at least `volumeThreshold`
  * counted calls are in it and at least `errorThresholdPercentage` % of them failed.
  *
- * The state is a discriminated union, so impossible states cannot be written. (opossum ran this
- * until issue 9: its CLOSED-state timeout was a real setTimeout, its filtered errors counted as
- * successes, which made every timeout a success, and it opened only above the threshold, never
- * at CB_ERROR_THRESHOLD=100.)
+ * The state is a discriminated union, so impossible states cannot be written. The breaker is our
+ * own, with no library underneath. (Until issue 9 it was opossum, which is no longer a dependency:
+ * its CLOSED-state timeout was a real setTimeout, its filtered errors counted as successes, which
+ * made every timeout a success, and it opened only above the threshold, never at
+ * CB_ERROR_THRESHOLD=100.)
  */
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { BreakerStats, SourceId } from '../../core/domain.js';
@@ -256,12 +257,8 @@ export class SourceBreaker {
         finish({ ok: false, ending: { kind: 'timeout', error } });
       }, this.options.timeoutMs);
 
-      let promise: Promise<T>;
-      try {
-        promise = Promise.resolve(run(controller.signal));
-      } catch (error) {
-        promise = Promise.reject(error);
-      }
+      // A synchronous throw of run() becomes this promise's rejection, like an async one.
+      const promise = new Promise<T>((resolve) => resolve(run(controller.signal)));
       promise.then(
         (value) => finish({ ok: true, value }),
         (error: unknown) => {

@@ -23,7 +23,11 @@ function text(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((block: unknown) => (block && typeof block === 'object' && (block as { type?: unknown }).type === 'text' ? String((block as { text?: unknown }).text ?? '') : ''))
+    .map((block: unknown) => {
+      if (!block || typeof block !== 'object' || (block as { type?: unknown }).type !== 'text') return '';
+      const blockText = (block as { text?: unknown }).text;
+      return typeof blockText === 'string' ? blockText : '';
+    })
     .join('\n');
 }
 
@@ -54,7 +58,7 @@ function readMarket(value: unknown): PromptMarket | null {
  */
 export function extractMarketData(messages: unknown): PromptMarketData | null {
   if (!Array.isArray(messages)) return null;
-  const lastUser = [...messages].reverse().find((m: unknown) => m && typeof m === 'object' && (m as { role?: unknown }).role === 'user') as
+  const lastUser = [...(messages as unknown[])].reverse().find((m: unknown) => m && typeof m === 'object' && (m as { role?: unknown }).role === 'user') as
     | { content?: unknown }
     | undefined;
   const prompt = text(lastUser?.content);

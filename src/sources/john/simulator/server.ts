@@ -238,12 +238,15 @@ const { port, authority } = await listen(server, options.port ?? 0, host);
 
 /** Keeps the envelope, breaks the numbers: one missing, one negative, one null, one "NaN". */
 function spoilMetrics(agent: JohnMetricsResponse): unknown {
-  const { revenue_usd: _dropped, ...metrics } = agent.metrics;
+  const metrics: Partial<JohnMetricsResponse['metrics']> = { ...agent.metrics };
+  delete metrics.revenue_usd;
   return { ...agent, metrics: { ...metrics, deals_closed: -3, pipeline_value: null, conversion_rate: 'NaN' } };
 }
 
 /** Drops what attributes the answer to an agent. */
 function spoilEnvelope(agent: JohnMetricsResponse): unknown {
-  const { agent_id: _id, metrics: _metrics, ...rest } = agent;
+  const rest: Partial<JohnMetricsResponse> = { ...agent };
+  delete rest.agent_id;
+  delete rest.metrics;
   return rest;
 }

@@ -52,8 +52,8 @@ export function readCommand(text: string): ReadCommand {
       if (!isRecord(params)) return fail(id, WS_ERROR.paramsRequired, 'Params required');
       const channels = params.channels;
       if (!Array.isArray(channels) || channels.length === 0) return fail(id, WS_ERROR.channelsRequired, 'Channels required');
-      const unknown = channels.find((channel) => !isKalshiWsChannel(channel));
-      if (unknown !== undefined) return fail(id, WS_ERROR.unknownChannel, `Unknown channel name: ${String(unknown)}`);
+      const unknown = (channels as unknown[]).find((channel) => !isKalshiWsChannel(channel));
+      if (unknown !== undefined) return fail(id, WS_ERROR.unknownChannel, `Unknown channel name: ${shown(unknown)}`);
       const markets = tickers(params.market_tickers);
       if (markets === undefined) return fail(id, WS_ERROR.invalidParameter, 'Invalid parameter: market_tickers');
       const unique = [...new Set(channels as KalshiWsChannel[])];
@@ -72,11 +72,12 @@ export function readCommand(text: string): ReadCommand {
     case 'update_subscription': {
       if (!isRecord(params)) return fail(id, WS_ERROR.paramsRequired, 'Params required');
       // Kalshi takes `sid`, or `sids` holding exactly one.
-      const sid = params.sid ?? (Array.isArray(params.sids) && params.sids.length === 1 ? params.sids[0] : undefined);
+      const sids: unknown = params.sids;
+      const sid = params.sid ?? (Array.isArray(sids) && sids.length === 1 ? (sids as unknown[])[0] : undefined);
       if (!isSid(sid)) return fail(id, WS_ERROR.exactlyOneSid, 'Exactly one subscription ID is required');
       const action = params.action;
       if (action === undefined || action === null) return fail(id, WS_ERROR.actionRequired, 'Action required');
-      if (!(UPDATE_ACTIONS as readonly unknown[]).includes(action)) return fail(id, WS_ERROR.unsupportedAction, `Unsupported action: ${String(action)}`);
+      if (!(UPDATE_ACTIONS as readonly unknown[]).includes(action)) return fail(id, WS_ERROR.unsupportedAction, `Unsupported action: ${shown(action)}`);
       const markets = tickers(params.market_tickers);
       if (markets === undefined) return fail(id, WS_ERROR.invalidParameter, 'Invalid parameter: market_tickers');
       if (action !== 'get_snapshot' && (markets === null || markets.length === 0)) {
@@ -89,4 +90,9 @@ export function readCommand(text: string): ReadCommand {
     default:
       return fail(id, WS_ERROR.unknownCommand, `Unknown command: ${String(frame.cmd)}`);
   }
+}
+
+/** A client's value in an error message: a string as is, anything else as its JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : String(JSON.stringify(value));
 }
