@@ -41,7 +41,8 @@ describe('isCacheEntry', () => {
     expect(isCacheEntry({ ...entry, value: null })).toBe(true);
     expect(isCacheEntry({ ...entry, source: 'nasdaq' })).toBe(false);
     expect(isCacheEntry({ ...entry, expiresAt: '2026-01-01' })).toBe(false);
-    const { value: _value, ...withoutValue } = entry;
+    const withoutValue: Partial<typeof entry> = { ...entry };
+    delete withoutValue.value;
     expect(isCacheEntry(withoutValue)).toBe(false);
     expect(isCacheEntry(null)).toBe(false);
     expect(isCacheEntry([entry])).toBe(false);

@@ -33,7 +33,7 @@ export async function requireSharedRedis(): Promise<void> {
     await client.connect();
     await client.ping();
   } catch (error) {
-    throw new Error(`The cache tests need Redis at ${SHARED_REDIS_URL} (${String(error)}). Start redis-server on port 6379.`);
+    throw new Error(`The cache tests need Redis at ${SHARED_REDIS_URL} (${String(error)}). Start redis-server on port 6379.`, { cause: error });
   } finally {
     client.disconnect();
   }

@@ -132,7 +132,7 @@ describe('DatabaseTier', () => {
 
     expect(await l3.pruneExpired({ batchSize: 10 })).toEqual({ deleted: 25, batches: 3 });
     const left = await test.store.prisma.cacheEntry.findMany({ select: { cacheKey: true } });
-    expect(left.map((row) => row.cacheKey.split(':')[0]).sort()).toEqual([...Array(10)].map((_, i) => (i < 5 ? 'fresh' : 'stale')));
+    expect(left.map((row) => row.cacheKey.split(':')[0]).sort()).toEqual(Array.from({ length: 10 }, (_, i) => (i < 5 ? 'fresh' : 'stale')));
     expect(await l3.pruneExpired({ batchSize: 10 })).toEqual({ deleted: 0, batches: 0 });
   });
 

@@ -78,9 +78,9 @@ function tableLoader<T>(table: Record<string, T>, clock: ManualClock, delayMs = 
 
 const failing = (message = 'upstream down'): Loader<never> & { calls: number } => {
   const load = Object.assign(
-    async (): Promise<Map<string, LoadedValue<never>>> => {
+    (): Promise<Map<string, LoadedValue<never>>> => {
       load.calls += 1;
-      throw new Error(message);
+      return Promise.reject(new Error(message));
     },
     { calls: 0 },
   );

@@ -40,10 +40,10 @@ describe('urql', () => {
 
     const ticks: string[] = [];
     await new Promise<void>((resolve) => {
-      const { unsubscribe } = client.subscription(AggregateTicksDocument, {}).subscribe((update) => {
+      const subscription = client.subscription(AggregateTicksDocument, {}).subscribe((update) => {
         if (update.data) ticks.push(update.data.aggregateUpdated.takenAt);
         if (ticks.length === 2) {
-          unsubscribe();
+          subscription.unsubscribe();
           resolve();
         }
       });

@@ -21,7 +21,7 @@ describe('logger', () => {
     const logger = createLogger(config, stream).child({ requestId: 'req-42' });
     logger.info({ config, headers: { authorization: 'Bearer john-secret', 'x-api-key': 'sk-ant-secret', accept: 'json' } }, 'hello');
     expect(lines).toHaveLength(1);
-    const entry = JSON.parse(lines[0]!) as Record<string, any>;
+    const entry = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(entry.requestId).toBe('req-42');
     expect(entry.msg).toBe('hello');
     expect(entry.headers).toEqual({ authorization: '[redacted]', 'x-api-key': '[redacted]', accept: 'json' });

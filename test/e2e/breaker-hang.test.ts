@@ -82,9 +82,9 @@ async function startProcess(env: Record<string, string>): Promise<Service> {
   });
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       let entry: Record<string, unknown>;
       try {
         entry = JSON.parse(line) as Record<string, unknown>;
@@ -94,7 +94,7 @@ async function startProcess(env: Record<string, string>): Promise<Service> {
       logs.push(entry);
       if (typeof entry.graphql === 'string') resolve(entry.graphql);
     });
-    void exited.then((code) => reject(new Error(`the service exited early with ${code}: ${stderr}`)));
+    exited.then((code) => reject(new Error(`the service exited early with ${code}: ${stderr}`)), reject);
   });
   return {
     url,
@@ -215,7 +215,14 @@ describe('a hanging John (a fake written from the reference) opens, then recover
         complete: () => undefined,
       },
     );
-    cleanups.push(async () => unsubscribe());
+    // A throw of unsubscribe() becomes the cleanup's rejection, which the cleanup loop expects.
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          unsubscribe();
+          resolve();
+        }),
+    );
     // The subscription is live once graphql-ws acknowledged it (the first source change may be later).
     await new Promise<void>((resolve) => {
       const off = ws.on('connected', () => {

@@ -57,7 +57,7 @@ async function startProcess(env: Record<string, string>): Promise<{ child: Child
         // Not a log line.
       }
     });
-    void exited.then((code) => reject(new Error(`exited before listening (${String(code)})`)));
+    exited.then((code) => reject(new Error(`exited before listening (${String(code)})`)), reject);
   });
   return { child, url, exited };
 }

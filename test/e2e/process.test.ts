@@ -31,7 +31,7 @@ describe('northstar process', () => {
         lines.push(entry);
         if (typeof entry.graphql === 'string') resolve(entry.graphql);
       });
-      void exited.then((code) => reject(new Error(`exited early with ${code}`)));
+      exited.then((code) => reject(new Error(`exited early with ${code}`)), reject);
     });
 
     const url = await listening;

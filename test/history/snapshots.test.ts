@@ -252,7 +252,7 @@ describe('pnlHistory', () => {
     expect(await store.pnlHistory({ agentId: 'agent-7', ...RANGE, limit: 2 })).toHaveLength(2);
   });
 
-  it('reads from the (agent_id, snapshot_time) index', async () => {
+  it('reads from the (agent_id, snapshot_time) index', () => {
     const db = new Database(ctx.url.slice('file:'.length), { readonly: true });
     try {
       const plan = db

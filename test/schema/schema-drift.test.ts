@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, findBreakingChanges, findDangerousChanges } from 'graphql';
+import { buildSchema, DangerousChangeType, findBreakingChanges, findDangerousChanges } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printedSchema } from '../../src/schema/index.js';
 
@@ -16,7 +16,7 @@ describe('printed schema', () => {
     const expected = buildSchema(contract);
     const problems = [
       ...findBreakingChanges(expected, actual),
-      ...findDangerousChanges(expected, actual).filter((change) => change.type === 'ARG_DEFAULT_VALUE_CHANGE'),
+      ...findDangerousChanges(expected, actual).filter((change) => change.type === DangerousChangeType.ARG_DEFAULT_VALUE_CHANGE),
     ].map((change) => `${change.type}: ${change.description}`);
     expect(problems).toEqual([]);
   });

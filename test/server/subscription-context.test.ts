@@ -109,7 +109,13 @@ describe('the context a shared subscription event is resolved with', () => {
     const metrics = createMetrics({ collectProcessMetrics: false });
     const resultJson = new SharedResultJson(metrics.subscriptionSerializations);
     const yoga = createNorthstarYoga({ schema, services, logger: silentLogger, metrics, graphiql: false, resultJson });
-    server = createServer(yoga);
+    // Node ignores what a request listener returns: yoga's promise is handled here, a rejection failing the request.
+    server = createServer((req, res) => {
+      new Promise((resolve) => resolve(yoga(req, res))).catch((error: unknown) => {
+        console.error('yoga request failed', error);
+        res.destroy();
+      });
+    });
     ws = attachGraphQLWs({ server, yoga, logger: silentLogger, metrics, keepAliveIntervalMs: 30_000, slowConsumer: { bufferBytes: 1 << 24, deadlineMs: 60_000 }, resultJson });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

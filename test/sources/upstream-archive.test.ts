@@ -34,7 +34,7 @@ describe('UpstreamArchive', () => {
     expect(archive.raw('kalshi', '/markets', { n: 4 })).toBe(true);
     await archive.flush();
     const rows = await store.prisma.rawApiResponse.findMany({ orderBy: { id: 'asc' } });
-    expect(rows.map((r) => [r.source, JSON.parse(r.responseJson).n])).toEqual([
+    expect(rows.map((r) => [r.source, (JSON.parse(r.responseJson) as { n: number }).n])).toEqual([
       ['kalshi', 1],
       ['john', 3],
       ['kalshi', 4],
@@ -60,7 +60,7 @@ describe('UpstreamArchive', () => {
     archive.normalized('kalshi', [{ id: 'kalshi:A', ticker: 'A', type: 'PREDICTION', price: 3 }]);
     await archive.flush();
     const rows = await store.prisma.normalizedData.findMany({ orderBy: { dataId: 'asc' } });
-    expect(rows.map((r) => [r.dataId, JSON.parse(r.normalizedJson).price])).toEqual([
+    expect(rows.map((r) => [r.dataId, (JSON.parse(r.normalizedJson) as { price: number }).price])).toEqual([
       ['kalshi:A', 3],
       ['kalshi:B', 2],
     ]);

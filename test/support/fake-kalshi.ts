@@ -176,8 +176,6 @@ export interface FakeKalshi {
 const REST_PREFIX = '/trade-api/v2';
 const WS_PATH = '/trade-api/ws/v2';
 const DOCUMENTED_CHANNELS = new Set(['orderbook_delta', 'ticker', 'trade', 'market_lifecycle_v2']);
-/** Channels whose messages carry a per-sid seq. */
-const SEQUENCED = new Set(['orderbook_delta', 'trade', 'market_lifecycle_v2']);
 const STATUS_FILTER: Record<string, readonly string[]> = {
   unopened: ['initialized'],
   open: ['active'],
@@ -348,7 +346,7 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
     const entry = list?.[0];
     if (!entry) return null;
     entry.left -= 1;
-    if (entry.left <= 0) list!.shift();
+    if (entry.left <= 0) list.shift();
     return entry.answer;
   }
 
@@ -411,10 +409,16 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
     });
   }
 
+  /** A `ws` message as text (a Buffer, an ArrayBuffer or, fragmented, an array of Buffers). */
+  function rawText(data: RawData): string {
+    if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+    return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+  }
+
   function onCommand(connection: Connection, data: RawData): void {
     let command: { id?: unknown; cmd?: unknown; params?: unknown };
     try {
-      command = JSON.parse(data.toString()) as typeof command;
+      command = JSON.parse(rawText(data)) as typeof command;
     } catch {
       send(connection, { type: 'error', msg: { code: 1, msg: 'Unable to process message' } });
       return;
@@ -643,7 +647,7 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
           const value = predicate();
           if (value === undefined || value === null || value === false) return false;
           cleanup();
-          resolve(value as never);
+          resolve(value);
           return true;
         };
         const timer = setTimeout(() => {

@@ -118,7 +118,7 @@ describe('AnthropicInsightClient against the simulator', () => {
     const data = extractMarketData(body.messages)!;
     const title = data.markets[0]!.title;
     expect(title).not.toMatch(/market_data/i);
-    expect(title).not.toMatch(/[\u0000-\u001f\u007f\u202e]/);
+    expect(title).not.toMatch(/[\p{Cc}\u202e]/u);
     expect(Array.from(title).length).toBeLessThanOrEqual(120);
     // The injected instruction did not flip the data-driven answer.
     expect(result.insight.sentiment).toBe('BEARISH');

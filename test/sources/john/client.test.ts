@@ -39,7 +39,7 @@ describe('JohnClient against the simulator', () => {
   it.each<[string | undefined, string]>([
     [undefined, 'no token'],
     ['not-the-token', 'a wrong token'],
-  ])('classifies 401 (token %s) as auth, not retryable, and never echoes the token', async (token, _label) => {
+  ])('classifies 401 (token %s) as auth, not retryable, and never echoes the token', async (token) => {
     const other = new JohnClient({ baseUrl: sim.baseUrl, token, timeoutMs: 1000 });
     try {
       const error = await upstreamErrorOf(other.fetchMetrics());

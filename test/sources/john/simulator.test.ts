@@ -22,7 +22,7 @@ describe('John simulator over HTTP', () => {
     expect(single.headers.get('content-type')).toMatch(/application\/json/);
     expect(await single.json()).toEqual(sim.model.metricsAt('agent:john:main', clock.now()));
 
-    const smb = await (await fetch(`${sim.baseUrl}/api/john/metrics?agent_id=agent:john:smb`)).json();
+    const smb: unknown = await (await fetch(`${sim.baseUrl}/api/john/metrics?agent_id=agent:john:smb`)).json();
     expect(smb).toMatchObject({ agent_id: 'agent:john:smb', period: '2026-11-24T12:00:00.000Z', timestamp: '2026-11-24T12:20:00.000Z' });
 
     const all = (await (await fetch(`${sim.baseUrl}/api/john/metrics/all`)).json()) as { agents: { agent_id: string }[] };

@@ -123,7 +123,7 @@ describe('normalizeMarket', () => {
     ['unknown status', { status: 'live' }, /status "live"/],
     ['garbage date', { close_time: 'next tuesday' }, /close_time/],
   ])('rejects a market with %s as a data error', (_name, patch, message) => {
-    expectDataError(() => normalizeMarket({ ...wire, ...(patch as object) } as Market, FETCHED), message);
+    expectDataError(() => normalizeMarket({ ...wire, ...patch } as Market, FETCHED), message);
   });
 
   test('rejects a non-object as a data error', () => {

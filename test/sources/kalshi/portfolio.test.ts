@@ -81,7 +81,8 @@ describe('normalizePositions', () => {
   });
 
   test('a missing time is null; numeric epoch strings are read as seconds or milliseconds', () => {
-    const { last_updated_ts: _dropped, ...noTime } = wire;
+    const noTime: Omit<typeof wire, 'last_updated_ts'> & Partial<typeof wire> = { ...wire };
+    delete noTime.last_updated_ts;
     expect(normalizePositions([noTime])[0]!.lastUpdatedAt).toBeNull();
     expect(normalizePositions([{ ...wire, last_updated_ts: '1795521600' }])[0]!.lastUpdatedAt).toBe(1_795_521_600_000);
     expect(normalizePositions([{ ...wire, last_updated_ts: '1795521600123' }])[0]!.lastUpdatedAt).toBe(1_795_521_600_123);

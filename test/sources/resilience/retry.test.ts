@@ -23,10 +23,9 @@ describe('withRetries', () => {
     const calls: number[] = [];
     const delays: number[] = [];
     const result = withRetries(
-      async (attempt) => {
+      (attempt) => {
         calls.push(clock.now());
-        if (attempt < 3) throw serviceError();
-        return 'ok';
+        return attempt < 3 ? Promise.reject(serviceError()) : Promise.resolve('ok');
       },
       policy,
       { clock, random: () => 0.5, onRetry: (_e, _a, delay) => delays.push(delay) },
@@ -53,9 +52,9 @@ describe('withRetries', () => {
       let calls = 0;
       await expect(
         withRetries(
-          async () => {
+          () => {
             calls++;
-            throw error;
+            return Promise.reject(error);
           },
           policy,
           { clock },
@@ -69,9 +68,9 @@ describe('withRetries', () => {
     const clock = new ManualClock();
     let calls = 0;
     const result = withRetries(
-      async () => {
+      () => {
         calls++;
-        throw serviceError(3000);
+        return Promise.reject(serviceError(3000));
       },
       { ...policy, attempts: 2 },
       { clock, random: () => 0 },
@@ -89,9 +88,7 @@ describe('withRetries', () => {
     const controller = new AbortController();
     const failure = serviceError();
     const result = withRetries(
-      async () => {
-        throw failure;
-      },
+      () => Promise.reject(failure),
       policy,
       { clock, signal: controller.signal, random: () => 0.9 },
     ).catch((error: unknown) => error);
@@ -106,9 +103,9 @@ describe('withRetries', () => {
     const rateLimited = new UpstreamError('429', { source: 'kalshi', category: 'rate_limit', retryable: true, status: 429 });
     await expect(
       withRetries(
-        async () => {
+        () => {
           calls++;
-          throw rateLimited;
+          return Promise.reject(rateLimited);
         },
         { ...policy, retryOn: (e) => e.category === 'service' },
         { clock },

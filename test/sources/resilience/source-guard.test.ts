@@ -28,8 +28,14 @@ function setup(source: 'john' | 'kalshi' = 'john', retry: RetryPolicy = JOHN_RET
   const audits: Array<{ eventType: string }> = [];
   const freshness: Array<{ consecutiveFailures: number; breakerState: string; lastError?: string | null }> = [];
   const history: GuardHistory = {
-    recordAudit: async (input) => void audits.push(input),
-    upsertFreshness: async (input) => void freshness.push(input),
+    recordAudit: (input) => {
+      audits.push(input);
+      return Promise.resolve();
+    },
+    upsertFreshness: (input) => {
+      freshness.push(input);
+      return Promise.resolve();
+    },
   };
   const guard = new SourceGuard({ source, clock, logger: silentLogger, statuses, breaker: BREAKER, retry, metrics, history, random: () => 0.5 });
   const outcomes = async () =>
@@ -64,7 +70,7 @@ describe('SourceGuard', () => {
     // The upstream answers again: HALF_OPEN after the reset timeout, CLOSED after the trial.
     await clock.advance(5_000);
     expect(statuses.get('john').breaker).toBe('HALF_OPEN');
-    await expect(guard.call('fetchMetrics', async () => 'metrics')).resolves.toBe('metrics');
+    await expect(guard.call('fetchMetrics', () => Promise.resolve('metrics'))).resolves.toBe('metrics');
     expect(statuses.get('john')).toMatchObject({ breaker: 'CLOSED', consecutiveFailures: 0, lastError: null, stats: { successes: 1 } });
     expect(audits.map((a) => a.eventType)).toEqual(['CIRCUIT_BREAKER_OPEN', 'CIRCUIT_BREAKER_HALF_OPEN', 'CIRCUIT_BREAKER_CLOSE']);
     await guard.shutdown();
@@ -118,9 +124,9 @@ describe('SourceGuard', () => {
   it('retries stop at the deadline: a 503 retried with backoff, then the clock passes the deadline', async () => {
     const { clock, statuses, guard } = setup();
     let attempts = 0;
-    const call = guard.call('fetchMetrics', async () => {
+    const call = guard.call('fetchMetrics', () => {
       attempts++;
-      throw new UpstreamError('HTTP 503', { source: 'john', category: 'service', retryable: true, status: 503 });
+      return Promise.reject(new UpstreamError('HTTP 503', { source: 'john', category: 'service', retryable: true, status: 503 }));
     });
     call.catch(() => undefined);
     await clock.advance(800); // waits of 500 ms then 1000 ms: the deadline comes during the second

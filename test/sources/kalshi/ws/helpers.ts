@@ -11,8 +11,24 @@ import type { KalshiMarketModel } from '../../../../src/sources/kalshi/simulator
 
 export const START = Date.UTC(2026, 10, 24, 12, 0, 0);
 
-/** Frames are loosely typed on purpose: the tests check what the wire actually carries. */
-export type Frame = Record<string, any>;
+/**
+ * A frame as parsed off the wire. Only the envelope is typed; the payload stays `unknown`-valued on
+ * purpose (the tests check what the wire actually carries) and each test says what it expects of it.
+ */
+export interface Frame {
+  type?: string;
+  id?: number;
+  sid?: number;
+  seq?: number;
+  /** Absent on a few frames (`unsubscribed`); the tests only read it where the protocol sends one. */
+  msg: FrameMsg;
+}
+export type FrameMsg = Record<string, unknown>;
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
 
 /** A bare `ws` client that records every frame it receives. */
 export class RawClient {
@@ -21,7 +37,7 @@ export class RawClient {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: RawData) => {
-      this.frames.push(JSON.parse(String(data)) as Frame);
+      this.frames.push(JSON.parse(rawText(data)) as Frame);
       for (const wake of this.waiters.splice(0)) wake();
     });
   }
