@@ -36,7 +36,7 @@ interface Row {
 }
 
 /** Times each call; `before` (untimed) puts the tier in the state the row measures. */
-async function measure(name: string, iterations: number, call: (i: number) => Promise<unknown> | unknown, before?: (i: number) => void): Promise<Row> {
+async function measure(name: string, iterations: number, call: (i: number) => unknown, before?: (i: number) => void): Promise<Row> {
   // Warm-up: JIT, Prisma's first query, Redis connection buffers.
   for (let i = 0; i < Math.min(200, iterations); i++) {
     before?.(i);

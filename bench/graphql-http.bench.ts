@@ -13,6 +13,7 @@ import { Pool } from 'undici';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/core/config.js';
 import { silentLogger } from '../src/core/logger.js';
+import { requestListener } from './lib/http.js';
 import { load, row } from './lib/measure.js';
 
 const TOTAL = Number(process.env.BENCH_REQUESTS ?? 4000);
@@ -25,7 +26,7 @@ async function post(pool: Pool, path: string, query: string): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  const bare = createServer(createYoga({ schema: createSchema({ typeDefs: 'type Query { ok: Boolean! }', resolvers: { Query: { ok: () => true } } }), logging: false }));
+  const bare = createServer(requestListener(createYoga({ schema: createSchema({ typeDefs: 'type Query { ok: Boolean! }', resolvers: { Query: { ok: () => true } } }), logging: false })));
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const barePool = new Pool(`http://127.0.0.1:${(bare.address() as AddressInfo).port}`, { connections: CONCURRENCY });
 

@@ -48,7 +48,7 @@ export async function run(): Promise<void> {
     return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), points: points / ranges.length };
   };
   await time(async (r) => (await store.pnlHistory(r)).length); // warm-up
-  const baseline = await time((r) => (rawStatement.all(r.agentId, iso(r.from), iso(r.to)) as unknown[]).length);
+  const baseline = await time((r) => rawStatement.all(r.agentId, iso(r.from), iso(r.to)).length);
   const served = await time(async (r) => (await store.pnlHistory(r)).length);
   const line = (name: string, m: { p50: number; p99: number; points: number }) =>
     `${name.padEnd(44)} p50 ${m.p50.toFixed(2).padStart(7)} ms   p99 ${m.p99.toFixed(2).padStart(7)} ms   ${m.points.toFixed(0)} points`;

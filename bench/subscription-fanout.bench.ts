@@ -17,7 +17,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { print, parse, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { print, parse, type ExecutionArgs } from 'graphql';
 import { createPubSub, createSchema, createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -26,7 +26,8 @@ import { createMetrics } from '../src/core/metrics.js';
 import type { Services } from '../src/schema/context.js';
 import { attachGraphQLWs } from '../src/server/graphql-ws.js';
 import { SharedResultJson } from '../src/server/result-json.js';
-import { createNorthstarYoga } from '../src/server/yoga.js';
+import { createNorthstarYoga, type GraphQLEnveloped } from '../src/server/yoga.js';
+import { requestListener } from './lib/http.js';
 import { percentile } from './lib/measure.js';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 200);
@@ -52,7 +53,7 @@ const query = print(
 function newPubSub() {
   const eventTarget = new EventTarget();
   setMaxListeners(0, eventTarget);
-  return createPubSub<Events>({ eventTarget: eventTarget as never });
+  return createPubSub<Events>({ eventTarget });
 }
 
 function schemaOn(pubsub: ReturnType<typeof createPubSub<Events>>) {
@@ -96,7 +97,7 @@ async function listen(server: Server): Promise<void> {
 async function baseline(): Promise<Target> {
   const pubsub = newPubSub();
   const yoga = createYoga({ schema: schemaOn(pubsub), logging: false, graphiql: false });
-  const server = createServer(yoga);
+  const server = createServer(requestListener(yoga));
   const wss = new WebSocketServer({ server, path: '/graphql' });
   type Root = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   const disposable = useServer(
@@ -104,7 +105,8 @@ async function baseline(): Promise<Target> {
       execute: (args) => (args.rootValue as Root).execute(args) as never,
       subscribe: (args) => (args.rootValue as Root).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+        const enveloped: GraphQLEnveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = enveloped;
         const document = parse(params.query);
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
@@ -132,10 +134,10 @@ async function northstar(printOnce: boolean): Promise<Target> {
   const resultJson = printOnce
     ? new SharedResultJson(metrics.subscriptionSerializations)
     : new (class extends SharedResultJson {
-        override share(_result: ExecutionResult): void {}
+        override share(): void {}
       })();
   const yoga = createNorthstarYoga({ schema: schemaOn(pubsub), services: {} as Services, logger: silentLogger, metrics, graphiql: false, resultJson });
-  const server = createServer(yoga);
+  const server = createServer(requestListener(yoga));
   const ws = attachGraphQLWs({ server, yoga, logger: silentLogger, metrics, keepAliveIntervalMs: 30_000, slowConsumer: { bufferBytes: 64 * 1024 * 1024, deadlineMs: 60_000 }, resultJson });
   await listen(server);
   return {

@@ -3,6 +3,7 @@
 import { ApolloClient, HttpLink, InMemoryCache, gql, split } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
+import { Kind, OperationTypeNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -13,7 +14,7 @@ const client = new ApolloClient({
   link: split(
     ({ query }) => {
       const d = getMainDefinition(query);
-      return d.kind === 'OperationDefinition' && d.operation === 'subscription';
+      return d.kind === Kind.OPERATION_DEFINITION && d.operation === OperationTypeNode.SUBSCRIPTION;
     },
     new GraphQLWsLink(ws),
     new HttpLink({ uri: url }),
@@ -35,7 +36,7 @@ const subscription = client
       if (++ticks === 5) {
         subscription.unsubscribe();
         client.stop();
-        void ws.dispose();
+        Promise.resolve(ws.dispose()).catch((error) => console.error(error));
       }
     },
     error: (error) => console.error(error),

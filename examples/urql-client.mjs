@@ -23,13 +23,13 @@ const { data } = await client.query(gql`{ sources { source availability simulate
 console.table(data.sources);
 
 let ticks = 0;
-const { unsubscribe } = client
+const subscription = client
   .subscription(gql`subscription { aggregateUpdated { takenAt availabilityScore pnl { agentId totalPnlUsd } } }`, {})
   .subscribe(({ data: tick }) => {
     if (!tick) return;
     console.log(tick.aggregateUpdated.takenAt, tick.aggregateUpdated.pnl.map((p) => `${p.agentId}=${p.totalPnlUsd}`).join(' '));
     if (++ticks === 5) {
-      unsubscribe();
-      void ws.dispose();
+      subscription.unsubscribe();
+      Promise.resolve(ws.dispose()).catch((error) => console.error(error));
     }
   });

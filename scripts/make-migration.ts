@@ -93,15 +93,13 @@ function offlinePostgres(): SqlMigrationAwareDriverAdapterFactory {
   const connection: SqlDriverAdapter = {
     provider: 'postgres',
     adapterName: 'northstar-offline',
-    queryRaw: async () => ({ columnNames: [], columnTypes: [], rows: [] }),
-    executeRaw: async () => 0,
+    queryRaw: () => Promise.resolve({ columnNames: [], columnTypes: [], rows: [] }),
+    executeRaw: () => Promise.resolve(0),
     executeScript: async () => {},
-    startTransaction: async () => {
-      throw new Error('the offline PostgreSQL adapter has no transactions');
-    },
+    startTransaction: () => Promise.reject(new Error('the offline PostgreSQL adapter has no transactions')),
     dispose: async () => {},
   };
-  return { provider: 'postgres', adapterName: 'northstar-offline', connect: async () => connection, connectToShadowDb: async () => connection };
+  return { provider: 'postgres', adapterName: 'northstar-offline', connect: () => Promise.resolve(connection), connectToShadowDb: () => Promise.resolve(connection) };
 }
 
 /**

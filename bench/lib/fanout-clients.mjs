@@ -32,6 +32,12 @@ function checkFirst(text) {
 
 const closers = [];
 
+/** A `ws` message as text (a Buffer, an ArrayBuffer or, fragmented, an array of Buffers). */
+function rawText(data) {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
 function subscribeWs(index) {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, 'graphql-transport-ws');
@@ -41,13 +47,14 @@ function subscribeWs(index) {
     let acknowledged = false;
     socket.on('message', (data) => {
       if (!acknowledged) {
-        if (JSON.parse(String(data)).type !== 'connection_ack') throw new Error(`expected connection_ack, got ${String(data)}`);
+        const text = rawText(data);
+        if (JSON.parse(text).type !== 'connection_ack') throw new Error(`expected connection_ack, got ${text}`);
         acknowledged = true;
         socket.send(JSON.stringify({ id: `s${index}`, type: 'subscribe', payload: { query } }));
         resolve();
         return;
       }
-      if (counts[index] === 0) checkFirst(String(data));
+      if (counts[index] === 0) checkFirst(rawText(data));
       if (index === 0) frameBytes = data.length;
       counts[index] += 1;
       report();
@@ -67,7 +74,7 @@ async function subscribeSse(index) {
   if (response.status !== 200) throw new Error(`SSE subscribe answered ${response.status}`);
   const decoder = new TextDecoder();
   let pending = '';
-  void (async () => {
+  (async () => {
     try {
       for await (const chunk of response.body) {
         pending += decoder.decode(chunk, { stream: true });
@@ -87,7 +94,14 @@ async function subscribeSse(index) {
     } catch (error) {
       if (error.name !== 'AbortError') throw error;
     }
-  })();
+  })().catch((error) => {
+    console.error('fanout worker: SSE stream failed', error);
+    // Fail the run as the WebSocket path does (a throw in its listener): an uncaught exception
+    // in this worker reaches the parent as the worker's 'error'.
+    setImmediate(() => {
+      throw error;
+    });
+  });
 }
 
 await Promise.all(counts.map((_, index) => (transport === 'sse' ? subscribeSse(index) : subscribeWs(index))));
