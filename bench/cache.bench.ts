@@ -146,7 +146,14 @@ export async function run(): Promise<void> {
       await l2.connect();
       const withRedis = make({ l2 });
       await l2.setMany(keys.map((key) => [key, entry] as const));
-      rows.push(await measure('L2 redis (L1 miss)', 5_000 * SCALE, (i) => withRedis.cache.get(keyAt(i)), (i) => withRedis.l1.delete(keyAt(i))));
+      rows.push(
+        await measure(
+          'L2 redis (L1 miss)',
+          5_000 * SCALE,
+          (i) => withRedis.cache.get(keyAt(i)),
+          (i) => withRedis.l1.delete(keyAt(i)),
+        ),
+      );
     } else {
       rows.push({ name: 'L2 redis (L1 miss)', iterations: 0, p50Us: 0, p99Us: 0, perSecond: 0, note: `not measured: no Redis answers at ${REDIS_URL}` });
     }
@@ -154,24 +161,50 @@ export async function run(): Promise<void> {
     const l3 = new DatabaseTier({ prisma: history.prisma, clock });
     await l3.setMany(keys.map((key) => [key, entry] as const));
     const withDatabase = make({ l3 });
-    rows.push(await measure('L3 sqlite (L1 miss, no L2)', 5_000 * SCALE, (i) => withDatabase.cache.get(keyAt(i)), (i) => withDatabase.l1.delete(keyAt(i))));
+    rows.push(
+      await measure(
+        'L3 sqlite (L1 miss, no L2)',
+        5_000 * SCALE,
+        (i) => withDatabase.cache.get(keyAt(i)),
+        (i) => withDatabase.l1.delete(keyAt(i)),
+      ),
+    );
 
     const deadRedis = new RedisTier({ url: `redis://127.0.0.1:${await closedPort()}`, clock });
     await deadRedis.connect(200);
     const redisDown = make({ l2: deadRedis, l3 });
-    rows.push(await measure('L3 sqlite with Redis down (L1 miss)', 5_000 * SCALE, (i) => redisDown.cache.get(keyAt(i)), (i) => redisDown.l1.delete(keyAt(i))));
+    rows.push(
+      await measure(
+        'L3 sqlite with Redis down (L1 miss)',
+        5_000 * SCALE,
+        (i) => redisDown.cache.get(keyAt(i)),
+        (i) => redisDown.l1.delete(keyAt(i)),
+      ),
+    );
 
     const l4 = new FileTier({ cacheDir: dir, clock });
     await l4.writeSnapshot(keys.map((key) => [key, entry] as const));
     const withFiles = make({ l4 });
-    rows.push(await measure('L4 files index (L1 miss, no L2/L3)', 50_000 * SCALE, (i) => withFiles.cache.get(keyAt(i)), (i) => withFiles.l1.delete(keyAt(i))));
+    rows.push(
+      await measure(
+        'L4 files index (L1 miss, no L2/L3)',
+        50_000 * SCALE,
+        (i) => withFiles.cache.get(keyAt(i)),
+        (i) => withFiles.l1.delete(keyAt(i)),
+      ),
+    );
 
     // Batching: 50 keys in one getMany from L3 is one findMany.
     const batch = keys.slice(0, 50);
     rows.push(
-      await measure('L3 sqlite, getMany of 50 keys (per call)', 1_000 * SCALE, () => withDatabase.cache.getMany(batch), () => {
-        for (const key of batch) withDatabase.l1.delete(key);
-      }),
+      await measure(
+        'L3 sqlite, getMany of 50 keys (per call)',
+        1_000 * SCALE,
+        () => withDatabase.cache.getMany(batch),
+        () => {
+          for (const key of batch) withDatabase.l1.delete(key);
+        },
+      ),
     );
 
     print(rows);

@@ -26,7 +26,11 @@ async function post(pool: Pool, path: string, query: string): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  const bare = createServer(requestListener(createYoga({ schema: createSchema({ typeDefs: 'type Query { ok: Boolean! }', resolvers: { Query: { ok: () => true } } }), logging: false })));
+  const bare = createServer(
+    requestListener(
+      createYoga({ schema: createSchema({ typeDefs: 'type Query { ok: Boolean! }', resolvers: { Query: { ok: () => true } } }), logging: false }),
+    ),
+  );
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const barePool = new Pool(`http://127.0.0.1:${(bare.address() as AddressInfo).port}`, { connections: CONCURRENCY });
 
@@ -37,7 +41,8 @@ export async function run(): Promise<void> {
   const pool = new Pool(new URL(app.url).origin, { connections: CONCURRENCY });
   const markets = app.services.markets.list().length;
 
-  const aggregateQuery = '{ aggregate { takenAt availabilityScore markets { id ticker title status prices { bid ask last } volume { volume24h } quality { freshnessMs sourceReliability cacheTier } } components { source availability } } }';
+  const aggregateQuery =
+    '{ aggregate { takenAt availabilityScore markets { id ticker title status prices { bid ask last } volume { volume24h } quality { freshnessMs sourceReliability cacheTier } } components { source availability } } }';
   // Warm up JIT and connections.
   await load(() => post(barePool, '/graphql', '{ ok }'), 300, CONCURRENCY);
   await load(() => post(pool, '/graphql', aggregateQuery), 300, CONCURRENCY);
@@ -49,7 +54,9 @@ export async function run(): Promise<void> {
   console.log(row('northstar `{ sources }`', health));
   const aggregate = await load(() => post(pool, '/graphql', aggregateQuery), TOTAL, CONCURRENCY);
   console.log(row(`northstar \`aggregate\` (${markets} markets)`, aggregate));
-  console.log(`northstar sources / baseline: ${(health.perSecond / baseline.perSecond).toFixed(2)}×   aggregate / baseline: ${(aggregate.perSecond / baseline.perSecond).toFixed(2)}×`);
+  console.log(
+    `northstar sources / baseline: ${(health.perSecond / baseline.perSecond).toFixed(2)}×   aggregate / baseline: ${(aggregate.perSecond / baseline.perSecond).toFixed(2)}×`,
+  );
 
   await pool.close();
   await barePool.close();

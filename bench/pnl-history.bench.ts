@@ -20,7 +20,9 @@ export async function run(): Promise<void> {
   const file = join(dir, 'history.db');
   const seedStarted = performance.now();
   const { agents, to } = await seedSnapshots({ file, rows: ROWS });
-  console.log(`\npnlHistory over ${ROWS.toLocaleString('en-US')} snapshot rows (${agents.length} agents, 90 days; seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s)`);
+  console.log(
+    `\npnlHistory over ${ROWS.toLocaleString('en-US')} snapshot rows (${agents.length} agents, 90 days; seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s)`,
+  );
 
   const store = await HistoryStore.open(`file:${file}`, { migrate: false });
   const raw = new Database(file, { readonly: true });

@@ -43,7 +43,8 @@ export async function run(): Promise<void> {
   await app.start();
   const client = createClient({ url: app.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket });
   let events = 0;
-  const query = 'subscription { aggregateUpdated { takenAt markets { ticker prices { bid ask } quality { cacheTier freshnessMs } } pnl { agentId totalPnlUsd } } }';
+  const query =
+    'subscription { aggregateUpdated { takenAt markets { ticker prices { bid ask } quality { cacheTier freshnessMs } } pnl { agentId totalPnlUsd } } }';
   for (let i = 0; i < SUBSCRIBERS; i++) client.subscribe({ query }, { next: () => (events += 1), error: () => undefined, complete: () => undefined });
 
   console.log(`\nSoak: ${MINUTES} min, ${SUBSCRIBERS} graphql-ws subscribers, aggregate every 100 ms, snapshot every second`);

@@ -37,12 +37,38 @@ const MARKETS = 23;
 type Events = { aggregateUpdated: [Record<string, unknown>] };
 
 const typeDefs = /* GraphQL */ `
-  type Query { ok: Boolean! }
-  type Subscription { aggregateUpdated: Aggregate! }
-  type Aggregate { takenAt: String! availabilityScore: Float! markets: [Market!]! }
-  type Market { ticker: String! title: String! status: String! prices: Prices! volume24h: Int! quality: Quality! }
-  type Prices { bid: Float ask: Float last: Float previous: Float }
-  type Quality { freshnessMs: Int! sourceReliability: Float! isFromCache: Boolean! cacheTier: String! fetchedAt: String! }
+  type Query {
+    ok: Boolean!
+  }
+  type Subscription {
+    aggregateUpdated: Aggregate!
+  }
+  type Aggregate {
+    takenAt: String!
+    availabilityScore: Float!
+    markets: [Market!]!
+  }
+  type Market {
+    ticker: String!
+    title: String!
+    status: String!
+    prices: Prices!
+    volume24h: Int!
+    quality: Quality!
+  }
+  type Prices {
+    bid: Float
+    ask: Float
+    last: Float
+    previous: Float
+  }
+  type Quality {
+    freshnessMs: Int!
+    sourceReliability: Float!
+    isFromCache: Boolean!
+    cacheTier: String!
+    fetchedAt: String!
+  }
 `;
 const query = print(
   parse(`subscription { aggregateUpdated { takenAt availabilityScore markets { ticker title status volume24h
@@ -110,7 +136,14 @@ async function baseline(): Promise<Target> {
         const document = parse(params.query);
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
-        return { schema, document, operationName: params.operationName, variableValues: params.variables, contextValue: await contextFactory(), rootValue: { execute, subscribe } };
+        return {
+          schema,
+          document,
+          operationName: params.operationName,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
       },
     },
     wss,
@@ -138,7 +171,15 @@ async function northstar(printOnce: boolean): Promise<Target> {
       })();
   const yoga = createNorthstarYoga({ schema: schemaOn(pubsub), services: {} as Services, logger: silentLogger, metrics, graphiql: false, resultJson });
   const server = createServer(requestListener(yoga));
-  const ws = attachGraphQLWs({ server, yoga, logger: silentLogger, metrics, keepAliveIntervalMs: 30_000, slowConsumer: { bufferBytes: 64 * 1024 * 1024, deadlineMs: 60_000 }, resultJson });
+  const ws = attachGraphQLWs({
+    server,
+    yoga,
+    logger: silentLogger,
+    metrics,
+    keepAliveIntervalMs: 30_000,
+    slowConsumer: { bufferBytes: 64 * 1024 * 1024, deadlineMs: 60_000 },
+    resultJson,
+  });
   await listen(server);
   return {
     name: printOnce ? 'northstar: shared execution + one print' : 'shared execution, printed per subscriber',
@@ -226,7 +267,9 @@ function line(name: string, r: FanoutResult): string {
 
 export async function run(): Promise<void> {
   for (const transport of ['ws', 'sse'] as const) {
-    console.log(`\nSubscription fan-out over ${transport === 'ws' ? 'graphql-ws' : 'SSE'} (${SUBSCRIBERS} subscribers, one selection, ${EVENTS} events of ${MARKETS} markets, lockstep)`);
+    console.log(
+      `\nSubscription fan-out over ${transport === 'ws' ? 'graphql-ws' : 'SSE'} (${SUBSCRIBERS} subscribers, one selection, ${EVENTS} events of ${MARKETS} markets, lockstep)`,
+    );
     const results: FanoutResult[] = [];
     for (const make of [baseline, () => northstar(false), () => northstar(true)]) {
       const target = await make();
@@ -236,6 +279,8 @@ export async function run(): Promise<void> {
       console.log(line(transport === 'ws' ? target.name : target.name.replace(' + graphql-ws use/ws', ' built-in SSE'), result));
     }
     const [base, , ours] = results as [FanoutResult, FanoutResult, FanoutResult];
-    console.log(`event ${base.frameBytes} B (baseline) vs ${ours.frameBytes} B (northstar)   server time per event: northstar / baseline ${(ours.serverMsPerEvent / base.serverMsPerEvent).toFixed(2)}×`);
+    console.log(
+      `event ${base.frameBytes} B (baseline) vs ${ours.frameBytes} B (northstar)   server time per event: northstar / baseline ${(ours.serverMsPerEvent / base.serverMsPerEvent).toFixed(2)}×`,
+    );
   }
 }

@@ -22,13 +22,45 @@ const client = new ApolloClient({
 });
 
 const { data } = await client.query({
-  query: gql`{ aggregate { availabilityScore markets { ticker prices { bid ask } quality { cacheTier freshnessMs } } } }`,
+  query: gql`
+    {
+      aggregate {
+        availabilityScore
+        markets {
+          ticker
+          prices {
+            bid
+            ask
+          }
+          quality {
+            cacheTier
+            freshnessMs
+          }
+        }
+      }
+    }
+  `,
 });
 console.log(`availability ${data.aggregate.availabilityScore}, ${data.aggregate.markets.length} markets`);
 
 let ticks = 0;
 const subscription = client
-  .subscribe({ query: gql`subscription { aggregateUpdated { takenAt markets { ticker prices { bid ask } } } }` })
+  .subscribe({
+    query: gql`
+      subscription {
+        aggregateUpdated {
+          takenAt
+          markets {
+            ticker
+            prices {
+              bid
+              ask
+            }
+          }
+        }
+      }
+    `,
+  })
   .subscribe({
     next: ({ data: tick }) => {
       const m = tick.aggregateUpdated.markets[0];

@@ -19,12 +19,41 @@ const client = new Client({
   ],
 });
 
-const { data } = await client.query(gql`{ sources { source availability simulated breaker lastError } }`, {}).toPromise();
+const { data } = await client
+  .query(
+    gql`
+      {
+        sources {
+          source
+          availability
+          simulated
+          breaker
+          lastError
+        }
+      }
+    `,
+    {},
+  )
+  .toPromise();
 console.table(data.sources);
 
 let ticks = 0;
 const subscription = client
-  .subscription(gql`subscription { aggregateUpdated { takenAt availabilityScore pnl { agentId totalPnlUsd } } }`, {})
+  .subscription(
+    gql`
+      subscription {
+        aggregateUpdated {
+          takenAt
+          availabilityScore
+          pnl {
+            agentId
+            totalPnlUsd
+          }
+        }
+      }
+    `,
+    {},
+  )
   .subscribe(({ data: tick }) => {
     if (!tick) return;
     console.log(tick.aggregateUpdated.takenAt, tick.aggregateUpdated.pnl.map((p) => `${p.agentId}=${p.totalPnlUsd}`).join(' '));

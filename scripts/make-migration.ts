@@ -99,7 +99,12 @@ function offlinePostgres(): SqlMigrationAwareDriverAdapterFactory {
     startTransaction: () => Promise.reject(new Error('the offline PostgreSQL adapter has no transactions')),
     dispose: async () => {},
   };
-  return { provider: 'postgres', adapterName: 'northstar-offline', connect: () => Promise.resolve(connection), connectToShadowDb: () => Promise.resolve(connection) };
+  return {
+    provider: 'postgres',
+    adapterName: 'northstar-offline',
+    connect: () => Promise.resolve(connection),
+    connectToShadowDb: () => Promise.resolve(connection),
+  };
 }
 
 /**

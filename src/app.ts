@@ -232,8 +232,7 @@ function wireApp(options: AppOptions): App {
     return readModel;
   };
 
-  const notStarted = (source: SourceId) =>
-    new UpstreamError(`${source} is not started`, { source, category: 'service', retryable: true });
+  const notStarted = (source: SourceId) => new UpstreamError(`${source} is not started`, { source, category: 'service', retryable: true });
 
   const services: Services = {
     config,
@@ -382,7 +381,12 @@ function wireApp(options: AppOptions): App {
     const { authority } = await listen(http.server, config.port, config.host);
     url = `http://${authority}${GRAPHQL_PATH}`;
     logger.info(
-      { graphql: url, subscriptions: url.replace(/^http/, 'ws'), graphiql: config.nodeEnv !== 'production' ? url : null, health: url.replace(GRAPHQL_PATH, '/health') },
+      {
+        graphql: url,
+        subscriptions: url.replace(/^http/, 'ws'),
+        graphiql: config.nodeEnv !== 'production' ? url : null,
+        health: url.replace(GRAPHQL_PATH, '/health'),
+      },
       `Northstar ${VERSION} listening on ${url}`,
     );
   }

@@ -125,9 +125,7 @@ export class LiveMarkets {
 
   /** Stable order for clients: by event, then ticker. */
   private sorted(): MarketRecord[] {
-    return [...this.byTicker.values()].sort(
-      (a, b) => (a.eventTicker ?? '').localeCompare(b.eventTicker ?? '') || a.ticker.localeCompare(b.ticker),
-    );
+    return [...this.byTicker.values()].sort((a, b) => (a.eventTicker ?? '').localeCompare(b.eventTicker ?? '') || a.ticker.localeCompare(b.ticker));
   }
 }
 

@@ -126,7 +126,12 @@ export class ReadModel {
     if (missing.length > 0) {
       const served = await this.deps.cache.getMany<MarketRecord>(missing.map(keys.market), async () => {
         const fetched = await this.deps.sources.fetchMarkets(missing);
-        return new Map(fetched.map((m): [string, LoadedValue<MarketRecord>] => [keys.market(m.ticker), { value: m, source: 'kalshi', originAt: m.provenance.originAt, fetchedAt: m.provenance.fetchedAt }]));
+        return new Map(
+          fetched.map((m): [string, LoadedValue<MarketRecord>] => [
+            keys.market(m.ticker),
+            { value: m, source: 'kalshi', originAt: m.provenance.originAt, fetchedAt: m.provenance.fetchedAt },
+          ]),
+        );
       });
       this.fill(out, served);
     }
@@ -143,7 +148,10 @@ export class ReadModel {
         return new Map(
           books
             .filter((book): book is OrderBookRecord => book !== null)
-            .map((b): [string, LoadedValue<OrderBookRecord>] => [keys.orderBook(b.ticker), { value: b, source: 'kalshi', originAt: b.provenance.originAt, fetchedAt: b.provenance.fetchedAt }]),
+            .map((b): [string, LoadedValue<OrderBookRecord>] => [
+              keys.orderBook(b.ticker),
+              { value: b, source: 'kalshi', originAt: b.provenance.originAt, fetchedAt: b.provenance.fetchedAt },
+            ]),
         );
       });
       this.fill(out, served);
@@ -158,7 +166,12 @@ export class ReadModel {
       for (const ticker of tickers) {
         const insight = this.deps.sources.latestInsight(ticker);
         if (insight && cold.includes(keys.insight(ticker))) {
-          loaded.set(keys.insight(ticker), { value: insight, source: 'anthropic', originAt: insight.provenance.originAt, fetchedAt: insight.provenance.fetchedAt });
+          loaded.set(keys.insight(ticker), {
+            value: insight,
+            source: 'anthropic',
+            originAt: insight.provenance.originAt,
+            fetchedAt: insight.provenance.fetchedAt,
+          });
         }
       }
       return Promise.resolve(loaded);

@@ -335,10 +335,6 @@ function isFileBody(value: unknown): value is FileBody {
   if (typeof value !== 'object' || value === null) return false;
   const body = value as Record<string, unknown>;
   return (
-    body.format === FILE_FORMAT &&
-    body.version === FILE_VERSION &&
-    typeof body.entries === 'object' &&
-    body.entries !== null &&
-    !Array.isArray(body.entries)
+    body.format === FILE_FORMAT && body.version === FILE_VERSION && typeof body.entries === 'object' && body.entries !== null && !Array.isArray(body.entries)
   );
 }

@@ -546,12 +546,7 @@ export class TieredCache {
       const { hits, misses } = this.metrics.countsOf(tier);
       return { tier, healthy, hits, misses };
     };
-    return [
-      row('L1', true),
-      row('L2', this.l2?.healthy() ?? false),
-      row('L3', this.l3?.healthy() ?? false),
-      row('L4', this.l4?.healthy() ?? false),
-    ];
+    return [row('L1', true), row('L2', this.l2?.healthy() ?? false), row('L3', this.l3?.healthy() ?? false), row('L4', this.l4?.healthy() ?? false)];
   }
 
   /** Waits for the writes nobody waited for (L2 copies, the L3 queue). */

@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
-const blankToUndefined = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 function int(min: number, max: number, fallback: number) {
   return z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
@@ -31,10 +30,19 @@ const variables = {
   NODE_ENV: [z.preprocess(blankToUndefined, z.enum(['development', 'production', 'test']).default('development')), 'one of development, production, test'],
   HOST: [z.preprocess(blankToUndefined, z.string().default('127.0.0.1')), 'a host name or IP address'],
   PORT: [int(0, 65535, 4000), 'an integer port from 0 to 65535'],
-  LOG_LEVEL: [z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')), 'one of fatal, error, warn, info, debug, trace, silent'],
+  LOG_LEVEL: [
+    z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    'one of fatal, error, warn, info, debug, trace, silent',
+  ],
   LOG_FORMAT: [z.preprocess(blankToUndefined, z.enum(['json', 'pretty']).optional()), 'json or pretty'],
   DATABASE_URL: [
-    z.preprocess(blankToUndefined, z.string().regex(/^(file:.+|postgres(ql)?:\/\/.+)$/).default('file:./data/northstar.db')),
+    z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^(file:.+|postgres(ql)?:\/\/.+)$/)
+        .default('file:./data/northstar.db'),
+    ),
     'file:<path> (SQLite) or postgresql://… (PostgreSQL)',
   ],
   REDIS_URL: [optionalUrl(['redis:', 'rediss:']), 'a redis:// or rediss:// URL, or unset to turn the Redis tier off'],
@@ -56,7 +64,13 @@ const variables = {
   SLOW_CONSUMER_BUFFER_BYTES: [int(1024, 1_073_741_824, 1_048_576), 'bytes from 1024 to 1073741824'],
   SLOW_CONSUMER_DEADLINE_MS: [int(100, 3_600_000, 30_000), 'milliseconds from 100 to 3600000'],
   METRICS_OPERATION_NAMES: [
-    z.preprocess(blankToUndefined, z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*(,[_A-Za-z][_0-9A-Za-z]*)*$/).optional()),
+    z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^[_A-Za-z][_0-9A-Za-z]*(,[_A-Za-z][_0-9A-Za-z]*)*$/)
+        .optional(),
+    ),
     'a comma-separated list of GraphQL operation names, e.g. CurrentAggregate,HealthAndSources',
   ],
   KALSHI_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) URL including /trade-api/v2, or unset for the simulator'],
@@ -66,12 +80,24 @@ const variables = {
   KALSHI_PRIVATE_KEY: [optionalString, 'an inline PEM private key'],
   KALSHI_POLL_INTERVAL_MS: [int(50, 600_000, 1000), 'milliseconds from 50 to 600000'],
   KALSHI_TRACKED_TICKERS: [
-    z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$/).optional()),
+    z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$/)
+        .optional(),
+    ),
     'a comma-separated list of market tickers',
   ],
   KALSHI_TRACK_TOP_N: [int(1, 500, 20), 'an integer from 1 to 500'],
   KALSHI_SUBACCOUNTS: [
-    z.preprocess(blankToUndefined, z.string().regex(/^\d{1,2}(,\d{1,2})*$/).optional()),
+    z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^\d{1,2}(,\d{1,2})*$/)
+        .optional(),
+    ),
     'a comma-separated list of subaccount numbers, e.g. 0,1,2',
   ],
   KALSHI_PORTFOLIO_POLL_INTERVAL_MS: [int(1000, 3_600_000, 30_000), 'milliseconds from 1000 to 3600000'],
@@ -230,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Every variable with its expected form: the README's configuration table is checked against it. */
-export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; expected: string }> = Object.entries(variables).map(
-  ([name, [, expected]]) => ({ name, expected }),
-);
+export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; expected: string }> = Object.entries(variables).map(([name, [, expected]]) => ({
+  name,
+  expected,
+}));

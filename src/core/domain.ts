@@ -15,16 +15,7 @@ export type Sentiment = 'BULLISH' | 'NEUTRAL' | 'BEARISH';
 export type RiskLevel = 'LOW' | 'MEDIUM' | 'HIGH';
 
 /** Kalshi's market lifecycle (response values, upper-cased). */
-export const MARKET_STATUSES = [
-  'INITIALIZED',
-  'INACTIVE',
-  'ACTIVE',
-  'CLOSED',
-  'DETERMINED',
-  'DISPUTED',
-  'AMENDED',
-  'FINALIZED',
-] as const;
+export const MARKET_STATUSES = ['INITIALIZED', 'INACTIVE', 'ACTIVE', 'CLOSED', 'DETERMINED', 'DISPUTED', 'AMENDED', 'FINALIZED'] as const;
 export type MarketStatus = (typeof MARKET_STATUSES)[number];
 
 /**

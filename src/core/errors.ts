@@ -5,14 +5,7 @@
 import type { SourceId } from './domain.js';
 
 /** The seed's error categories. */
-export type ErrorCategory =
-  | 'network'
-  | 'auth'
-  | 'data'
-  | 'rate_limit'
-  | 'service'
-  | 'circuit_breaker'
-  | 'database';
+export type ErrorCategory = 'network' | 'auth' | 'data' | 'rate_limit' | 'service' | 'circuit_breaker' | 'database';
 
 export interface UpstreamErrorInit {
   source: SourceId;

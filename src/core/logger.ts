@@ -24,10 +24,7 @@ export const REDACTED_PATHS = [
   'token',
 ];
 
-export function createLogger(
-  config: Pick<Config, 'logLevel' | 'logFormat'>,
-  destination?: DestinationStream,
-): Logger {
+export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, destination?: DestinationStream): Logger {
   const options: LoggerOptions = {
     level: config.logLevel,
     base: { service: 'northstar' },

@@ -8,13 +8,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { Repeater, SlidingBuffer, createPubSub, type PubSub, type PubSubEventTarget } from 'graphql-yoga';
-import type {
-  AggregateRecord,
-  InsightChunkRecord,
-  MarketRecord,
-  OrderBookRecord,
-  SourceStatusRecord,
-} from './domain.js';
+import type { AggregateRecord, InsightChunkRecord, MarketRecord, OrderBookRecord, SourceStatusRecord } from './domain.js';
 
 export type NorthstarEvents = {
   aggregateUpdated: [AggregateRecord];

@@ -49,8 +49,5 @@ export function createAdapterFactory(target: DatabaseTarget): SqlMigrationAwareD
   }
   // Migration scripts name tables without a schema, so the schema must lead the search_path; the
   // adapter's `schema` option makes the client's queries name it explicitly as well.
-  return new PrismaPg(
-    { connectionString: target.connectionString, options: `-c search_path=${target.schema}` },
-    { schema: target.schema },
-  );
+  return new PrismaPg({ connectionString: target.connectionString, options: `-c search_path=${target.schema}` }, { schema: target.schema });
 }

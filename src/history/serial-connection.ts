@@ -15,7 +15,15 @@
  *
  * PostgreSQL needs none of this: its adapter gives every transaction a pooled connection of its own.
  */
-import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlResultSet, Transaction, TransactionOptions } from '@prisma/driver-adapter-utils';
+import type {
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlDriverAdapterFactory,
+  SqlQuery,
+  SqlResultSet,
+  Transaction,
+  TransactionOptions,
+} from '@prisma/driver-adapter-utils';
 
 /** A FIFO mutex: `acquire` resolves a release function, idempotent. */
 class FifoLock {

@@ -178,7 +178,8 @@ function toData(row: SnapshotInput, index: number): Prisma.PnlSnapshotCreateMany
   if (row.pnl) {
     // Checked as the runtime value it is: callers' rows need not hold to the type.
     for (const [name, value] of Object.entries(row.pnl) as [string, unknown][]) {
-      if (typeof value !== 'string' || !DECIMAL.test(value)) throw new TypeError(`snapshot ${index}: pnl.${name} is not a decimal string (${JSON.stringify(value)})`);
+      if (typeof value !== 'string' || !DECIMAL.test(value))
+        throw new TypeError(`snapshot ${index}: pnl.${name} is not a decimal string (${JSON.stringify(value)})`);
     }
   }
   return {

@@ -9,13 +9,7 @@ import { InsightRef } from './insight.js';
 import { MarketRef } from './market.js';
 import { NodeRef } from './node.js';
 import { bookDepth, DEFAULT_BOOK_DEPTH, OrderBookRef, orderBookView } from './order-book.js';
-import {
-  DailySnapshotSummaryRef,
-  PnLPointRef,
-  SNAPSHOT_ID_PREFIX,
-  SnapshotConnectionRef,
-  snapshotView,
-} from './snapshot.js';
+import { DailySnapshotSummaryRef, PnLPointRef, SNAPSHOT_ID_PREFIX, SnapshotConnectionRef, snapshotView } from './snapshot.js';
 import { SourceStatusRef } from './source-status.js';
 
 export const MAX_LIST_LIMIT = 1000;
@@ -154,4 +148,3 @@ builder.queryFields((t) => ({
     resolve: (_root, _args, ctx) => ctx.services.health(),
   }),
 }));
-

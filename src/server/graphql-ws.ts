@@ -161,23 +161,26 @@ export function attachGraphQLWs(options: {
   // values, see core/pubsub.ts) and graphql-ws waits for each frame to be written before taking
   // the next, so a slow client costs bounded memory; one that stays behind is let go.
   const behindSince = new WeakMap<WebSocket, number>();
-  const slowCheck = setInterval(() => {
-    const now = Date.now();
-    for (const socket of wss.clients) {
-      if (socket.bufferedAmount <= slowConsumer.bufferBytes) {
-        behindSince.delete(socket);
-        continue;
+  const slowCheck = setInterval(
+    () => {
+      const now = Date.now();
+      for (const socket of wss.clients) {
+        if (socket.bufferedAmount <= slowConsumer.bufferBytes) {
+          behindSince.delete(socket);
+          continue;
+        }
+        const since = behindSince.get(socket) ?? now;
+        behindSince.set(socket, since);
+        if (now - since < slowConsumer.deadlineMs) continue;
+        logger.warn({ bufferedBytes: socket.bufferedAmount, behindMs: now - since }, 'closing a slow WebSocket consumer');
+        socket.close(CLOSE_SLOW_CONSUMER, 'slow consumer: could not keep up');
+        metrics.slowConsumersClosed.inc();
+        // The close frame waits behind the unsent data; do not wait for a client that is not reading.
+        setTimeout(() => socket.terminate(), 5000).unref();
       }
-      const since = behindSince.get(socket) ?? now;
-      behindSince.set(socket, since);
-      if (now - since < slowConsumer.deadlineMs) continue;
-      logger.warn({ bufferedBytes: socket.bufferedAmount, behindMs: now - since }, 'closing a slow WebSocket consumer');
-      socket.close(CLOSE_SLOW_CONSUMER, 'slow consumer: could not keep up');
-      metrics.slowConsumersClosed.inc();
-      // The close frame waits behind the unsent data; do not wait for a client that is not reading.
-      setTimeout(() => socket.terminate(), 5000).unref();
-    }
-  }, Math.min(250, slowConsumer.deadlineMs));
+    },
+    Math.min(250, slowConsumer.deadlineMs),
+  );
   slowCheck.unref();
 
   return {

@@ -68,9 +68,7 @@ export function createNorthstarYoga({ schema, services, logger, metrics, graphiq
     },
     context: (initial: ServerContext): GraphQLContext => {
       const requestId =
-        (initial.request && requestIds.get(initial.request)) ??
-        initial.socketRequestId ??
-        requestIdFrom(initial.request?.headers.get(REQUEST_ID_HEADER));
+        (initial.request && requestIds.get(initial.request)) ?? initial.socketRequestId ?? requestIdFrom(initial.request?.headers.get(REQUEST_ID_HEADER));
       return createContext(requestId, services, logger);
     },
     plugins: [

@@ -36,7 +36,14 @@ export function jsonBodyOf(answer: HttpAnswer): unknown {
     });
   }
   if (!parsed.ok) {
-    throw new UpstreamError(`${what}: HTTP ${status} with a body that is not JSON`, { source, category: 'data', retryable: false, status, ...ids, cause: parsed.error });
+    throw new UpstreamError(`${what}: HTTP ${status} with a body that is not JSON`, {
+      source,
+      category: 'data',
+      retryable: false,
+      status,
+      ...ids,
+      cause: parsed.error,
+    });
   }
   return parsed.value;
 }

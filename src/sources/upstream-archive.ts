@@ -12,7 +12,15 @@ import type { Logger } from '../core/logger.js';
 
 export interface ArchiveStore {
   recordRawResponse(input: { source: string; endpoint: string; requestId?: string | null; body: unknown; status: number; ttlSeconds: number }): Promise<void>;
-  recordNormalized(input: { dataId: string; source: string; ticker?: string | null; assetType?: string | null; value: unknown; cacheTier: CacheTier; expiresAt?: Date | null }): Promise<void>;
+  recordNormalized(input: {
+    dataId: string;
+    source: string;
+    ticker?: string | null;
+    assetType?: string | null;
+    value: unknown;
+    cacheTier: CacheTier;
+    expiresAt?: Date | null;
+  }): Promise<void>;
 }
 
 export interface NormalizedItem {
@@ -73,7 +81,15 @@ export class UpstreamArchive {
     const expiresAt = new Date(now + (this.options.ttlSeconds ?? 3600) * 1000);
     for (const item of items) {
       this.track(
-        store.recordNormalized({ dataId: item.id, source, ticker: item.ticker ?? null, assetType: item.type ?? null, value: item, cacheTier: 'LIVE', expiresAt }),
+        store.recordNormalized({
+          dataId: item.id,
+          source,
+          ticker: item.ticker ?? null,
+          assetType: item.type ?? null,
+          value: item,
+          cacheTier: 'LIVE',
+          expiresAt,
+        }),
       );
     }
     return true;

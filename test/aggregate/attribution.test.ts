@@ -3,12 +3,7 @@
  * the precedence of attribute(): longest prefix, then subaccount, then agent:unattributed.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  attribute,
-  DEFAULT_SIMULATED_ATTRIBUTION,
-  parseAttribution,
-  UNATTRIBUTED_AGENT,
-} from '../../src/aggregate/attribution.js';
+import { attribute, DEFAULT_SIMULATED_ATTRIBUTION, parseAttribution, UNATTRIBUTED_AGENT } from '../../src/aggregate/attribution.js';
 import { SERIES } from '../../src/sources/kalshi/simulator/catalog.js';
 
 describe('parseAttribution', () => {
@@ -52,9 +47,7 @@ describe('parseAttribution', () => {
 });
 
 describe('attribute', () => {
-  const rules = parseAttribution(
-    'subaccount:1=agent:sub1,prefix:KXNBA=agent:nba,prefix:KXNBAGAME-26=agent:nba26,subaccount:2=agent:sub2',
-  );
+  const rules = parseAttribution('subaccount:1=agent:sub1,prefix:KXNBA=agent:nba,prefix:KXNBAGAME-26=agent:nba26,subaccount:2=agent:sub2');
 
   it('prefers the longest matching prefix, whatever the rule order', () => {
     expect(attribute({ ticker: 'KXNBAGAME-26JAN01BOSNYK-BOS', subaccount: 1 }, rules)).toBe('agent:nba26');
@@ -73,7 +66,10 @@ describe('attribute', () => {
   });
 
   it('takes the first of two equally long matching prefixes', () => {
-    const a = [{ kind: 'prefix', prefix: 'KX', agentId: 'first' }, { kind: 'prefix', prefix: 'KX', agentId: 'second' }] as const;
+    const a = [
+      { kind: 'prefix', prefix: 'KX', agentId: 'first' },
+      { kind: 'prefix', prefix: 'KX', agentId: 'second' },
+    ] as const;
     expect(attribute({ ticker: 'KXA', subaccount: 0 }, a)).toBe('first');
   });
 });

@@ -76,11 +76,16 @@ function bookPatch(held: MarketRecord, bid: number, ask: number, at: number): Ma
 /** A ticker message's patch of `held`: last observed at `at`, stamped `upstreamAt` by the exchange. */
 function tickerPatch(held: MarketRecord, last: number, at: number, upstreamAt?: number): MarketRecord {
   const observed: PriceObservation = upstreamAt === undefined ? { at } : { at, upstreamAt };
-  return { ...held, prices: { ...held.prices, last }, provenance: { originAt: at, fetchedAt: at, tier: 'LIVE' }, priceObservedAt: { ...held.priceObservedAt, last: observed } };
+  return {
+    ...held,
+    prices: { ...held.prices, last },
+    provenance: { originAt: at, fetchedAt: at, tier: 'LIVE' },
+    priceObservedAt: { ...held.priceObservedAt, last: observed },
+  };
 }
 
 describe('LiveMarkets: every write keeps the newest observation per price field', () => {
-  it('a listing whose request left before the book message does not take the book\'s bid back', () => {
+  it("a listing whose request left before the book message does not take the book's bid back", () => {
     const { pubsub, published } = recordingPubSub();
     const markets = new LiveMarkets(pubsub);
 

@@ -157,7 +157,12 @@ describe('computeAgentPnl', () => {
 
   it('rounds half-even to the micro-dollar once, and total is the sum of the shown parts', () => {
     const run = (bid: number, ask: number) =>
-      computeAgentPnl({ positions: [position({ ticker: 'X', positionHundredths: 1 })], markets: () => ({ bid, ask, last: null }), revenue: [revenue('agent:a', 1e-7 * 5)], rules: ALL_TO_A })[0];
+      computeAgentPnl({
+        positions: [position({ ticker: 'X', positionHundredths: 1 })],
+        markets: () => ({ bid, ask, last: null }),
+        revenue: [revenue('agent:a', 1e-7 * 5)],
+        rules: ALL_TO_A,
+      })[0];
     // 0.01 × 0.45555 = 0.0045555 → 0.004556 (to even); 0.01 × 0.45545 = 0.0045545 → 0.004554.
     expect(run(0.4555, 0.4556)).toMatchObject({ unrealizedPnlUsd: '0.004556', revenueUsd: '0.00', totalPnlUsd: '0.004556' });
     expect(run(0.4554, 0.4555)).toMatchObject({ unrealizedPnlUsd: '0.004554' });
@@ -189,7 +194,14 @@ describe('computeAgentPnl end to end against the simulator', () => {
   async function readPortfolio(seed: number) {
     const clock = new ManualClock();
     const { credentials, publicKey } = createSimulatorCredentials();
-    sim = await startKalshiRestSimulator({ clock, seed, publicKey, apiKeyId: credentials.keyId, rateLimit: false, portfolioOptions: { meanTradeIntervalMs: 5_000 } });
+    sim = await startKalshiRestSimulator({
+      clock,
+      seed,
+      publicKey,
+      apiKeyId: credentials.keyId,
+      rateLimit: false,
+      portfolioOptions: { meanTradeIntervalMs: 5_000 },
+    });
     client = new KalshiRestClient({ baseUrl: sim.baseUrl, credentials, clock, rateLimit: false, timeoutMs: 2000 });
     // Ten simulated minutes: about a hundred trades, some sells (realized P&L), maybe settlements.
     await clock.advance(600_000);
@@ -209,7 +221,11 @@ describe('computeAgentPnl end to end against the simulator', () => {
     const markets = (ticker: string): MarketMarks | null => {
       const state = model.getState(ticker);
       if (!state) return null;
-      return { bid: state.quote ? state.quote.bidCents / 100 : null, ask: state.quote ? state.quote.askCents / 100 : null, last: state.lastCents === null ? null : state.lastCents / 100 };
+      return {
+        bid: state.quote ? state.quote.bidCents / 100 : null,
+        ask: state.quote ? state.quote.askCents / 100 : null,
+        last: state.lastCents === null ? null : state.lastCents / 100,
+      };
     };
     return { sim, positions: received[0]!, markets };
   }

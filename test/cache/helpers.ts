@@ -156,4 +156,3 @@ export function makeEntry<T>(value: T, at: number, overrides: Partial<CacheEntry
   const { ttlMs = 60_000, ...rest } = overrides;
   return { value, source: 'kalshi', originAt: at, fetchedAt: at, storedAt: at, expiresAt: at + ttlMs, ...rest };
 }
-

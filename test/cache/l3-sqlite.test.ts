@@ -72,7 +72,10 @@ describe('DatabaseTier', () => {
       );
       const clock = new ManualClock();
       const l3 = new DatabaseTier({ prisma, clock });
-      const rows = [...Array.from({ length: 450 }, (_, i) => [`data:kalshi:markets:M${i}:v1`, makeEntry(i, clock.now())] as const), ['poison', makeEntry(0, clock.now())] as const];
+      const rows = [
+        ...Array.from({ length: 450 }, (_, i) => [`data:kalshi:markets:M${i}:v1`, makeEntry(i, clock.now())] as const),
+        ['poison', makeEntry(0, clock.now())] as const,
+      ];
       let settled = false;
       const batch = l3.setMany(rows);
       void batch.then(
@@ -96,10 +99,7 @@ describe('DatabaseTier', () => {
     const clock = new ManualClock();
     const l3 = new DatabaseTier({ prisma: test.store.prisma, clock });
     const now = clock.now();
-    await l3.setMany([
-      ...Array.from({ length: 250 }, (_, i) => [`k${i}`, makeEntry(i, now)] as const),
-      ['k7', makeEntry('again', now + 1)] as const,
-    ]);
+    await l3.setMany([...Array.from({ length: 250 }, (_, i) => [`k${i}`, makeEntry(i, now)] as const), ['k7', makeEntry('again', now + 1)] as const]);
     expect(await test.store.prisma.cacheEntry.count()).toBe(250);
     const found = await l3.getMany(['k0', 'k7', 'k249']);
     expect(found.get('k0')?.entry.value).toBe(0);

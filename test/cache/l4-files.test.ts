@@ -68,7 +68,10 @@ describe('FileTier', () => {
     const clock = new ManualClock();
     const l4 = new FileTier({ cacheDir: temp.dir, clock });
     const now = clock.now();
-    await l4.writeSnapshot([[MARKET_A, makeEntry('a1', now)], [MARKET_B, makeEntry('b1', now)]]);
+    await l4.writeSnapshot([
+      [MARKET_A, makeEntry('a1', now)],
+      [MARKET_B, makeEntry('b1', now)],
+    ]);
     await l4.writeSnapshot([[MARKET_A, makeEntry('a2', now + 1000)]]);
     // An older value offered later (a slow writer) does not replace a newer one.
     await l4.writeSnapshot([[MARKET_A, makeEntry('a0', now - 1000)]]);
@@ -82,7 +85,10 @@ describe('FileTier', () => {
   it('drops entries older than maxAgeMs from the files', async () => {
     const clock = new ManualClock();
     const l4 = new FileTier({ cacheDir: temp.dir, clock, maxAgeMs: 60_000 });
-    await l4.writeSnapshot([[MARKET_A, makeEntry('a', clock.now())], [METRIC, makeEntry('m', clock.now() - 120_000, { source: 'john' })]]);
+    await l4.writeSnapshot([
+      [MARKET_A, makeEntry('a', clock.now())],
+      [METRIC, makeEntry('m', clock.now() - 120_000, { source: 'john' })],
+    ]);
     expect(l4.get(METRIC)).toBeUndefined();
     expect(await readdir(l4.directory)).toEqual(['kalshi.markets.json']);
   });
@@ -90,7 +96,10 @@ describe('FileTier', () => {
   it('loads at startup skipping a corrupt or half-written file with a warning, and ignores tmp leftovers', async () => {
     const clock = new ManualClock();
     const first = new FileTier({ cacheDir: temp.dir, clock });
-    await first.writeSnapshot([[MARKET_A, makeEntry('a', clock.now())], [METRIC, makeEntry('m', clock.now(), { source: 'john' })]]);
+    await first.writeSnapshot([
+      [MARKET_A, makeEntry('a', clock.now())],
+      [METRIC, makeEntry('m', clock.now(), { source: 'john' })],
+    ]);
     const dir = first.directory;
     // A half-written file (what a non-atomic writer leaves after a crash), a foreign JSON file, a tmp file.
     const whole = await readFile(path.join(dir, 'john.metrics.json'), 'utf8');
@@ -105,7 +114,9 @@ describe('FileTier', () => {
     expect(result).toEqual({ entries: 1, files: 1, skipped: ['john.metrics.json', 'notes.json'] });
     expect(second.get(MARKET_A)?.value).toBe('a');
     expect(second.get(METRIC)).toBeUndefined();
-    const warnings = lines().filter((line) => line.level === 40).map((line) => line.msg);
+    const warnings = lines()
+      .filter((line) => line.level === 40)
+      .map((line) => line.msg);
     expect(warnings).toEqual(['unreadable cache fallback file skipped', 'cache fallback file of an unknown format skipped']);
   });
 
@@ -119,7 +130,11 @@ describe('FileTier', () => {
   it('invalidates by prefix and rewrites (or removes) the files it touched', async () => {
     const clock = new ManualClock();
     const l4 = new FileTier({ cacheDir: temp.dir, clock });
-    await l4.writeSnapshot([[MARKET_A, makeEntry('a', clock.now())], [MARKET_B, makeEntry('b', clock.now())], [METRIC, makeEntry('m', clock.now(), { source: 'john' })]]);
+    await l4.writeSnapshot([
+      [MARKET_A, makeEntry('a', clock.now())],
+      [MARKET_B, makeEntry('b', clock.now())],
+      [METRIC, makeEntry('m', clock.now(), { source: 'john' })],
+    ]);
     expect(await l4.invalidate('data:kalshi:markets:kalshi:A')).toBe(1);
     expect(await l4.invalidate('data:john:')).toBe(1);
     expect(await readdir(l4.directory)).toEqual(['kalshi.markets.json']);

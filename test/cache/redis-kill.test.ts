@@ -125,10 +125,13 @@ describe('Redis killed and restarted', () => {
       await cache.flush();
       // Every read below misses L1 on purpose, so each one goes through L2 (dead) to L3.
       const readThroughL2 = (key: string, remeasureStalls = false): Promise<Read> =>
-        timedRead(() => {
-          l1.delete(key);
-          return cache.get(key);
-        }, { remeasureStalls });
+        timedRead(
+          () => {
+            l1.delete(key);
+            return cache.get(key);
+          },
+          { remeasureStalls },
+        );
       expect(await readThroughL2(keys[0]!)).toMatchObject({ tier: 'L2' });
 
       // Kill without waiting for the process to be gone: the first reads race the client noticing,
@@ -181,17 +184,25 @@ describe('Redis killed and restarted', () => {
       await cache.set(key, 'v', { source: 'kalshi', originAt: clock.now() });
       await cache.flush();
       const read = (remeasureStalls = false): Promise<Read> =>
-        timedRead(() => {
-          l1.delete(key);
-          return cache.get(key);
-        }, { remeasureStalls });
+        timedRead(
+          () => {
+            l1.delete(key);
+            return cache.get(key);
+          },
+          { remeasureStalls },
+        );
 
       paused.child.kill('SIGSTOP');
       const reads: Read[] = [];
       // Until the tier pauses, reads wait out command timeouts: expected slow, measured once.
       for (let i = 0; i < 3; i++) reads.push(await read());
       for (let i = 3; i < 20; i++) reads.push(await read(true));
-      console.info(`redis hung: first reads ${reads.slice(0, 3).map((r) => r.ms.toFixed(1)).join(', ')} ms; then ${describeReads(reads.slice(3))}`);
+      console.info(
+        `redis hung: first reads ${reads
+          .slice(0, 3)
+          .map((r) => r.ms.toFixed(1))
+          .join(', ')} ms; then ${describeReads(reads.slice(3))}`,
+      );
       expect(reads.every((r) => r.tier === 'L3')).toBe(true);
       // Until three commands have timed out (a read's MGET, and the L2 copy it then writes, count),
       // a read waits out the 50 ms command timeout: bounded, not seconds...

@@ -17,7 +17,12 @@ function capture() {
 describe('logger', () => {
   it('writes JSON with the request id and redacts secrets wherever they are logged', () => {
     const { lines, stream } = capture();
-    const config = loadConfig({ LOG_FORMAT: 'json', ANTHROPIC_API_KEY: 'sk-ant-secret', JOHN_API_TOKEN: 'john-secret', KALSHI_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x' });
+    const config = loadConfig({
+      LOG_FORMAT: 'json',
+      ANTHROPIC_API_KEY: 'sk-ant-secret',
+      JOHN_API_TOKEN: 'john-secret',
+      KALSHI_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x',
+    });
     const logger = createLogger(config, stream).child({ requestId: 'req-42' });
     logger.info({ config, headers: { authorization: 'Bearer john-secret', 'x-api-key': 'sk-ant-secret', accept: 'json' } }, 'hello');
     expect(lines).toHaveLength(1);

@@ -84,7 +84,10 @@ async function until<T>(what: string, timeoutMs: number, check: () => Promise<T 
 function storedMarkets(file: string): Map<string, number> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare(`SELECT cache_key AS key, updated_at AS at FROM cache_entries WHERE cache_key LIKE 'data:kalshi:markets:%'`).all() as Array<{ key: string; at: string }>;
+    const rows = db.prepare(`SELECT cache_key AS key, updated_at AS at FROM cache_entries WHERE cache_key LIKE 'data:kalshi:markets:%'`).all() as Array<{
+      key: string;
+      at: string;
+    }>;
     return new Map(rows.map((row) => [row.key.replace(/^data:kalshi:markets:/, '').replace(/:v\d+$/, ''), Date.parse(row.at)]));
   } finally {
     db.close();

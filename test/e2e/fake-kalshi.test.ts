@@ -29,7 +29,16 @@ describe('fake Kalshi under the real service', () => {
         fakeMarket('FAKE-26-C', { volume_24h_fp: '100.00', status: 'closed' }),
       ],
     });
-    fake.setBook('FAKE-26-A', { yes: [['0.4000', '5.00'], ['0.4100', '12.50']], no: [['0.5500', '3.00'], ['0.5700', '7.00']] });
+    fake.setBook('FAKE-26-A', {
+      yes: [
+        ['0.4000', '5.00'],
+        ['0.4100', '12.50'],
+      ],
+      no: [
+        ['0.5500', '3.00'],
+        ['0.5700', '7.00'],
+      ],
+    });
     service = await startService({ ...fake.env(), KALSHI_TRACK_TOP_N: '2' });
   });
   afterAll(async () => {
@@ -49,10 +58,18 @@ describe('fake Kalshi under the real service', () => {
   it('the book comes over the WebSocket (snapshot, then a delta) and is served from the YES side', async () => {
     await fake.waitForSubscribed('FAKE-26-A');
     await vi.waitFor(async () => {
-      const { orderBook } = await gql<{ orderBook: { bids: unknown[]; asks: unknown[]; quality: { cacheTier: string } } }>(service.url, BOOK, { ticker: 'FAKE-26-A' });
+      const { orderBook } = await gql<{ orderBook: { bids: unknown[]; asks: unknown[]; quality: { cacheTier: string } } }>(service.url, BOOK, {
+        ticker: 'FAKE-26-A',
+      });
       expect(orderBook.quality.cacheTier).toBe('LIVE');
-      expect(orderBook.bids).toEqual([{ price: 0.41, size: 12.5 }, { price: 0.4, size: 5 }]);
-      expect(orderBook.asks).toEqual([{ price: 0.43, size: 7 }, { price: 0.45, size: 3 }]);
+      expect(orderBook.bids).toEqual([
+        { price: 0.41, size: 12.5 },
+        { price: 0.4, size: 5 },
+      ]);
+      expect(orderBook.asks).toEqual([
+        { price: 0.43, size: 7 },
+        { price: 0.45, size: 3 },
+      ]);
     });
     expect(fake.pushDelta('FAKE-26-A', 'yes', '0.4200', '4.00').sent).toBe(1);
     await vi.waitFor(async () => {
@@ -63,7 +80,11 @@ describe('fake Kalshi under the real service', () => {
 
   it('serves the documented REST shapes itself', async () => {
     const book = (await (await fetch(`${fake.baseUrl}/markets/FAKE-26-A/orderbook`)).json()) as { orderbook_fp: { yes_dollars: string[][] } };
-    expect(book.orderbook_fp.yes_dollars).toEqual([['0.4000', '5.00'], ['0.4100', '12.50'], ['0.4200', '4.00']]);
+    expect(book.orderbook_fp.yes_dollars).toEqual([
+      ['0.4000', '5.00'],
+      ['0.4100', '12.50'],
+      ['0.4200', '4.00'],
+    ]);
     expect((await fetch(`${fake.baseUrl}/markets/NOPE`)).status).toBe(404);
     const first = (await (await fetch(`${fake.baseUrl}/markets?limit=2`)).json()) as { markets: unknown[]; cursor: string };
     expect(first.markets).toHaveLength(2);

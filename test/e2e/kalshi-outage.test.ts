@@ -30,7 +30,11 @@ describe('Kalshi outage', () => {
     const streamsBefore = service.app.pubsub.openStreams;
     const unsubscribe = ws.subscribe<{ sourceStatusChanged: { source: string; breaker: string; availability: string } }>(
       { query: 'subscription { sourceStatusChanged { source breaker availability } }' },
-      { next: (r) => r.data && r.data.sourceStatusChanged.source === 'KALSHI' && changes.push(r.data.sourceStatusChanged), error: () => undefined, complete: () => undefined },
+      {
+        next: (r) => r.data && r.data.sourceStatusChanged.source === 'KALSHI' && changes.push(r.data.sourceStatusChanged),
+        error: () => undefined,
+        complete: () => undefined,
+      },
     );
 
     await vi.waitFor(() => expect(service.app.pubsub.openStreams).toBeGreaterThan(streamsBefore), { timeout: 5000 });
@@ -64,10 +68,15 @@ describe('Kalshi outage', () => {
     // The transition was written to the audit log and to data_freshness.
     const db = new Database(`${service.dir}/northstar.db`, { readonly: true });
     await vi.waitFor(() => {
-      const audit = db.prepare("SELECT event_type, source, error_message FROM audit_log WHERE event_type = 'CIRCUIT_BREAKER_OPEN'").all() as Array<{ source: string; error_message: string }>;
+      const audit = db.prepare("SELECT event_type, source, error_message FROM audit_log WHERE event_type = 'CIRCUIT_BREAKER_OPEN'").all() as Array<{
+        source: string;
+        error_message: string;
+      }>;
       expect(audit[0]).toMatchObject({ source: 'kalshi' });
       expect(audit[0]!.error_message).toMatch(/503/);
-      const freshness = db.prepare("SELECT circuit_breaker_state AS state, consecutive_failures AS failures FROM data_freshness WHERE source = 'kalshi'").get() as { state: string; failures: number };
+      const freshness = db
+        .prepare("SELECT circuit_breaker_state AS state, consecutive_failures AS failures FROM data_freshness WHERE source = 'kalshi'")
+        .get() as { state: string; failures: number };
       expect(freshness.state).not.toBe('CLOSED');
       expect(freshness.failures).toBeGreaterThanOrEqual(2);
     });

@@ -21,7 +21,11 @@ interface Served {
 }
 
 async function served(url: string): Promise<Served> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: MARKET, variables: { ticker: TICKER } }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: MARKET, variables: { ticker: TICKER } }),
+  });
   const body = (await response.json()) as { data?: { market: Served | null }; errors?: unknown[] };
   if (body.errors || !body.data?.market) throw new Error(`no market: ${JSON.stringify(body)}`);
   return body.data.market;
@@ -33,9 +37,23 @@ describe('prices never go back in time (whole service, fake Kalshi)', () => {
 
   beforeAll(async () => {
     fake = await startFakeKalshi({
-      markets: [fakeMarket(TICKER, { yes_bid_dollars: '0.4100', yes_ask_dollars: '0.4500', no_bid_dollars: '0.5500', no_ask_dollars: '0.5900', volume_24h_fp: '300.00' })],
+      markets: [
+        fakeMarket(TICKER, {
+          yes_bid_dollars: '0.4100',
+          yes_ask_dollars: '0.4500',
+          no_bid_dollars: '0.5500',
+          no_ask_dollars: '0.5900',
+          volume_24h_fp: '300.00',
+        }),
+      ],
     });
-    fake.setBook(TICKER, { yes: [['0.4000', '5.00'], ['0.4100', '12.00']], no: [['0.5500', '3.00']] });
+    fake.setBook(TICKER, {
+      yes: [
+        ['0.4000', '5.00'],
+        ['0.4100', '12.00'],
+      ],
+      no: [['0.5500', '3.00']],
+    });
     // Polls a second apart, so "the stale answer merged" and "the next poll" are told apart.
     service = await startService({ ...fake.env(), KALSHI_TRACK_TOP_N: '1', KALSHI_POLL_INTERVAL_MS: '1000' });
     await fake.waitForSubscribed(TICKER);
@@ -45,7 +63,7 @@ describe('prices never go back in time (whole service, fake Kalshi)', () => {
     await fake?.close();
   });
 
-  it('a listing answer that left the exchange before a delta does not take the delta\'s bid back', async () => {
+  it("a listing answer that left the exchange before a delta does not take the delta's bid back", async () => {
     await vi.waitFor(async () => expect((await served(service.url)).prices.bid).toBe(0.41));
 
     // The next listing request is held at the exchange: its answer is what the exchange held when

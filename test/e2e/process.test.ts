@@ -20,7 +20,15 @@ describe('northstar process', () => {
     const dir = await mkdtemp(join(tmpdir(), 'northstar-proc-'));
     dirs.push(dir);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, PORT: '0', NODE_ENV: 'production', LOG_FORMAT: 'json', LOG_LEVEL: 'info', DATABASE_URL: `file:${join(dir, 'n.db')}`, SNAPSHOT_INTERVAL_MS: '60000' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        NODE_ENV: 'production',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: `file:${join(dir, 'n.db')}`,
+        SNAPSHOT_INTERVAL_MS: '60000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: Array<Record<string, unknown>> = [];
@@ -69,7 +77,16 @@ describe('northstar process', () => {
     const port = (taken.address() as { port: number }).port;
     try {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_FORMAT: 'json', LOG_LEVEL: 'info', DATABASE_URL: `file:${join(dir, 'n.db')}`, CACHE_DIR: join(dir, 'cache') },
+        env: {
+          ...process.env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          NODE_ENV: 'production',
+          LOG_FORMAT: 'json',
+          LOG_LEVEL: 'info',
+          DATABASE_URL: `file:${join(dir, 'n.db')}`,
+          CACHE_DIR: join(dir, 'cache'),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';

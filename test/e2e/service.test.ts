@@ -160,7 +160,13 @@ describe('Northstar end to end', () => {
   });
 
   it('shuts down gracefully: completes subscriptions, closes sockets with 1001, leaves no open handles', async () => {
-    const wsClient = createWsClient({ url: service.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
+    const wsClient = createWsClient({
+      url: service.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      onNonLazyError: () => undefined,
+    });
     const closed = new Promise<number>((resolve) => wsClient.on('closed', (event) => resolve((event as { code: number }).code)));
     const wsCompleted = new Promise<void>((resolve) => {
       wsClient.subscribe({ query: print(AggregateTicksDocument) }, { next: () => undefined, error: () => undefined, complete: resolve });

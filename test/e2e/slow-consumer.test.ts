@@ -28,7 +28,9 @@ describe('slow consumers', () => {
     slow.send(JSON.stringify({ type: 'connection_init' }));
     await new Promise<void>((resolve) => slow.once('message', () => resolve()));
     // Fifty subscriptions to the full aggregate: megabytes a second for a client that reads nothing.
-    const query = print(CurrentAggregateDocument).replace(/^query CurrentAggregate/, 'subscription Slow').replace('aggregate {', 'aggregateUpdated {');
+    const query = print(CurrentAggregateDocument)
+      .replace(/^query CurrentAggregate/, 'subscription Slow')
+      .replace('aggregate {', 'aggregateUpdated {');
     for (let i = 0; i < 50; i++) slow.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query } }));
     const socket = (slow as unknown as { _socket: Socket })._socket;
     socket.pause();
@@ -37,13 +39,19 @@ describe('slow consumers', () => {
     // A well-behaved client on the same server keeps getting updates meanwhile.
     const healthy = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
     const ticks = collect<true>(3);
-    healthy.subscribe({ query: 'subscription { aggregateUpdated { takenAt } }' }, { next: () => ticks.push(true), error: () => undefined, complete: () => undefined });
+    healthy.subscribe(
+      { query: 'subscription { aggregateUpdated { takenAt } }' },
+      { next: () => ticks.push(true), error: () => undefined, complete: () => undefined },
+    );
     await ticks.done;
 
     // Each of the slow client's subscriptions holds at most the newest aggregate, whatever it missed.
     expect(service.app.pubsub.openStreams).toBeLessThanOrEqual(4 + 50 + 1);
     // Once the server has given up on it, read again: the close frame is behind the data it did not read.
-    await vi.waitFor(async () => expect((await service.app.metrics.slowConsumersClosed.get()).values[0]?.value ?? 0).toBe(1), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(async () => expect((await service.app.metrics.slowConsumersClosed.get()).values[0]?.value ?? 0).toBe(1), {
+      timeout: 10_000,
+      interval: 50,
+    });
     socket.resume();
     expect(await closed).toBe(4013);
     await healthy.dispose();

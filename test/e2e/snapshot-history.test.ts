@@ -57,9 +57,12 @@ async function until<T>(what: string, timeoutMs: number, check: () => Promise<T 
 }
 
 const allSnapshots = async (): Promise<SnapshotNode[]> =>
-  (await graphql<{ snapshots: { edges: Array<{ node: SnapshotNode }> } }>(SNAPSHOTS, { from: new Date(0).toISOString(), to: new Date(Date.now() + 60_000).toISOString() })).snapshots.edges.map(
-    (edge) => edge.node,
-  );
+  (
+    await graphql<{ snapshots: { edges: Array<{ node: SnapshotNode }> } }>(SNAPSHOTS, {
+      from: new Date(0).toISOString(),
+      to: new Date(Date.now() + 60_000).toISOString(),
+    })
+  ).snapshots.edges.map((edge) => edge.node);
 
 describe('a stored snapshot', () => {
   it('resolves its markets’ order books and latest insights from what was stored, never from the live values', { timeout: 60_000 }, async () => {

@@ -112,7 +112,14 @@ describe('sources through the API', () => {
   it('lists John metrics per agent with their units', async () => {
     const { body } = await graphqlRequest(service.url, BusinessMetricsOfDocument, { agentId: 'agent:john:main' });
     const metrics = body.data!.businessMetrics;
-    expect(metrics.map((m) => m.metricName).sort()).toEqual(['active_prospects', 'avg_deal_size', 'conversion_rate', 'deals_closed', 'pipeline_value', 'revenue_usd']);
+    expect(metrics.map((m) => m.metricName).sort()).toEqual([
+      'active_prospects',
+      'avg_deal_size',
+      'conversion_rate',
+      'deals_closed',
+      'pipeline_value',
+      'revenue_usd',
+    ]);
     expect(metrics.every((m) => m.agentId === 'agent:john:main')).toBe(true);
     expect(metrics.find((m) => m.metricName === 'revenue_usd')!.metricUnit).toBe('USD');
     expect(metrics.find((m) => m.metricName === 'deals_closed')!.metricUnit).toBe('count');

@@ -16,7 +16,9 @@ import { startService, type RunningService } from '../support/service.js';
 const TICKER = 'FAKE-26-BOOK';
 const QUERY = `subscription { aggregateUpdated { markets { ticker prices { bid } orderBook(depth: 1) { bids { price } } } } }`;
 
-type Aggregate = { aggregateUpdated: { markets: Array<{ ticker: string; prices: { bid: number | null }; orderBook: { bids: Array<{ price: number }> } | null }> } };
+type Aggregate = {
+  aggregateUpdated: { markets: Array<{ ticker: string; prices: { bid: number | null }; orderBook: { bids: Array<{ price: number }> } | null }> };
+};
 /** What one subscriber saw of the market, per event: the top-level bid and the nested book's. */
 type Seen = { pricesBid: number | null; bookBid: number | null };
 
@@ -58,7 +60,13 @@ describe('subscriptions resolve every event with fresh data', () => {
       markets: [fakeMarket(TICKER, { yes_bid_dollars: '0.6000', yes_ask_dollars: '0.6200', no_bid_dollars: '0.3800', no_ask_dollars: '0.4000' })],
     });
     // YES bids and NO bids; the YES ask is 1 − the best NO bid (0.62).
-    fake.setBook(TICKER, { yes: [['0.5900', '5.00'], ['0.6000', '10.00']], no: [['0.3800', '4.00']] });
+    fake.setBook(TICKER, {
+      yes: [
+        ['0.5900', '5.00'],
+        ['0.6000', '10.00'],
+      ],
+      no: [['0.3800', '4.00']],
+    });
     service = await startService({ ...fake.env(), KALSHI_TRACKED_TICKERS: TICKER });
     await fake.waitForSubscribed(TICKER);
   });
@@ -109,7 +117,12 @@ describe('subscriptions resolve every event with fresh data', () => {
       ];
       for (const move of moves) {
         const from = mark();
-        fake.setMarket({ ticker: TICKER, yes_bid_dollars: move.bid.toFixed(4), no_ask_dollars: (1 - move.bid).toFixed(4), updated_time: new Date().toISOString() });
+        fake.setMarket({
+          ticker: TICKER,
+          yes_bid_dollars: move.bid.toFixed(4),
+          no_ask_dollars: (1 - move.bid).toFixed(4),
+          updated_time: new Date().toISOString(),
+        });
         move.apply();
         await until(() => bothSaw(move.bid, from), `both subscribers' nested orderBook and prices.bid to say ${move.bid}`, lastSeen);
       }

@@ -10,7 +10,11 @@ import { startService, type RunningService } from '../support/service.js';
 
 async function volumeServed(url: string, ticker: string): Promise<number | undefined> {
   const query = `query ($ticker: String!) { market(ticker: $ticker) { volume { volume24h } } }`;
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { ticker } }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables: { ticker } }),
+  });
   const body = (await response.json()) as { data?: { market: { volume: { volume24h: number } } | null } };
   return body.data?.market?.volume.volume24h;
 }
@@ -21,7 +25,11 @@ describe('tracked order books at the top-N boundary (whole service, fake Kalshi)
 
   beforeAll(async () => {
     fake = await startFakeKalshi({
-      markets: [fakeMarket('FAKE-26-A', { volume_24h_fp: '200.00' }), fakeMarket('FAKE-26-B', { volume_24h_fp: '100.00' }), fakeMarket('FAKE-26-C', { volume_24h_fp: '10.00' })],
+      markets: [
+        fakeMarket('FAKE-26-A', { volume_24h_fp: '200.00' }),
+        fakeMarket('FAKE-26-B', { volume_24h_fp: '100.00' }),
+        fakeMarket('FAKE-26-C', { volume_24h_fp: '10.00' }),
+      ],
     });
     service = await startService({ ...fake.env(), KALSHI_TRACK_TOP_N: '1' });
     await fake.waitForSubscribed('FAKE-26-A');
@@ -41,7 +49,12 @@ describe('tracked order books at the top-N boundary (whole service, fake Kalshi)
 
   /** update_subscription commands on the order-book sid, as [action, tickers]. */
   function bookCommands(): Array<[unknown, unknown]> {
-    const sids = new Set(fake.subscriptions().filter((s) => s.channel === 'orderbook_delta').map((s) => s.sid));
+    const sids = new Set(
+      fake
+        .subscriptions()
+        .filter((s) => s.channel === 'orderbook_delta')
+        .map((s) => s.sid),
+    );
     return fake.commands
       .filter((c: RecordedCommand) => c.cmd === 'update_subscription' && sids.has(Number(c.params.sid)))
       .map((c) => [c.params.action, c.params.market_tickers]);

@@ -70,7 +70,14 @@ describe('HistoryStore on PostgreSQL', () => {
       // The L3 cache tier's one-statement upserts on the same database.
       const clock = new ManualClock(t0);
       const l3 = new DatabaseTier({ prisma: store.prisma, clock });
-      const entry = (value: unknown, at: number) => ({ value, source: 'kalshi' as const, originAt: at, fetchedAt: at + 5, storedAt: at, expiresAt: at + 60_000 });
+      const entry = (value: unknown, at: number) => ({
+        value,
+        source: 'kalshi' as const,
+        originAt: at,
+        fetchedAt: at + 5,
+        storedAt: at,
+        expiresAt: at + 60_000,
+      });
       await l3.setMany(Array.from({ length: 150 }, (_, i) => [`data:kalshi:markets:M${i}:v1`, entry(i, t0)] as const));
       await clock.advance(1000);
       await l3.setMany([

@@ -33,7 +33,15 @@ describe('operational records', () => {
     await ctx.store.upsertFreshness({ source: 'john', consecutiveFailures: 0, breakerState: 'HALF_OPEN' });
     expect(await ctx.store.readFreshness()).toEqual([
       { source: 'john', lastSuccessAt: null, lastFailureAt: null, consecutiveFailures: 0, breakerState: 'HALF_OPEN', lastError: null, updatedAt: failure },
-      { source: 'kalshi', lastSuccessAt: success, lastFailureAt: failure, consecutiveFailures: 3, breakerState: 'OPEN', lastError: 'HTTP 503', updatedAt: failure },
+      {
+        source: 'kalshi',
+        lastSuccessAt: success,
+        lastFailureAt: failure,
+        consecutiveFailures: 3,
+        breakerState: 'OPEN',
+        lastError: 'HTTP 503',
+        updatedAt: failure,
+      },
     ]);
     await ctx.store.upsertFreshness({ source: 'kalshi', consecutiveFailures: 0, breakerState: 'CLOSED', lastError: null });
     const kalshi = (await ctx.store.readFreshness()).find((row) => row.source === 'kalshi');
@@ -43,7 +51,15 @@ describe('operational records', () => {
   it('records raw responses as JSON', async () => {
     await ctx.store.recordRawResponse({ source: 'kalshi', endpoint: '/markets', requestId: 'r-1', body: { markets: [1] }, status: 200, ttlSeconds: 60 });
     const [row] = await ctx.store.prisma.rawApiResponse.findMany();
-    expect(row).toMatchObject({ source: 'kalshi', apiEndpoint: '/markets', requestId: 'r-1', responseJson: '{"markets":[1]}', responseStatus: 200, ttlSeconds: 60, fetchTimestamp: new Date(clock.now()) });
+    expect(row).toMatchObject({
+      source: 'kalshi',
+      apiEndpoint: '/markets',
+      requestId: 'r-1',
+      responseJson: '{"markets":[1]}',
+      responseStatus: 200,
+      ttlSeconds: 60,
+      fetchTimestamp: new Date(clock.now()),
+    });
   });
 
   it('replaces normalized data by data id', async () => {
@@ -53,7 +69,14 @@ describe('operational records', () => {
     await ctx.store.recordNormalized({ dataId: 'kalshi:X', source: 'kalshi', ticker: 'X', value: { v: 2 }, cacheTier: 'LIVE', expiresAt });
     const rows = await ctx.store.prisma.normalizedData.findMany();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ dataId: 'kalshi:X', assetType: null, normalizedJson: '{"v":2}', cacheTier: 'LIVE', expiresAt, createdAt: new Date(clock.now()) });
+    expect(rows[0]).toMatchObject({
+      dataId: 'kalshi:X',
+      assetType: null,
+      normalizedJson: '{"v":2}',
+      cacheTier: 'LIVE',
+      expiresAt,
+      createdAt: new Date(clock.now()),
+    });
   });
 
   it('pings, and reports false instead of throwing once closed', async () => {

@@ -17,7 +17,13 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   const p = ctx.store.prisma;
-  await p.$transaction([p.pnlSnapshot.deleteMany(), p.rawApiResponse.deleteMany(), p.normalizedData.deleteMany(), p.auditLog.deleteMany(), p.cacheEntry.deleteMany()]);
+  await p.$transaction([
+    p.pnlSnapshot.deleteMany(),
+    p.rawApiResponse.deleteMany(),
+    p.normalizedData.deleteMany(),
+    p.auditLog.deleteMany(),
+    p.cacheEntry.deleteMany(),
+  ]);
 });
 
 /** A store view whose clock stands at `atMs`: how rows get old timestamps. */
@@ -60,7 +66,12 @@ describe('pruneHistory', () => {
   it('deletes only old rows, in batches of batchSize', async () => {
     await seed(35, 7);
     const batches: Array<[PrunedTable, number]> = [];
-    const counts = await pruneHistory(ctx.store.prisma, { olderThan: CUTOFF, now: new Date(NOW), batchSize: 10, onBatch: (table, n) => batches.push([table, n]) });
+    const counts = await pruneHistory(ctx.store.prisma, {
+      olderThan: CUTOFF,
+      now: new Date(NOW),
+      batchSize: 10,
+      onBatch: (table, n) => batches.push([table, n]),
+    });
     expect(counts).toEqual<PruneCounts>({ pnlSnapshots: 35, rawApiResponses: 1, normalizedData: 2, auditLog: 1, cacheEntries: 1 });
     expect(batches.filter(([table]) => table === 'pnlSnapshots').map(([, n]) => n)).toEqual([10, 10, 10, 5]);
 
@@ -80,7 +91,12 @@ describe('pruneHistory', () => {
   it('handles an exact multiple of the batch size', async () => {
     await seed(20, 0);
     const sizes: number[] = [];
-    await pruneHistory(ctx.store.prisma, { olderThan: CUTOFF, now: new Date(NOW), batchSize: 10, onBatch: (table, n) => table === 'pnlSnapshots' && sizes.push(n) });
+    await pruneHistory(ctx.store.prisma, {
+      olderThan: CUTOFF,
+      now: new Date(NOW),
+      batchSize: 10,
+      onBatch: (table, n) => table === 'pnlSnapshots' && sizes.push(n),
+    });
     expect(sizes).toEqual([10, 10]);
     expect(await ctx.store.prisma.pnlSnapshot.count()).toBe(0);
   });

@@ -112,9 +112,7 @@ describe('listSnapshots', () => {
 
   async function expectedOrder(agentId?: string | null): Promise<string[]> {
     const rows = await store.prisma.pnlSnapshot.findMany({ where: agentId === undefined ? {} : { agentId }, select: { id: true, snapshotTime: true } });
-    return rows
-      .sort((x, y) => y.snapshotTime.getTime() - x.snapshotTime.getTime() || y.id - x.id)
-      .map((row) => String(row.id));
+    return rows.sort((x, y) => y.snapshotTime.getTime() - x.snapshotTime.getTime() || y.id - x.id).map((row) => String(row.id));
   }
 
   async function collect(args: { first: number; agentId?: string | null }): Promise<{ ids: string[]; pages: number; totals: number[] }> {
@@ -256,7 +254,9 @@ describe('pnlHistory', () => {
     const db = new Database(ctx.url.slice('file:'.length), { readonly: true });
     try {
       const plan = db
-        .prepare('EXPLAIN QUERY PLAN SELECT snapshot_time, revenue_usd FROM pnl_snapshots WHERE agent_id = ? AND snapshot_time >= ? AND snapshot_time <= ? ORDER BY snapshot_time, id')
+        .prepare(
+          'EXPLAIN QUERY PLAN SELECT snapshot_time, revenue_usd FROM pnl_snapshots WHERE agent_id = ? AND snapshot_time >= ? AND snapshot_time <= ? ORDER BY snapshot_time, id',
+        )
         .all('a', 'x', 'y') as Array<{ detail: string }>;
       expect(plan.map((step) => step.detail).join('\n')).toMatch(/USING INDEX idx_agent \(agent_id=\? AND snapshot_time>\? AND snapshot_time<\?\)/);
     } finally {

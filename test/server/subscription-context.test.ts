@@ -23,9 +23,31 @@ import { createNorthstarYoga, SUBSCRIPTION_EVENT_ID_PREFIX } from '../../src/ser
 const TICKERS = ['KXA-26', 'KXB-26'];
 
 type Tick = { n: number; resolvedWith: string; markets: Array<{ ticker: string; bestBid: number | null }> };
-const TICKS = /* GraphQL */ `subscription Ticks { ticks { n resolvedWith markets { ticker bestBid } } }`;
+const TICKS = /* GraphQL */ `
+  subscription Ticks {
+    ticks {
+      n
+      resolvedWith
+      markets {
+        ticker
+        bestBid
+      }
+    }
+  }
+`;
 /** Another selection of the same events: executed on its own, with the same event's context. */
-const BIDS_ONLY = /* GraphQL */ `subscription BidsOnly { ticks { n resolvedWith markets { bestBid ticker } } }`;
+const BIDS_ONLY = /* GraphQL */ `
+  subscription BidsOnly {
+    ticks {
+      n
+      resolvedWith
+      markets {
+        bestBid
+        ticker
+      }
+    }
+  }
+`;
 
 /** Books as the loaders read them: the test moves them between events. */
 const books = new Map<string, number>();
@@ -53,10 +75,21 @@ const services = {
 
 const schema = createSchema<GraphQLContext>({
   typeDefs: /* GraphQL */ `
-    type Query { requestId: String! }
-    type Subscription { ticks: Tick! }
-    type Tick { n: Int! resolvedWith: String! markets: [TickMarket!]! }
-    type TickMarket { ticker: String! bestBid: Float }
+    type Query {
+      requestId: String!
+    }
+    type Subscription {
+      ticks: Tick!
+    }
+    type Tick {
+      n: Int!
+      resolvedWith: String!
+      markets: [TickMarket!]!
+    }
+    type TickMarket {
+      ticker: String!
+      bestBid: Float
+    }
   `,
   resolvers: {
     Query: { requestId: (_root: unknown, _args: unknown, ctx: GraphQLContext) => ctx.requestId },
@@ -116,7 +149,15 @@ describe('the context a shared subscription event is resolved with', () => {
         res.destroy();
       });
     });
-    ws = attachGraphQLWs({ server, yoga, logger: silentLogger, metrics, keepAliveIntervalMs: 30_000, slowConsumer: { bufferBytes: 1 << 24, deadlineMs: 60_000 }, resultJson });
+    ws = attachGraphQLWs({
+      server,
+      yoga,
+      logger: silentLogger,
+      metrics,
+      keepAliveIntervalMs: 30_000,
+      slowConsumer: { bufferBytes: 1 << 24, deadlineMs: 60_000 },
+      resultJson,
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   });
@@ -160,8 +201,16 @@ describe('the context a shared subscription event is resolved with', () => {
     try {
       // All subscribed: a warm-up event is published until each has one (the pub/sub drops events
       // published before a subscriber's listener is attached).
-      await until(() => sawTick(0), 'every subscriber to see a warm-up event', () => pubsub.publish('ticks', { n: 0 }));
-      for (const [n, a, b] of [[1, 0.65, 0.35], [2, 0.7, 0.3], [3, 0.75, 0.25]] as const) {
+      await until(
+        () => sawTick(0),
+        'every subscriber to see a warm-up event',
+        () => pubsub.publish('ticks', { n: 0 }),
+      );
+      for (const [n, a, b] of [
+        [1, 0.65, 0.35],
+        [2, 0.7, 0.3],
+        [3, 0.75, 0.25],
+      ] as const) {
         books.set(TICKERS[0]!, a);
         books.set(TICKERS[1]!, b);
         pubsub.publish('ticks', { n });
@@ -192,7 +241,7 @@ describe('the context a shared subscription event is resolved with', () => {
     expect(reads).toEqual([TICKERS, TICKERS, TICKERS]);
   });
 
-  it('resolves a shared event with a context of its own, never a subscriber\'s', async () => {
+  it("resolves a shared event with a context of its own, never a subscriber's", async () => {
     const { ws, sse, other } = await threeBookChanges();
     // Subscribe-time work (filters, future auth) ran with each subscriber's own context...
     expect([...subscribedWith].sort()).toEqual(['subscriber-sse', 'subscriber-ws', 'subscriber-ws']);

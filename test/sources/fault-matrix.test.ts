@@ -50,7 +50,16 @@ async function settle<T>(promise: Promise<T>, clock: ManualClock): Promise<{ ok:
 
 function guardFor(source: 'kalshi' | 'john' | 'anthropic', retry: RetryPolicy, clock: ManualClock) {
   const statuses = new SourceStatusBoard(clock, createNorthstarPubSub(), [{ source, simulated: true, enabled: true }]);
-  const guard = new SourceGuard({ source, clock, logger: silentLogger, statuses, breaker: BREAKER, retry, metrics: createMetrics({ collectProcessMetrics: false }), random: () => 0.5 });
+  const guard = new SourceGuard({
+    source,
+    clock,
+    logger: silentLogger,
+    statuses,
+    breaker: BREAKER,
+    retry,
+    metrics: createMetrics({ collectProcessMetrics: false }),
+    random: () => 0.5,
+  });
   return { guard, statuses };
 }
 
@@ -83,25 +92,35 @@ describe('fault matrix: Kalshi REST', () => {
     { fault: { kind: 'hang' }, category: 'network', retryable: true, requests: 1 },
   ];
 
-  it.each(cases)('$fault.kind $fault.status → $category (retryable: $retryable) after $requests request(s)', async ({ fault, category, retryable, requests }) => {
-    const clock = new ManualClock();
-    const { guard } = guardFor('kalshi', KALSHI_RETRY_POLICY, clock);
-    sim.injectFault(fault);
-    const before = sim.requestCount();
-    const outcome = await settle(guard.call('listMarkets', (signal) => client.listMarkets({ limit: 5 }, { signal })), clock);
-    sim.clearFault();
-    await guard.shutdown();
-    expect(outcome.ok).toBe(false);
-    const error = (outcome as { error: unknown }).error;
-    expect(error).toBeInstanceOf(UpstreamError);
-    expect(error).toMatchObject({ source: 'kalshi', category, retryable });
-    expect(sim.requestCount() - before).toBe(requests);
-  });
+  it.each(cases)(
+    '$fault.kind $fault.status → $category (retryable: $retryable) after $requests request(s)',
+    async ({ fault, category, retryable, requests }) => {
+      const clock = new ManualClock();
+      const { guard } = guardFor('kalshi', KALSHI_RETRY_POLICY, clock);
+      sim.injectFault(fault);
+      const before = sim.requestCount();
+      const outcome = await settle(
+        guard.call('listMarkets', (signal) => client.listMarkets({ limit: 5 }, { signal })),
+        clock,
+      );
+      sim.clearFault();
+      await guard.shutdown();
+      expect(outcome.ok).toBe(false);
+      const error = (outcome as { error: unknown }).error;
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).toMatchObject({ source: 'kalshi', category, retryable });
+      expect(sim.requestCount() - before).toBe(requests);
+    },
+  );
 
   it('walks the breaker CLOSED → OPEN → HALF_OPEN → CLOSED and reports each step', async () => {
     const clock = new ManualClock();
     const { guard, statuses } = guardFor('kalshi', { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 }, clock);
-    const call = () => settle(guard.call('listMarkets', (signal) => client.listMarkets({ limit: 5 }, { signal })), clock);
+    const call = () =>
+      settle(
+        guard.call('listMarkets', (signal) => client.listMarkets({ limit: 5 }, { signal })),
+        clock,
+      );
     sim.injectFault({ kind: 'status', status: 502 });
     for (let i = 0; i < 3; i++) expect((await call()).ok).toBe(false);
     expect(guard.phase.state).toBe('OPEN');
@@ -144,19 +163,25 @@ describe('fault matrix: John', () => {
     { fault: { kind: 'hang' }, category: 'network', retryable: true, requests: 1 },
   ];
 
-  it.each(cases)('$fault.kind $fault.status → $category (retryable: $retryable) after $requests request(s)', async ({ fault, category, retryable, requests }) => {
-    await client.fetchMetrics(); // settle the endpoint discovery first, so each attempt is one request
-    const clock = new ManualClock();
-    const { guard } = guardFor('john', JOHN_RETRY_POLICY, clock);
-    sim.injectFault(fault);
-    const before = sim.requestCount();
-    const outcome = await settle(guard.call('fetchMetrics', (signal) => client.fetchMetrics({ signal })), clock);
-    sim.clearFault();
-    await guard.shutdown();
-    expect(outcome.ok).toBe(false);
-    expect((outcome as { error: unknown }).error).toMatchObject({ source: 'john', category, retryable });
-    expect(sim.requestCount() - before).toBe(requests);
-  });
+  it.each(cases)(
+    '$fault.kind $fault.status → $category (retryable: $retryable) after $requests request(s)',
+    async ({ fault, category, retryable, requests }) => {
+      await client.fetchMetrics(); // settle the endpoint discovery first, so each attempt is one request
+      const clock = new ManualClock();
+      const { guard } = guardFor('john', JOHN_RETRY_POLICY, clock);
+      sim.injectFault(fault);
+      const before = sim.requestCount();
+      const outcome = await settle(
+        guard.call('fetchMetrics', (signal) => client.fetchMetrics({ signal })),
+        clock,
+      );
+      sim.clearFault();
+      await guard.shutdown();
+      expect(outcome.ok).toBe(false);
+      expect((outcome as { error: unknown }).error).toMatchObject({ source: 'john', category, retryable });
+      expect(sim.requestCount() - before).toBe(requests);
+    },
+  );
 });
 
 describe('fault matrix: Anthropic', () => {
@@ -168,7 +193,10 @@ describe('fault matrix: Anthropic', () => {
     sim = await startAnthropicSimulator({ seed: 9 });
     client = new AnthropicInsightClient({ apiKey: 'sk-ant-test', baseUrl: sim.baseUrl, model: 'claude-haiku-4-5', timeoutMs: 2000, clock: systemClock });
     kalshi = await startKalshiRestSimulator({ seed: 4 });
-    markets = kalshi.model.listMarkets().slice(0, 8).map((m) => normalizeMarket(m, Date.now()));
+    markets = kalshi.model
+      .listMarkets()
+      .slice(0, 8)
+      .map((m) => normalizeMarket(m, Date.now()));
   });
   afterAll(async () => {
     await sim.close();
@@ -186,25 +214,34 @@ describe('fault matrix: Anthropic', () => {
     { fault: { kind: 'hang' }, category: 'network', retryable: true, requests: 1 },
   ];
 
-  it.each(cases)('$fault.kind $fault.status → $category (retryable: $retryable) after $requests request(s)', async ({ fault, category, retryable, requests }) => {
-    const clock = new ManualClock();
-    const { guard } = guardFor('anthropic', ANTHROPIC_RETRY_POLICY, clock);
-    sim.injectFault(fault);
-    const before = sim.requestCount();
-    const outcome = await settle(guard.call('analyze', (signal) => client.analyze(markets, { signal })), clock);
-    sim.clearFault();
-    await guard.shutdown();
-    expect(outcome.ok).toBe(false);
-    expect((outcome as { error: unknown }).error).toMatchObject({ source: 'anthropic', category, retryable });
-    expect(sim.requestCount() - before).toBe(requests);
-  });
+  it.each(cases)(
+    '$fault.kind $fault.status → $category (retryable: $retryable) after $requests request(s)',
+    async ({ fault, category, retryable, requests }) => {
+      const clock = new ManualClock();
+      const { guard } = guardFor('anthropic', ANTHROPIC_RETRY_POLICY, clock);
+      sim.injectFault(fault);
+      const before = sim.requestCount();
+      const outcome = await settle(
+        guard.call('analyze', (signal) => client.analyze(markets, { signal })),
+        clock,
+      );
+      sim.clearFault();
+      await guard.shutdown();
+      expect(outcome.ok).toBe(false);
+      expect((outcome as { error: unknown }).error).toMatchObject({ source: 'anthropic', category, retryable });
+      expect(sim.requestCount() - before).toBe(requests);
+    },
+  );
 
   it('a truncated stream is a retryable failure, retried', async () => {
     const clock = new ManualClock();
     const { guard } = guardFor('anthropic', ANTHROPIC_RETRY_POLICY, clock);
     sim.injectFault({ kind: 'truncated' });
     const before = sim.requestCount();
-    const outcome = await settle(guard.call('analyze', (signal) => client.analyze(markets, { signal })), clock);
+    const outcome = await settle(
+      guard.call('analyze', (signal) => client.analyze(markets, { signal })),
+      clock,
+    );
     sim.clearFault();
     await guard.shutdown();
     expect((outcome as { error: UpstreamError }).error.retryable).toBe(true);

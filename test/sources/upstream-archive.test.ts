@@ -54,7 +54,12 @@ describe('UpstreamArchive', () => {
 
   it('upserts normalized records by id, at most once per interval', async () => {
     const { clock, store, archive } = await setup();
-    expect(archive.normalized('kalshi', [{ id: 'kalshi:A', ticker: 'A', type: 'PREDICTION', price: 1 }, { id: 'kalshi:B', ticker: 'B', type: 'PREDICTION', price: 2 }])).toBe(true);
+    expect(
+      archive.normalized('kalshi', [
+        { id: 'kalshi:A', ticker: 'A', type: 'PREDICTION', price: 1 },
+        { id: 'kalshi:B', ticker: 'B', type: 'PREDICTION', price: 2 },
+      ]),
+    ).toBe(true);
     expect(archive.normalized('kalshi', [{ id: 'kalshi:A', ticker: 'A', price: 9 }])).toBe(false);
     await clock.advance(60_000);
     archive.normalized('kalshi', [{ id: 'kalshi:A', ticker: 'A', type: 'PREDICTION', price: 3 }]);

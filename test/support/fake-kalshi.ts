@@ -145,7 +145,10 @@ export interface FakeKalshi {
    */
   pushDelta(ticker: string, side: Side, price: string | number, delta: string | number, options?: { tsMs?: number }): { tsMs: number; sent: number };
   /** Sends a `ticker` message (fields default to the market's REST fields) to every ticker sid holding it. */
-  pushTicker(ticker: string, fields?: { price_dollars?: string; yes_bid_dollars?: string; yes_ask_dollars?: string; volume_fp?: string; open_interest_fp?: string; ts_ms?: number }): number;
+  pushTicker(
+    ticker: string,
+    fields?: { price_dollars?: string; yes_bid_dollars?: string; yes_ask_dollars?: string; volume_fp?: string; open_interest_fp?: string; ts_ms?: number },
+  ): number;
   /** Sends any frame to every open connection (for protocol edge cases). */
   sendRaw(frame: unknown): void;
   /** Terminates every WebSocket connection. */
@@ -191,7 +194,8 @@ function toScaled(value: string | number, decimals: number, what: string): numbe
   const match = /^([+-])?(\d+)(?:\.(\d+))?$/.exec(text);
   if (!match) throw new Error(`fake-kalshi: ${what} ${JSON.stringify(value)} is not a decimal`);
   const fraction = (match[3] ?? '').padEnd(decimals, '0');
-  if (fraction.length > decimals && /[^0]/.test(fraction.slice(decimals))) throw new Error(`fake-kalshi: ${what} ${JSON.stringify(value)} has more than ${decimals} decimals`);
+  if (fraction.length > decimals && /[^0]/.test(fraction.slice(decimals)))
+    throw new Error(`fake-kalshi: ${what} ${JSON.stringify(value)} has more than ${decimals} decimals`);
   const scaled = Number(match[2]) * 10 ** decimals + Number(fraction.slice(0, decimals) || '0');
   return match[1] === '-' ? -scaled : scaled;
 }
@@ -311,7 +315,9 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
         }
         if (query.event_ticker) list = list.filter((m) => m.event_ticker === query.event_ticker);
         if (query.series_ticker) {
-          list = list.filter((m) => (typeof m.series_ticker === 'string' ? m.series_ticker : String(m.event_ticker ?? '').split('-')[0]) === query.series_ticker);
+          list = list.filter(
+            (m) => (typeof m.series_ticker === 'string' ? m.series_ticker : String(m.event_ticker ?? '').split('-')[0]) === query.series_ticker,
+          );
         }
         const page = list.slice(offset, offset + limit);
         const next = offset + limit < list.length ? Buffer.from(`o:${offset + limit}`).toString('base64url') : '';

@@ -169,7 +169,12 @@ export class AnthropicInsightClient implements InsightAnalyzer {
       // The SDK ends the iteration quietly when the signal fires mid-stream; an unfinished stream is a failure.
       if (signal?.aborted) throw signal.reason ?? new Error('aborted');
       if (!state.sawMessageStop) {
-        throw new UpstreamError('anthropic: the stream ended before message_stop', { source: 'anthropic', category: 'network', retryable: true, ...(requestId ? { requestId } : {}) });
+        throw new UpstreamError('anthropic: the stream ended before message_stop', {
+          source: 'anthropic',
+          category: 'network',
+          retryable: true,
+          ...(requestId ? { requestId } : {}),
+        });
       }
       const input = this.toolInput(state, requestId);
       const now = this.clock.now();

@@ -16,12 +16,7 @@
  *
  * An `x-should-retry: false` header from the API overrides retryable to false.
  */
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from '@anthropic-ai/sdk';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { categoryForStatus, UpstreamError, type ErrorCategory } from '../../core/errors.js';
 import { SPEND_LIMIT_ERROR_CODES } from './protocol.js';
 

@@ -283,8 +283,7 @@ export class InsightEngine {
     this.baseline = this.midsOf(this.markets);
     const insightId = `insight:${randomUUID()}`;
     const tickers = slice.map((m) => m.ticker);
-    const chunk = (delta: string): void =>
-      this.safely(() => this.hooks.onChunk?.({ insightId, delta, done: false, insight: null, tickers }));
+    const chunk = (delta: string): void => this.safely(() => this.hooks.onChunk?.({ insightId, delta, done: false, insight: null, tickers }));
     let attempts = 0;
     try {
       // The stop goes to the guard: a run cut by stop() is a cancellation, not an Anthropic failure.

@@ -9,10 +9,7 @@ import { INSIGHT_LIMITS } from './protocol.js';
 export const insightToolInputSchema = z.strictObject({
   sentiment: z.enum(['bullish', 'neutral', 'bearish']),
   sentiment_score: z.number().min(-1).max(1),
-  key_factors: z
-    .array(z.string().min(1).max(INSIGHT_LIMITS.keyFactorMaxChars))
-    .min(INSIGHT_LIMITS.keyFactorsMin)
-    .max(INSIGHT_LIMITS.keyFactorsMax),
+  key_factors: z.array(z.string().min(1).max(INSIGHT_LIMITS.keyFactorMaxChars)).min(INSIGHT_LIMITS.keyFactorsMin).max(INSIGHT_LIMITS.keyFactorsMax),
   risk_level: z.enum(['low', 'medium', 'high']),
   confidence: z.number().min(0).max(1),
   summary: z.string().min(1).max(INSIGHT_LIMITS.summaryMaxChars),

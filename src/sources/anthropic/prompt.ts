@@ -8,14 +8,7 @@
  * - the number of markets is capped, which also caps the prompt's size and cost.
  */
 import type { MarketRecord } from '../../core/domain.js';
-import {
-  INSIGHT_TOOL_NAME,
-  MARKET_DATA_CLOSE,
-  MARKET_DATA_OPEN,
-  MARKET_DATA_TAG,
-  type PromptMarket,
-  type PromptMarketData,
-} from './protocol.js';
+import { INSIGHT_TOOL_NAME, MARKET_DATA_CLOSE, MARKET_DATA_OPEN, MARKET_DATA_TAG, type PromptMarket, type PromptMarketData } from './protocol.js';
 
 export interface PromptLimits {
   /** Markets put in one prompt; the rest are dropped (the caller chooses which come first). @default 40 */
@@ -53,7 +46,7 @@ const DELIMITER_TAG = new RegExp(`<\\s*/?\\s*${MARKET_DATA_TAG.replace('_', '[_\
 export function sanitizeTitle(title: string, maxLength: number = DEFAULT_MAX_TITLE_LENGTH): string {
   let text = title.normalize('NFKC').replace(CONTROL_OR_FORMAT, ' ');
   // Stripping can join pieces into a new tag (`<market<market_data>_data>`): repeat until stable.
-  for (let previous = ''; previous !== text; ) {
+  for (let previous = ''; previous !== text;) {
     previous = text;
     text = text.replace(DELIMITER_TAG, ' ');
   }

@@ -58,7 +58,6 @@ interface Deadline {
   caller: AbortSignal | undefined;
 }
 
-
 export class JohnClient {
   private readonly pool: Pool;
   private readonly basePath: string;

@@ -49,9 +49,7 @@ export interface JohnMetricsPollerDeps {
   archive?: UpstreamArchive;
 }
 
-export type JohnPollOutcome =
-  | { ok: true; records: number; rejected: number }
-  | { ok: false; error: unknown };
+export type JohnPollOutcome = { ok: true; records: number; rejected: number } | { ok: false; error: unknown };
 
 /** The operation name the guard sees (labels, logs). */
 export const JOHN_FETCH_OPERATION = 'fetchMetrics';

@@ -24,14 +24,7 @@ export const JOHN_METRICS_PATH = '/api/john/metrics';
 export const JOHN_METRICS_ALL_PATH = '/api/john/metrics/all';
 
 /** The six metrics John documents, in the order it lists them. */
-export const JOHN_CORE_METRICS = [
-  'revenue_usd',
-  'deals_closed',
-  'pipeline_value',
-  'conversion_rate',
-  'avg_deal_size',
-  'active_prospects',
-] as const;
+export const JOHN_CORE_METRICS = ['revenue_usd', 'deals_closed', 'pipeline_value', 'conversion_rate', 'avg_deal_size', 'active_prospects'] as const;
 export type JohnCoreMetricName = (typeof JOHN_CORE_METRICS)[number];
 
 /** The documented metrics, plus whatever numeric metrics John adds later. */

@@ -137,7 +137,6 @@ export interface MarketsScan {
 type QueryValue = string | number | undefined;
 type IncomingHttpHeaders = Dispatcher.ResponseData['headers'];
 
-
 export class KalshiRestClient {
   private readonly pool: Pool;
   private readonly basePath: string;
@@ -187,10 +186,7 @@ export class KalshiRestClient {
    * Follows cursors until the last page or `maxPages` (default 10). A market seen twice (the
    * listing can shift while it is paged) is kept once, with its latest copy.
    */
-  async listAllMarkets(
-    params: Omit<ListMarketsParams, 'cursor'> = {},
-    options: CallOptions & { maxPages?: number } = {},
-  ): Promise<MarketsScan> {
+  async listAllMarkets(params: Omit<ListMarketsParams, 'cursor'> = {}, options: CallOptions & { maxPages?: number } = {}): Promise<MarketsScan> {
     const maxPages = options.maxPages ?? 10;
     const byTicker = new Map<string, Market>();
     const unnamed: Market[] = [];
@@ -257,10 +253,7 @@ export class KalshiRestClient {
    * (the listing moved while it was paged) is kept once, with its latest copy, so positions are
    * never counted twice in P&L.
    */
-  async getAllPositions(
-    params: Omit<GetPositionsParams, 'cursor'> = {},
-    options: CallOptions & { maxPages?: number } = {},
-  ): Promise<PositionsScan> {
+  async getAllPositions(params: Omit<GetPositionsParams, 'cursor'> = {}, options: CallOptions & { maxPages?: number } = {}): Promise<PositionsScan> {
     this.requireCredentials('/portfolio/positions');
     const maxPages = options.maxPages ?? 20;
     const byTicker = new Map<string, MarketPosition>();
@@ -332,12 +325,7 @@ export class KalshiRestClient {
     }
   }
 
-  private async get(
-    path: string,
-    query: Record<string, QueryValue>,
-    options: CallOptions,
-    behaviour: { notFoundIsNull?: boolean } = {},
-  ): Promise<unknown> {
+  private async get(path: string, query: Record<string, QueryValue>, options: CallOptions, behaviour: { notFoundIsNull?: boolean } = {}): Promise<unknown> {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
     const fullPath = `${this.basePath}${path}`;

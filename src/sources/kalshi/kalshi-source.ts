@@ -107,12 +107,19 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     { source: 'kalshi', mode: restSimulator ? 'simulated' : 'live', baseUrl, websocket: wsUrl ?? 'off (REST order books)', signed: credentials !== null },
     'source kalshi',
   );
-  if (config.kalshi.wsUrl && !credentials) logger.warn('KALSHI_WS_URL is set without KALSHI_API_KEY and a private key: Kalshi refuses unsigned WebSocket handshakes');
+  if (config.kalshi.wsUrl && !credentials)
+    logger.warn('KALSHI_WS_URL is set without KALSHI_API_KEY and a private key: Kalshi refuses unsigned WebSocket handshakes');
 
   // Aborted first by stop(): the reads the cache loaders have in flight end as cancellations (not
   // counted against Kalshi, not recorded), and stop() does not wait for a hung answer.
   const stopping = new AbortController();
-  const client = new KalshiRestClient({ baseUrl, timeoutMs: config.breaker.timeoutMs, credentials, clock, rateLimit: { ratePerSecond: config.kalshi.readsPerSecond, burst: config.kalshi.readsPerSecond } });
+  const client = new KalshiRestClient({
+    baseUrl,
+    timeoutMs: config.breaker.timeoutMs,
+    credentials,
+    clock,
+    rateLimit: { ratePerSecond: config.kalshi.readsPerSecond, burst: config.kalshi.readsPerSecond },
+  });
   // The markets whose books are followed: the configured list, or the most active open ones, kept
   // with hysteresis so the set does not churn at the top-N boundary (tracked-books.ts).
   const tracker = config.kalshi.trackedTickers ? null : new TrackedBooks({ topN: config.kalshi.trackTopN });

@@ -8,12 +8,7 @@
  */
 import { MARKET_STATUSES, marketId, type MarketRecord, type MarketStatus, type OrderBookRecord, type PriceLevel } from '../../core/domain.js';
 import { UpstreamError } from '../../core/errors.js';
-import {
-  HUNDREDTHS_PER_CONTRACT,
-  MICROS_PER_DOLLAR,
-  parseCountHundredths,
-  parseDollarMicros,
-} from './money.js';
+import { HUNDREDTHS_PER_CONTRACT, MICROS_PER_DOLLAR, parseCountHundredths, parseDollarMicros } from './money.js';
 import type { Market, OrderbookFp } from './protocol.js';
 import { isRecord } from './wire-guards.js';
 

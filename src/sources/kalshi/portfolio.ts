@@ -86,21 +86,24 @@ export function normalizeBalance(wire: GetBalanceResponse): KalshiBalance {
       : centsToMicros(raw.balance, 'balance'),
   );
   const portfolioValueMicros = field('balance', () => {
-    if (raw.portfolio_value_dollars !== undefined && raw.portfolio_value_dollars !== null) return parseDollarMicros(raw.portfolio_value_dollars, 'portfolio_value_dollars');
+    if (raw.portfolio_value_dollars !== undefined && raw.portfolio_value_dollars !== null)
+      return parseDollarMicros(raw.portfolio_value_dollars, 'portfolio_value_dollars');
     if (raw.portfolio_value === undefined || raw.portfolio_value === null) return null;
     return centsToMicros(raw.portfolio_value, 'portfolio_value');
   });
   const updatedAt = field('balance', () => {
     const value = raw.updated_ts;
     if (value === undefined || value === null) return null;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new TypeError(`updated_ts must be a Unix timestamp, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw new TypeError(`updated_ts must be a Unix timestamp, got ${JSON.stringify(value)}`);
     return epochMs(value);
   });
   return { balanceMicros, portfolioValueMicros, updatedAt };
 }
 
 function centsToMicros(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`${name} must be an integer number of cents, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value))
+    throw new TypeError(`${name} must be an integer number of cents, got ${JSON.stringify(value)}`);
   return value * MICROS_PER_CENT;
 }
 

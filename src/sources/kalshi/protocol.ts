@@ -14,16 +14,7 @@
  */
 
 /** Market lifecycle as the API *returns* it (not the `status` filter values). */
-export const MARKET_WIRE_STATUSES = [
-  'initialized',
-  'inactive',
-  'active',
-  'closed',
-  'determined',
-  'disputed',
-  'amended',
-  'finalized',
-] as const;
+export const MARKET_WIRE_STATUSES = ['initialized', 'inactive', 'active', 'closed', 'determined', 'disputed', 'amended', 'finalized'] as const;
 export type MarketWireStatus = (typeof MARKET_WIRE_STATUSES)[number];
 
 /** Values accepted by `GET /markets?status=`. */
@@ -44,15 +35,7 @@ export const STATUS_FILTER_MATCHES: Readonly<Record<MarketStatusFilter, readonly
 
 export type MarketType = 'binary' | 'scalar';
 export type MarketResult = 'yes' | 'no' | 'scalar' | '';
-export type StrikeType =
-  | 'greater'
-  | 'greater_or_equal'
-  | 'less'
-  | 'less_or_equal'
-  | 'between'
-  | 'functional'
-  | 'custom'
-  | 'structured';
+export type StrikeType = 'greater' | 'greater_or_equal' | 'less' | 'less_or_equal' | 'between' | 'functional' | 'custom' | 'structured';
 
 /** A market as we read it. Required: what identifies it and its lifecycle state. */
 export interface Market {

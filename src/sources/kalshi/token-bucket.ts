@@ -42,7 +42,8 @@ export class TokenBucket {
   private closedWith: { reason: unknown } | null = null;
 
   constructor(options: TokenBucketOptions) {
-    if (!(Number.isFinite(options.ratePerSecond) && options.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be a positive number, got ${options.ratePerSecond}`);
+    if (!(Number.isFinite(options.ratePerSecond) && options.ratePerSecond > 0))
+      throw new RangeError(`ratePerSecond must be a positive number, got ${options.ratePerSecond}`);
     if (!(Number.isFinite(options.burst) && options.burst >= 1)) throw new RangeError(`burst must be at least 1, got ${options.burst}`);
     this.ratePerSecond = options.ratePerSecond;
     this.burst = options.burst;

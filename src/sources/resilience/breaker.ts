@@ -25,10 +25,7 @@ import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { BreakerStats, SourceId } from '../../core/domain.js';
 import { isUpstreamError, UpstreamError } from '../../core/errors.js';
 
-export type BreakerPhase =
-  | { state: 'CLOSED' }
-  | { state: 'OPEN'; openedAt: number; trialAt: number }
-  | { state: 'HALF_OPEN'; trialInFlight: boolean };
+export type BreakerPhase = { state: 'CLOSED' } | { state: 'OPEN'; openedAt: number; trialAt: number } | { state: 'HALF_OPEN'; trialInFlight: boolean };
 
 export interface BreakerOptions {
   /** Per-fire deadline: the whole logical call, retries included. */

@@ -38,12 +38,7 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, policy
     try {
       return await fn(attempt);
     } catch (error) {
-      const retry =
-        isUpstreamError(error) &&
-        error.retryable &&
-        (policy.retryOn?.(error) ?? true) &&
-        attempt < policy.attempts &&
-        !context.signal?.aborted;
+      const retry = isUpstreamError(error) && error.retryable && (policy.retryOn?.(error) ?? true) && attempt < policy.attempts && !context.signal?.aborted;
       if (!retry) throw error;
       const delayMs = backoffDelayMs(policy, attempt, random, error.retryAfterMs);
       context.onRetry?.(error, attempt, delayMs);

@@ -81,11 +81,7 @@ export class SourceGuard {
    * an UpstreamError (our own bug) is recorded on the board, so `sources` shows it, but the breaker
    * does not count it.
    */
-  async call<T>(
-    operation: string,
-    fn: (signal: AbortSignal) => Promise<T>,
-    options: { retry?: RetryPolicy; signal?: AbortSignal } = {},
-  ): Promise<T> {
+  async call<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>, options: { retry?: RetryPolicy; signal?: AbortSignal } = {}): Promise<T> {
     const { source, clock, metrics, statuses, logger } = this.deps;
     const policy = options.retry ?? this.deps.retry;
     const started = performance.now();

@@ -145,7 +145,12 @@ describe('AnthropicInsightClient against the simulator', () => {
     });
 
     test('429 because the spend limit is hit → rate_limit, not retryable', async () => {
-      const error = await failureUnder({ kind: 'status', status: 429, errorCode: 'enforced_spend_limit_reached', message: 'You have reached your specified API usage limits.' });
+      const error = await failureUnder({
+        kind: 'status',
+        status: 429,
+        errorCode: 'enforced_spend_limit_reached',
+        message: 'You have reached your specified API usage limits.',
+      });
       expect(error).toMatchObject({ category: 'rate_limit', retryable: false, status: 429 });
     });
 

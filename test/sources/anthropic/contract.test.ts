@@ -78,7 +78,15 @@ describe('contract: @anthropic-ai/sdk against the simulator', () => {
     const events = [...(await response.text()).matchAll(/^event: (\S+)$/gm)].map((m) => m[1]);
     expect(events).toContain('ping');
     const order = events.filter((e) => e !== 'ping' && e !== 'content_block_delta');
-    expect(order).toEqual(['message_start', 'content_block_start', 'content_block_stop', 'content_block_start', 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(order).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_stop',
+      'content_block_start',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
   });
 
   test('messages.create() without streaming returns the Message with the tool_use block and usage', async () => {

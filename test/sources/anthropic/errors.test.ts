@@ -37,7 +37,10 @@ describe('toUpstreamError', () => {
   });
 
   test('403 → auth, final', () => {
-    expect(toUpstreamError(new PermissionDeniedError(403, body('permission_error', 'no'), undefined, headers()))).toMatchObject({ category: 'auth', retryable: false });
+    expect(toUpstreamError(new PermissionDeniedError(403, body('permission_error', 'no'), undefined, headers()))).toMatchObject({
+      category: 'auth',
+      retryable: false,
+    });
   });
 
   test('402 → auth (billing), final', () => {
@@ -58,7 +61,12 @@ describe('toUpstreamError', () => {
 
   test('429 whose message says the usage/spend limit is hit → rate_limit, final', () => {
     const error = toUpstreamError(
-      new RateLimitError(429, body('rate_limit_error', 'You have reached your specified API usage limits. You will regain access on 2026-12-01.'), undefined, headers()),
+      new RateLimitError(
+        429,
+        body('rate_limit_error', 'You have reached your specified API usage limits. You will regain access on 2026-12-01.'),
+        undefined,
+        headers(),
+      ),
     );
     expect(error).toMatchObject({ category: 'rate_limit', retryable: false });
   });
@@ -69,17 +77,33 @@ describe('toUpstreamError', () => {
   });
 
   test('400, 404 and 413 → data, final', () => {
-    expect(toUpstreamError(new BadRequestError(400, body('invalid_request_error', 'bad'), undefined, headers()))).toMatchObject({ category: 'data', retryable: false });
-    expect(toUpstreamError(new NotFoundError(404, body('not_found_error', 'model'), undefined, headers()))).toMatchObject({ category: 'data', retryable: false });
-    expect(toUpstreamError(new ContentTooLargeError(413, body('request_too_large', 'big'), undefined, headers()))).toMatchObject({ category: 'data', retryable: false });
+    expect(toUpstreamError(new BadRequestError(400, body('invalid_request_error', 'bad'), undefined, headers()))).toMatchObject({
+      category: 'data',
+      retryable: false,
+    });
+    expect(toUpstreamError(new NotFoundError(404, body('not_found_error', 'model'), undefined, headers()))).toMatchObject({
+      category: 'data',
+      retryable: false,
+    });
+    expect(toUpstreamError(new ContentTooLargeError(413, body('request_too_large', 'big'), undefined, headers()))).toMatchObject({
+      category: 'data',
+      retryable: false,
+    });
   });
 
   test('408 → network, retryable', () => {
-    expect(toUpstreamError(new RequestTimeoutError(408, body('timeout_error', 'slow'), undefined, headers()))).toMatchObject({ category: 'network', retryable: true });
+    expect(toUpstreamError(new RequestTimeoutError(408, body('timeout_error', 'slow'), undefined, headers()))).toMatchObject({
+      category: 'network',
+      retryable: true,
+    });
   });
 
   test('529 → service, retryable', () => {
-    expect(toUpstreamError(new OverloadedError(529, body('overloaded_error', 'Overloaded'), undefined, headers()))).toMatchObject({ category: 'service', retryable: true, status: 529 });
+    expect(toUpstreamError(new OverloadedError(529, body('overloaded_error', 'Overloaded'), undefined, headers()))).toMatchObject({
+      category: 'service',
+      retryable: true,
+      status: 529,
+    });
   });
 
   test('an error event in a 200 stream is classified by its error.type', () => {

@@ -68,14 +68,18 @@ describe('InsightEngine', () => {
     const { clock, engine } = setup({ intervalMs: 60_000 });
     engine.start();
     engine.noteMarkets(risingMarkets(25));
-    expect(await callsDuring(async () => {
-      await clock.advance(59_999);
-      await engine.whenIdle();
-    })).toBe(0);
-    expect(await callsDuring(async () => {
-      await clock.advance(1);
-      await engine.whenIdle();
-    })).toBe(1);
+    expect(
+      await callsDuring(async () => {
+        await clock.advance(59_999);
+        await engine.whenIdle();
+      }),
+    ).toBe(0);
+    expect(
+      await callsDuring(async () => {
+        await clock.advance(1);
+        await engine.whenIdle();
+      }),
+    ).toBe(1);
     // The slice: the 20 most active markets.
     expect(lastAnalyzedTickers()).toHaveLength(20);
     expect(engine.latest()?.sentiment).toBe('BULLISH');
@@ -85,19 +89,25 @@ describe('InsightEngine', () => {
     const { clock, engine } = setup({ intervalMs: 60_000, initialDelayMs: 5_000 });
     engine.start();
     engine.noteMarkets(risingMarkets(4));
-    expect(await callsDuring(async () => {
-      await clock.advance(5_000);
-      await engine.whenIdle();
-    })).toBe(1);
+    expect(
+      await callsDuring(async () => {
+        await clock.advance(5_000);
+        await engine.whenIdle();
+      }),
+    ).toBe(1);
     engine.noteMarkets(fallingMarkets(4));
-    expect(await callsDuring(async () => {
-      await clock.advance(59_999);
-      await engine.whenIdle();
-    })).toBe(0);
-    expect(await callsDuring(async () => {
-      await clock.advance(1);
-      await engine.whenIdle();
-    })).toBe(1);
+    expect(
+      await callsDuring(async () => {
+        await clock.advance(59_999);
+        await engine.whenIdle();
+      }),
+    ).toBe(0);
+    expect(
+      await callsDuring(async () => {
+        await clock.advance(1);
+        await engine.whenIdle();
+      }),
+    ).toBe(1);
   });
 
   test('never overlaps runs: a tick while a run is in flight is skipped', async () => {
@@ -161,18 +171,22 @@ describe('InsightEngine', () => {
     const first = await engine.request(null);
     const chunksAfterFirst = chunks.length;
     let second = first;
-    expect(await callsDuring(async () => {
-      await clock.advance(299_000);
-      engine.noteMarkets(shifted(risingMarkets(6), 0.001)); // sub-cent noise: the same input
-      second = await engine.request(null);
-    })).toBe(0);
+    expect(
+      await callsDuring(async () => {
+        await clock.advance(299_000);
+        engine.noteMarkets(shifted(risingMarkets(6), 0.001)); // sub-cent noise: the same input
+        second = await engine.request(null);
+      }),
+    ).toBe(0);
     expect(second.id).toBe(first.id);
     expect(chunks.length).toBe(chunksAfterFirst);
     // Past the TTL the same input is analyzed again.
-    expect(await callsDuring(async () => {
-      await clock.advance(1_000);
-      await engine.request(null);
-    })).toBe(1);
+    expect(
+      await callsDuring(async () => {
+        await clock.advance(1_000);
+        await engine.request(null);
+      }),
+    ).toBe(1);
   });
 
   test('request(): within budget it calls; when the call budget is spent it throws rate_limit, final, and does not call', async () => {
@@ -183,9 +197,11 @@ describe('InsightEngine', () => {
     await engine.request(null);
     engine.noteMarkets(shifted(risingMarkets(4), 0.1));
     let error: unknown;
-    expect(await callsDuring(async () => {
-      error = await engine.request(null).catch((e: unknown) => e);
-    })).toBe(0);
+    expect(
+      await callsDuring(async () => {
+        error = await engine.request(null).catch((e: unknown) => e);
+      }),
+    ).toBe(0);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ category: 'rate_limit', retryable: false });
     expect((error as UpstreamError).message).toMatch(/budget exhausted.*2\/2 calls/);

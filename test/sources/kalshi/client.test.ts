@@ -54,7 +54,12 @@ describe('KalshiRestClient against the simulator', () => {
     const page = await client.listMarkets({ limit: 7 });
     expect(page.markets).toHaveLength(7);
     expect(page.cursor).not.toBe('');
-    expect(page.markets.map((m) => m.ticker)).toEqual(sim.model.listMarkets().slice(0, 7).map((m) => m.ticker));
+    expect(page.markets.map((m) => m.ticker)).toEqual(
+      sim.model
+        .listMarkets()
+        .slice(0, 7)
+        .map((m) => m.ticker),
+    );
   });
 
   test('listAllMarkets follows cursors to the end, once per market', async () => {
@@ -82,7 +87,10 @@ describe('KalshiRestClient against the simulator', () => {
     expect(cpi.markets.every((m) => m.event_ticker === 'KXCPI-26DEC')).toBe(true);
     const fed = await client.listMarkets({ seriesTicker: 'KXFED' });
     expect(fed.markets.every((m) => m.ticker.startsWith('KXFED-'))).toBe(true);
-    const two = sim.model.listMarkets().slice(2, 4).map((m) => m.ticker);
+    const two = sim.model
+      .listMarkets()
+      .slice(2, 4)
+      .map((m) => m.ticker);
     expect((await client.listMarkets({ tickers: two })).markets.map((m) => m.ticker)).toEqual(two);
   });
 
@@ -141,7 +149,7 @@ describe('KalshiRestClient against the simulator', () => {
     expect(error.message).toContain('not_found');
   });
 
-  test('400 is a data error carrying Kalshi\'s message', async () => {
+  test("400 is a data error carrying Kalshi's message", async () => {
     const error = await upstreamErrorOf(client.listMarkets({ limit: 0 }));
     expect(error).toMatchObject({ category: 'data', retryable: false, status: 400 });
     expect(error.message).toMatch(/bad_request: invalid limit/);
@@ -154,7 +162,7 @@ describe('KalshiRestClient against the simulator', () => {
     expect(await upstreamErrorOf(client.getMarket('X'))).toMatchObject({ category: 'service', retryable: true, status: 503 });
   });
 
-  test('429 with Kalshi\'s body is a retryable rate-limit error without retry-after', async () => {
+  test("429 with Kalshi's body is a retryable rate-limit error without retry-after", async () => {
     sim.injectFault({ kind: 'status', status: 429, body: { error: 'too many requests' }, times: 1 });
     const error = await upstreamErrorOf(client.listMarkets());
     expect(error).toMatchObject({ category: 'rate_limit', retryable: true, status: 429, retryAfterMs: undefined });

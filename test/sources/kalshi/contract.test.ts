@@ -36,7 +36,20 @@ describe('contract: kalshi-typescript MarketApi against the simulator', () => {
   });
 
   test('getMarkets passes status, event and tickers filters', async () => {
-    const { data: open } = await api.getMarkets(1000, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'open');
+    const { data: open } = await api.getMarkets(
+      1000,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'open',
+    );
     expect(open.markets.length).toBeGreaterThanOrEqual(20);
     expect(open.markets.every((m) => m.status === 'active')).toBe(true);
     const { data: cpi } = await api.getMarkets(100, undefined, 'KXCPI-26DEC');

@@ -176,4 +176,3 @@ describe('KalshiMarketModel', () => {
     expect(snapshot(model)).toEqual(before);
   });
 });
-

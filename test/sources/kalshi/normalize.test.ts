@@ -64,7 +64,14 @@ describe('normalizeMarket', () => {
       // Prices are as of the response: freshness counts from the fetch, not from updated_time.
       provenance: { originAt: FETCHED, fetchedAt: FETCHED, tier: 'LIVE' },
       // Without a request time, every price is observed at the fetch.
-      priceObservedAt: { bid: { at: FETCHED }, ask: { at: FETCHED }, last: { at: FETCHED }, previous: { at: FETCHED }, high: { at: FETCHED }, low: { at: FETCHED } },
+      priceObservedAt: {
+        bid: { at: FETCHED },
+        ask: { at: FETCHED },
+        last: { at: FETCHED },
+        previous: { at: FETCHED },
+        high: { at: FETCHED },
+        low: { at: FETCHED },
+      },
     });
   });
 
@@ -168,7 +175,15 @@ describe('normalizeOrderBook', () => {
     expect(1 - 0.43).not.toBe(0.57);
     const record = normalizeOrderBook(
       'T',
-      { yes_dollars: [], no_dollars: [['0.0700', '1.00'], ['0.123456', '1.00'], ['0.4300', '1.00'], ['0.4400', '1.00']] },
+      {
+        yes_dollars: [],
+        no_dollars: [
+          ['0.0700', '1.00'],
+          ['0.123456', '1.00'],
+          ['0.4300', '1.00'],
+          ['0.4400', '1.00'],
+        ],
+      },
       FETCHED,
     );
     expect(record.asks.map((l) => l.price)).toEqual([0.56, 0.57, 0.876544, 0.93]);

@@ -39,7 +39,16 @@ describe('portfolio envelope guards', () => {
     });
     expect(readPositionsPage({ market_positions: [] })).toEqual({ market_positions: [], event_positions: [], cursor: '' });
     expect(readPositionsPage({ market_positions: [], event_positions: null, cursor: null }).cursor).toBe('');
-    for (const bad of [null, [], 'x', {}, { market_positions: {} }, { market_positions: [1] }, { market_positions: [], event_positions: 'x' }, { market_positions: [], cursor: 5 }]) {
+    for (const bad of [
+      null,
+      [],
+      'x',
+      {},
+      { market_positions: {} },
+      { market_positions: [1] },
+      { market_positions: [], event_positions: 'x' },
+      { market_positions: [], cursor: 5 },
+    ]) {
       expect(() => readPositionsPage(bad)).toThrow(PayloadShapeError);
     }
   });
@@ -325,7 +334,7 @@ describe('portfolio endpoints, signed, client ↔ simulator', () => {
     await response.body?.cancel();
   });
 
-  test('unsigned, stale, foreign-key and wrong-key-id requests get 401 with Kalshi\'s error body', async () => {
+  test("unsigned, stale, foreign-key and wrong-key-id requests get 401 with Kalshi's error body", async () => {
     const url = `${sim.baseUrl}/portfolio/positions`;
     const path = new URL(url).pathname;
     const expect401 = async (headers: Record<string, string>, reason: RegExp) => {

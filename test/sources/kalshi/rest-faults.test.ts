@@ -92,7 +92,7 @@ describe('fault kinds through the client', () => {
     expect((await client.listMarkets({ limit: 1 })).markets).toHaveLength(1);
   });
 
-  test('status:429 from the parser carries Kalshi\'s rate-limit body', async () => {
+  test("status:429 from the parser carries Kalshi's rate-limit body", async () => {
     sim.injectFault(parseKalshiRestFault('status:429,times=1'));
     const error = await upstreamErrorOf(client.listMarkets());
     expect(error).toMatchObject({ category: 'rate_limit', retryable: true, status: 429, retryAfterMs: undefined });
@@ -126,7 +126,11 @@ describe('fault kinds through the client', () => {
 
       twin.injectFault({ kind: 'status', status: 500, rate: 0.5, times: 3 });
       let failures = 0;
-      for (let i = 0; i < 40; i++) failures += await twinClient.listMarkets({ limit: 1 }).then(() => 0, () => 1);
+      for (let i = 0; i < 40; i++)
+        failures += await twinClient.listMarkets({ limit: 1 }).then(
+          () => 0,
+          () => 1,
+        );
       expect(failures).toBe(3);
       expect(() => twin.injectFault({ kind: 'reset', rate: 2 })).toThrow(RangeError);
     } finally {

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
-import type { ErrorBody, GetMarketOrderbookResponse, GetMarketResponse, GetMarketsResponse, GetTradesResponse, MarketPayload } from '../../../src/sources/kalshi/protocol.js';
+import type {
+  ErrorBody,
+  GetMarketOrderbookResponse,
+  GetMarketResponse,
+  GetMarketsResponse,
+  GetTradesResponse,
+  MarketPayload,
+} from '../../../src/sources/kalshi/protocol.js';
 import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/sources/kalshi/simulator/rest-server.js';
 
 const START = Date.UTC(2026, 10, 24, 12, 0, 0);
@@ -45,7 +52,10 @@ describe('Kalshi REST simulator', () => {
     const sizes: number[] = [];
     let cursor = '';
     do {
-      const { status, body } = await getJson<GetMarketsResponse<MarketPayload>>(sim, `/markets?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const { status, body } = await getJson<GetMarketsResponse<MarketPayload>>(
+        sim,
+        `/markets?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(status).toBe(200);
       sizes.push(body.markets.length);
       tickers.push(...body.markets.map((m) => m.ticker));

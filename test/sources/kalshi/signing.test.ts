@@ -54,7 +54,7 @@ describe('signKalshiRequest', () => {
     expect(plainVerify(publicKey, `${TS}GET/trade-api/v2/markets`, url['KALSHI-ACCESS-SIGNATURE']!)).toBe(true);
   });
 
-  test('the salt is digest-length: a signature with Node\'s default (maximum) salt does not verify', () => {
+  test("the salt is digest-length: a signature with Node's default (maximum) salt does not verify", () => {
     const message = `${TS}GET/trade-api/v2/portfolio/balance`;
     const maxSalt = sign('sha256', Buffer.from(message), { key: credentials.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING }).toString('base64');
     expect(plainVerify(publicKey, message, maxSalt)).toBe(false);
@@ -96,7 +96,9 @@ describe('signKalshiRequest', () => {
       });
       expect(verifyKalshiSignature(publicKey, headers, 'GET', '/trade-api/v2/portfolio/balance', at(TS)).ok).toBe(false);
       expect(verifyKalshiSignature(publicKey, headers, 'POST', path, at(TS)).ok).toBe(false);
-      const flipped = headers['KALSHI-ACCESS-SIGNATURE']!.startsWith('A') ? `B${headers['KALSHI-ACCESS-SIGNATURE']!.slice(1)}` : `A${headers['KALSHI-ACCESS-SIGNATURE']!.slice(1)}`;
+      const flipped = headers['KALSHI-ACCESS-SIGNATURE']!.startsWith('A')
+        ? `B${headers['KALSHI-ACCESS-SIGNATURE']!.slice(1)}`
+        : `A${headers['KALSHI-ACCESS-SIGNATURE']!.slice(1)}`;
       expect(verifyKalshiSignature(publicKey, { ...headers, 'KALSHI-ACCESS-SIGNATURE': flipped }, 'GET', path, at(TS)).ok).toBe(false);
       expect(verifyKalshiSignature(otherPublicKey, headers, 'GET', path, at(TS)).ok).toBe(false);
     });
@@ -114,9 +116,18 @@ describe('signKalshiRequest', () => {
 
     test('missing or malformed headers name what is wrong', () => {
       const without = (name: string) => Object.fromEntries(Object.entries(headers).filter(([k]) => k !== name));
-      expect(verifyKalshiSignature(publicKey, without('KALSHI-ACCESS-KEY'), 'GET', path, { nowMs: TS })).toEqual({ ok: false, reason: 'missing KALSHI-ACCESS-KEY header' });
-      expect(verifyKalshiSignature(publicKey, without('KALSHI-ACCESS-TIMESTAMP'), 'GET', path, { nowMs: TS })).toEqual({ ok: false, reason: 'missing KALSHI-ACCESS-TIMESTAMP header' });
-      expect(verifyKalshiSignature(publicKey, without('KALSHI-ACCESS-SIGNATURE'), 'GET', path, { nowMs: TS })).toEqual({ ok: false, reason: 'missing KALSHI-ACCESS-SIGNATURE header' });
+      expect(verifyKalshiSignature(publicKey, without('KALSHI-ACCESS-KEY'), 'GET', path, { nowMs: TS })).toEqual({
+        ok: false,
+        reason: 'missing KALSHI-ACCESS-KEY header',
+      });
+      expect(verifyKalshiSignature(publicKey, without('KALSHI-ACCESS-TIMESTAMP'), 'GET', path, { nowMs: TS })).toEqual({
+        ok: false,
+        reason: 'missing KALSHI-ACCESS-TIMESTAMP header',
+      });
+      expect(verifyKalshiSignature(publicKey, without('KALSHI-ACCESS-SIGNATURE'), 'GET', path, { nowMs: TS })).toEqual({
+        ok: false,
+        reason: 'missing KALSHI-ACCESS-SIGNATURE header',
+      });
       expect(verifyKalshiSignature(publicKey, { ...headers, 'KALSHI-ACCESS-TIMESTAMP': '2026-11-24T12:00:00Z' }, 'GET', path, { nowMs: TS }).ok).toBe(false);
       expect(verifyKalshiSignature(publicKey, { ...headers, 'KALSHI-ACCESS-SIGNATURE': 'not base64!' }, 'GET', path, { nowMs: TS })).toEqual({
         ok: false,

@@ -131,7 +131,10 @@ describe('TokenBucket', () => {
     bucket.close(reason);
     await clock.advance(0);
     expect(clock.pending).toBe(0);
-    expect(waiting.map((t) => [t.state, t.reason])).toEqual([['rejected', reason], ['rejected', reason]]);
+    expect(waiting.map((t) => [t.state, t.reason])).toEqual([
+      ['rejected', reason],
+      ['rejected', reason],
+    ]);
     expect(bucket.waiting).toBe(0);
     await expect(bucket.take()).rejects.toBe(reason);
     expect(bucket.tryTake()).toBe(false);

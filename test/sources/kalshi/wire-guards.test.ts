@@ -38,7 +38,12 @@ describe('readMarketResponse', () => {
   test('returns the market', () => {
     expect(readMarketResponse({ market: { ticker: 'A' } })).toEqual({ ticker: 'A' });
   });
-  test.each([['null', null], ['no market', {}], ['market null', { market: null }], ['market an array', { market: [] }]])('rejects %s', (_name, body) => {
+  test.each([
+    ['null', null],
+    ['no market', {}],
+    ['market null', { market: null }],
+    ['market an array', { market: [] }],
+  ])('rejects %s', (_name, body) => {
     expect(() => readMarketResponse(body)).toThrow(PayloadShapeError);
   });
 });
@@ -66,16 +71,17 @@ describe('readTradesPage', () => {
   test('accepts the envelope', () => {
     expect(readTradesPage({ trades: [{ trade_id: 'x' }], cursor: 'c' })).toEqual({ trades: [{ trade_id: 'x' }], cursor: 'c' });
   });
-  test.each([['no trades', { cursor: '' }], ['no cursor', { trades: [] }], ['a trade that is a string', { trades: ['x'], cursor: '' }]])(
-    'rejects %s',
-    (_name, body) => {
-      expect(() => readTradesPage(body)).toThrow(PayloadShapeError);
-    },
-  );
+  test.each([
+    ['no trades', { cursor: '' }],
+    ['no cursor', { trades: [] }],
+    ['a trade that is a string', { trades: ['x'], cursor: '' }],
+  ])('rejects %s', (_name, body) => {
+    expect(() => readTradesPage(body)).toThrow(PayloadShapeError);
+  });
 });
 
 describe('describeErrorBody', () => {
-  test('reads both of Kalshi\'s error shapes', () => {
+  test("reads both of Kalshi's error shapes", () => {
     expect(describeErrorBody({ code: 'not_found', message: 'market not found', details: '', service: 'exchange' })).toBe('not_found: market not found');
     expect(describeErrorBody({ error: 'too many requests' })).toBe('too many requests');
     expect(describeErrorBody({ error: { code: 'bad_request', message: 'invalid limit' } })).toBe('bad_request: invalid limit');

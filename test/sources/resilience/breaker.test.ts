@@ -10,7 +10,12 @@ import { countsAgainstUpstream, SourceBreaker, type BreakerOptions, type Breaker
 
 const options: BreakerOptions = { timeoutMs: 500, errorThresholdPercentage: 50, resetTimeoutMs: 30_000, volumeThreshold: 3 };
 const upstream = (message: string, category: ErrorCategory, status?: number) =>
-  new UpstreamError(message, { source: 'kalshi', category, retryable: category !== 'auth' && category !== 'data', ...(status === undefined ? {} : { status }) });
+  new UpstreamError(message, {
+    source: 'kalshi',
+    category,
+    retryable: category !== 'auth' && category !== 'data',
+    ...(status === undefined ? {} : { status }),
+  });
 const down = () => upstream('HTTP 503', 'service', 503);
 
 function setup(overrides: Partial<BreakerOptions> = {}) {
@@ -39,7 +44,13 @@ function setup(overrides: Partial<BreakerOptions> = {}) {
 /** The promise's state now, without waiting for it. */
 async function state(promise: Promise<unknown>): Promise<'pending' | 'resolved' | 'rejected'> {
   const marker = Symbol('pending');
-  const result = await Promise.race([promise.then(() => 'resolved' as const, () => 'rejected' as const), Promise.resolve(marker)]);
+  const result = await Promise.race([
+    promise.then(
+      () => 'resolved' as const,
+      () => 'rejected' as const,
+    ),
+    Promise.resolve(marker),
+  ]);
   return result === marker ? 'pending' : result;
 }
 
@@ -175,10 +186,7 @@ describe('SourceBreaker: what counts against the upstream', () => {
     const { breaker } = setup();
     const caller = new AbortController();
     const call = breaker.settle(
-      (signal) =>
-        new Promise<never>((_resolve, reject) =>
-          signal.addEventListener('abort', () => reject(upstream('Kalshi GET /markets: aborted', 'network'))),
-        ),
+      (signal) => new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(upstream('Kalshi GET /markets: aborted', 'network')))),
       { signal: caller.signal },
     );
     caller.abort(new Error('stop'));

@@ -87,11 +87,7 @@ describe('withRetries', () => {
     const clock = new ManualClock();
     const controller = new AbortController();
     const failure = serviceError();
-    const result = withRetries(
-      () => Promise.reject(failure),
-      policy,
-      { clock, signal: controller.signal, random: () => 0.9 },
-    ).catch((error: unknown) => error);
+    const result = withRetries(() => Promise.reject(failure), policy, { clock, signal: controller.signal, random: () => 0.9 }).catch((error: unknown) => error);
     await clock.advance(100);
     controller.abort();
     expect(await result).toBe(failure);

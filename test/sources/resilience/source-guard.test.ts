@@ -85,7 +85,12 @@ describe('SourceGuard', () => {
       await expect(call).rejects.toThrow('John poller stopped');
     }
     expect(guard.phase.state).toBe('CLOSED');
-    expect(statuses.get('john')).toMatchObject({ consecutiveFailures: 0, lastError: null, lastFailureAt: null, stats: { fires: 5, failures: 0, successes: 0 } });
+    expect(statuses.get('john')).toMatchObject({
+      consecutiveFailures: 0,
+      lastError: null,
+      lastFailureAt: null,
+      stats: { fires: 5, failures: 0, successes: 0 },
+    });
     expect(freshness).toEqual([]);
     expect(await outcomes()).toEqual([{ outcome: 'cancelled', count: 5 }]);
     await guard.shutdown();
@@ -117,7 +122,12 @@ describe('SourceGuard', () => {
       new UpstreamError('John GET /api/john/metrics: ECONNREFUSED', { source: 'john', category: 'network', retryable: true }),
     ];
     for (const error of errors) await expect(guard.call('fetchMetrics', () => Promise.reject(error))).rejects.toBe(error);
-    expect(statuses.get('john')).toMatchObject({ breaker: 'OPEN', consecutiveFailures: 3, lastError: 'John GET /api/john/metrics: ECONNREFUSED', stats: { failures: 3 } });
+    expect(statuses.get('john')).toMatchObject({
+      breaker: 'OPEN',
+      consecutiveFailures: 3,
+      lastError: 'John GET /api/john/metrics: ECONNREFUSED',
+      stats: { failures: 3 },
+    });
     await guard.shutdown();
   });
 

@@ -59,8 +59,7 @@ function readMarket(value: unknown): PromptMarket | null {
 export function extractMarketData(messages: unknown): PromptMarketData | null {
   if (!Array.isArray(messages)) return null;
   const lastUser = [...(messages as unknown[])].reverse().find((m: unknown) => m && typeof m === 'object' && (m as { role?: unknown }).role === 'user') as
-    | { content?: unknown }
-    | undefined;
+    { content?: unknown } | undefined;
   const prompt = text(lastUser?.content);
   const start = prompt.indexOf(MARKET_DATA_OPEN);
   const end = start < 0 ? -1 : prompt.indexOf(MARKET_DATA_CLOSE, start + MARKET_DATA_OPEN.length);

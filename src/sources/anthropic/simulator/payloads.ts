@@ -3,14 +3,7 @@
  * streaming event sequence, typed against the official SDK's types so a field the SDK expects cannot
  * be forgotten.
  */
-import type {
-  ApiErrorBody,
-  ErrorType,
-  Message,
-  RawMessageStreamEvent,
-  StopReason,
-  Usage,
-} from '../protocol.js';
+import type { ApiErrorBody, ErrorType, Message, RawMessageStreamEvent, StopReason, Usage } from '../protocol.js';
 
 /** The API's error type and a realistic message for each status it documents. */
 const STATUS_ERRORS: Record<number, { type: ApiErrorBody['error']['type']; message: string }> = {
@@ -107,7 +100,7 @@ export function messagePayload(answer: AnswerContent): Message {
 export function splitPieces(text: string, pieceSizes: () => number): string[] {
   const chars = Array.from(text);
   const pieces: string[] = [];
-  for (let i = 0; i < chars.length; ) {
+  for (let i = 0; i < chars.length;) {
     const size = Math.max(1, pieceSizes());
     pieces.push(chars.slice(i, i + size).join(''));
     i += size;
@@ -117,9 +110,7 @@ export function splitPieces(text: string, pieceSizes: () => number): string[] {
 
 /** A stream frame: the event name and its data. `ping` and `error` are not in the SDK's event union. */
 export type SseFrame =
-  | { event: RawMessageStreamEvent['type']; data: RawMessageStreamEvent }
-  | { event: 'ping'; data: { type: 'ping' } }
-  | { event: 'error'; data: ApiErrorBody };
+  { event: RawMessageStreamEvent['type']; data: RawMessageStreamEvent } | { event: 'ping'; data: { type: 'ping' } } | { event: 'error'; data: ApiErrorBody };
 
 export function encodeFrame(frame: SseFrame): string {
   return `event: ${frame.event}\ndata: ${JSON.stringify(frame.data)}\n\n`;

@@ -151,7 +151,11 @@ export async function startAnthropicSimulator(options: AnthropicSimulatorOptions
     if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
     const spendCap = extra.errorCode !== undefined && SPEND_LIMIT_ERROR_CODES.has(extra.errorCode);
     if (status === 408 || status === 409 || status === 429 || status >= 500) headers['x-should-retry'] = spendCap ? 'false' : 'true';
-    const body = errorBody(status, requestId, { message: extra.message, errorCode: extra.errorCode, type: extra.type === 'request_too_large' ? undefined : extra.type });
+    const body = errorBody(status, requestId, {
+      message: extra.message,
+      errorCode: extra.errorCode,
+      type: extra.type === 'request_too_large' ? undefined : extra.type,
+    });
     sendJson(res, status, body, headers);
   };
 
@@ -298,7 +302,7 @@ export async function startAnthropicSimulator(options: AnthropicSimulatorOptions
     });
   });
 
-const { port, authority } = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const { port, authority } = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const baseUrl = `http://${authority}`;
   logger.info({ baseUrl }, 'anthropic simulator listening');
 

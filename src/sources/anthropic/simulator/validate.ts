@@ -123,7 +123,8 @@ export function validateBody(body: unknown, version: ApiVersion): ValidRequest |
       if (!isObject(tool) || typeof tool['name'] !== 'string' || !/^[a-zA-Z0-9_-]{1,128}$/.test(tool['name'])) {
         return bad(`tools.${i}.name: must match ^[a-zA-Z0-9_-]{1,128}$`);
       }
-      if (!isObject(tool['input_schema']) || tool['input_schema']['type'] !== 'object') return bad(`tools.${i}.input_schema: must be a JSON schema of type "object"`);
+      if (!isObject(tool['input_schema']) || tool['input_schema']['type'] !== 'object')
+        return bad(`tools.${i}.input_schema: must be a JSON schema of type "object"`);
       toolNames.push(tool['name']);
     }
   }

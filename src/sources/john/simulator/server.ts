@@ -103,7 +103,10 @@ export async function startJohnSimulator(options: JohnSimulatorOptions = {}): Pr
   const payload = (route: Route, url: URL): Reply => {
     const now = clock.now();
     if (route === 'all') {
-      const agents = model.agentIds().map((id) => model.metricsAt(id, now)).filter((agent) => agent !== undefined);
+      const agents = model
+        .agentIds()
+        .map((id) => model.metricsAt(id, now))
+        .filter((agent) => agent !== undefined);
       return { status: 200, body: { agents } };
     }
     const agentId = url.searchParams.get('agent_id') || (model.agentIds()[0] as string);
@@ -113,9 +116,7 @@ export async function startJohnSimulator(options: JohnSimulatorOptions = {}): Pr
 
   /** Auth, then the real answer. Runs at once, or after a delay fault. */
   const answer = (req: IncomingMessage, res: ServerResponse, route: Route, url: URL): void => {
-    const reply = authorized(req)
-      ? payload(route, url)
-      : { status: 401, body: errorBody('unauthorized'), headers: { 'www-authenticate': 'Bearer' } };
+    const reply = authorized(req) ? payload(route, url) : { status: 401, body: errorBody('unauthorized'), headers: { 'www-authenticate': 'Bearer' } };
     logger.debug({ url: url.pathname, status: reply.status }, 'john simulator request');
     send(res, reply);
   };
@@ -170,7 +171,8 @@ export async function startJohnSimulator(options: JohnSimulatorOptions = {}): Pr
           return;
         }
         const spoil = current.target === 'envelope' ? spoilEnvelope : spoilMetrics;
-        const body = route === 'all' ? { agents: (reply.body as { agents: JohnMetricsResponse[] }).agents.map(spoil) } : spoil(reply.body as JohnMetricsResponse);
+        const body =
+          route === 'all' ? { agents: (reply.body as { agents: JohnMetricsResponse[] }).agents.map(spoil) } : spoil(reply.body as JohnMetricsResponse);
         send(res, { status: 200, body });
         return;
       }
@@ -206,7 +208,7 @@ export async function startJohnSimulator(options: JohnSimulatorOptions = {}): Pr
   });
 
   const host = options.host ?? '127.0.0.1';
-const { port, authority } = await listen(server, options.port ?? 0, host);
+  const { port, authority } = await listen(server, options.port ?? 0, host);
   const baseUrl = `http://${authority}`;
   logger.info({ baseUrl, agents: model.agentIds() }, 'john simulator listening');
 

@@ -117,16 +117,40 @@ interface Team {
   name: string;
 }
 const NFL: readonly (readonly [Team, Team])[] = [
-  [{ code: 'DAL', name: 'Dallas' }, { code: 'KC', name: 'Kansas City' }],
-  [{ code: 'GB', name: 'Green Bay' }, { code: 'DET', name: 'Detroit' }],
-  [{ code: 'BUF', name: 'Buffalo' }, { code: 'PHI', name: 'Philadelphia' }],
-  [{ code: 'SF', name: 'San Francisco' }, { code: 'BAL', name: 'Baltimore' }],
+  [
+    { code: 'DAL', name: 'Dallas' },
+    { code: 'KC', name: 'Kansas City' },
+  ],
+  [
+    { code: 'GB', name: 'Green Bay' },
+    { code: 'DET', name: 'Detroit' },
+  ],
+  [
+    { code: 'BUF', name: 'Buffalo' },
+    { code: 'PHI', name: 'Philadelphia' },
+  ],
+  [
+    { code: 'SF', name: 'San Francisco' },
+    { code: 'BAL', name: 'Baltimore' },
+  ],
 ];
 const NBA: readonly (readonly [Team, Team])[] = [
-  [{ code: 'LAL', name: 'Los Angeles L' }, { code: 'BOS', name: 'Boston' }],
-  [{ code: 'GSW', name: 'Golden State' }, { code: 'NYK', name: 'New York' }],
-  [{ code: 'DEN', name: 'Denver' }, { code: 'MIA', name: 'Miami' }],
-  [{ code: 'OKC', name: 'Oklahoma City' }, { code: 'MIL', name: 'Milwaukee' }],
+  [
+    { code: 'LAL', name: 'Los Angeles L' },
+    { code: 'BOS', name: 'Boston' },
+  ],
+  [
+    { code: 'GSW', name: 'Golden State' },
+    { code: 'NYK', name: 'New York' },
+  ],
+  [
+    { code: 'DEN', name: 'Denver' },
+    { code: 'MIA', name: 'Miami' },
+  ],
+  [
+    { code: 'OKC', name: 'Oklahoma City' },
+    { code: 'MIL', name: 'Milwaukee' },
+  ],
 ];
 
 function matchup(list: readonly (readonly [Team, Team])[], generation: number): readonly [Team, Team] {

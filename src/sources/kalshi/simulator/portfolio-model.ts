@@ -120,7 +120,7 @@ export class KalshiPortfolioModel {
 
   constructor(options: KalshiPortfolioModelOptions) {
     this.model = options.model;
-    this.rng = new Prng(options.seed ?? (DEFAULT_SEED ^ 0x9e3779b9));
+    this.rng = new Prng(options.seed ?? DEFAULT_SEED ^ 0x9e3779b9);
     this.meanTradeIntervalMs = options.meanTradeIntervalMs ?? 20_000;
     if (!(this.meanTradeIntervalMs > 0)) throw new RangeError('meanTradeIntervalMs must be positive');
     this.subaccountCount = Math.max(1, Math.min(64, Math.trunc(options.subaccounts ?? 3)));
@@ -129,7 +129,14 @@ export class KalshiPortfolioModel {
     const now = this.model.now;
     const deposit = options.initialDepositMicros ?? 10_000 * 1_000_000;
     for (let id = 0; id < this.subaccountCount; id++) {
-      this.accountsById.set(id, { subaccount: id, cashMicros: deposit, depositedMicros: deposit, archivedRealizedMicros: 0, archivedFeesMicros: 0, updatedAt: now });
+      this.accountsById.set(id, {
+        subaccount: id,
+        cashMicros: deposit,
+        depositedMicros: deposit,
+        archivedRealizedMicros: 0,
+        archivedFeesMicros: 0,
+        updatedAt: now,
+      });
     }
     this.openInitialPositions(options.initialPositions ?? 6, now);
     this.nextTradeAt = now + this.tradeGap();
@@ -339,7 +346,16 @@ export class KalshiPortfolioModel {
     const account = this.accountOf(position);
     account.cashMicros += proceeds - fee;
     account.updatedAt = at;
-    this.recordFill({ at, ticker: position.ticker, subaccount: position.subaccount, action: 'sell', side, countHundredths: quantity, priceCents, feeMicros: fee });
+    this.recordFill({
+      at,
+      ticker: position.ticker,
+      subaccount: position.subaccount,
+      action: 'sell',
+      side,
+      countHundredths: quantity,
+      priceCents,
+      feeMicros: fee,
+    });
   }
 
   /** Pays out open positions whose market has settled ($1 a contract to the winning side). */
@@ -368,7 +384,16 @@ export class KalshiPortfolioModel {
       const account = this.accountOf(position);
       account.cashMicros += payout;
       account.updatedAt = Math.max(account.updatedAt, at);
-      this.recordFill({ at, ticker: position.ticker, subaccount: position.subaccount, action: 'settle', side, countHundredths: held, priceCents, feeMicros: 0 });
+      this.recordFill({
+        at,
+        ticker: position.ticker,
+        subaccount: position.subaccount,
+        action: 'settle',
+        side,
+        countHundredths: held,
+        priceCents,
+        feeMicros: 0,
+      });
     }
   }
 

@@ -230,7 +230,15 @@ function listMarkets(model: KalshiMarketModel, query: Query): Reply {
   const mve = param(query, 'mve_filter');
   if (mve !== undefined && mve !== 'only' && mve !== 'exclude') return badRequest('invalid mve_filter', 'mve_filter must be only or exclude');
   const tickersParam = param(query, 'tickers');
-  const tickers = tickersParam === undefined ? undefined : new Set(tickersParam.split(',').map((t) => t.trim()).filter(Boolean));
+  const tickers =
+    tickersParam === undefined
+      ? undefined
+      : new Set(
+          tickersParam
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        );
   const eventTicker = param(query, 'event_ticker');
   const seriesTicker = param(query, 'series_ticker');
   const statuses = status === undefined ? undefined : (STATUS_FILTER_MATCHES[status as MarketStatusFilter] as readonly string[]);
@@ -287,7 +295,10 @@ function listPositions(portfolio: KalshiPortfolioModel, query: Query): Reply {
   const exchangeIndex = intParam(query, 'exchange_index', 0, 1000, 0);
   if (typeof exchangeIndex !== 'number') return exchangeIndex;
   const countFilterParam = param(query, 'count_filter');
-  const countFilters = countFilterParam?.split(',').map((f) => f.trim()).filter(Boolean);
+  const countFilters = countFilterParam
+    ?.split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   if (countFilters?.some((f) => !(POSITION_COUNT_FILTERS as readonly string[]).includes(f))) {
     return badRequest('invalid count_filter', `count_filter must be a comma-separated list of ${POSITION_COUNT_FILTERS.join(', ')}`);
   }
@@ -374,7 +385,8 @@ export async function startKalshiRestSimulator(options: KalshiRestSimulatorOptio
     ...(options.maxSkewMs === undefined ? {} : { maxSkewMs: options.maxSkewMs }),
   };
   const rateLimit = options.rateLimit ?? DEFAULT_SIMULATOR_RATE_LIMIT;
-  const bucket = rateLimit === false ? null : new TokenBucket({ ratePerSecond: rateLimit.ratePerSecond, burst: rateLimit.burst, clock: rateLimit.clock ?? systemClock });
+  const bucket =
+    rateLimit === false ? null : new TokenBucket({ ratePerSecond: rateLimit.ratePerSecond, burst: rateLimit.burst, clock: rateLimit.clock ?? systemClock });
   let requests = 0;
   let fault: { fault: SimulatorFault; remaining: number } | null = null;
   const delays = new Set<TimerHandle>();
@@ -429,7 +441,10 @@ export async function startKalshiRestSimulator(options: KalshiRestSimulatorOptio
       case 'status':
         send(
           res,
-          { status: current.status, body: current.body ?? (current.status === 429 ? rateLimitedPayload() : errorPayload('injected_fault', `injected ${current.status}`)) },
+          {
+            status: current.status,
+            body: current.body ?? (current.status === 429 ? rateLimitedPayload() : errorPayload('injected_fault', `injected ${current.status}`)),
+          },
           requestId,
         );
         return true;
@@ -483,7 +498,7 @@ export async function startKalshiRestSimulator(options: KalshiRestSimulatorOptio
   };
   scheduleStep();
 
-const { port, authority } = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const { port, authority } = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const baseUrl = `http://${authority}${API_PREFIX}`;
   logger.info({ baseUrl }, 'kalshi REST simulator listening');
 

@@ -20,29 +20,12 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
 import { silentLogger, type Logger } from '../../../core/logger.js';
 import { verifyKalshiSignature } from '../signing.js';
-import {
-  KALSHI_WS_PATH,
-  WS_ERROR,
-  type ErrorReply,
-  type KalshiWsChannel,
-  type KalshiWsServerMessage,
-  type SubscriptionInfo,
-} from '../ws/protocol.js';
+import { KALSHI_WS_PATH, WS_ERROR, type ErrorReply, type KalshiWsChannel, type KalshiWsServerMessage, type SubscriptionInfo } from '../ws/protocol.js';
 import { KalshiMarketModel, type KalshiMarketModelOptions, type SimTrade } from './market-model.js';
 import { errorPayload } from './payloads.js';
 import { readCommand, type SimCommand } from './ws-commands.js';
 import type { KalshiWsFault } from './ws-faults.js';
-import {
-  currentBook,
-  deltaMsg,
-  diffBooks,
-  snapshotMsg,
-  tickerMsg,
-  tickerState,
-  tradeMsg,
-  type PublishedBook,
-  type TickerState,
-} from './ws-payloads.js';
+import { currentBook, deltaMsg, diffBooks, snapshotMsg, tickerMsg, tickerState, tradeMsg, type PublishedBook, type TickerState } from './ws-payloads.js';
 
 export { parseKalshiWsFault, type KalshiWsFault } from './ws-faults.js';
 
@@ -296,10 +279,10 @@ export async function startKalshiWsSimulator(options: KalshiWsSimulatorOptions =
       case 'update_subscription': {
         const sub = session.subs.get(command.sid);
         if (!sub) return commandError(session, command.id, WS_ERROR.unknownSid, `Unknown subscription ID: ${command.sid}`);
-        const ok = (): void =>
-          send(session, { type: 'ok', id: command.id, sid: sub.sid, seq: sub.seq, msg: { market_tickers: [...(sub.markets ?? [])] } });
+        const ok = (): void => send(session, { type: 'ok', id: command.id, sid: sub.sid, seq: sub.seq, msg: { market_tickers: [...(sub.markets ?? [])] } });
         if (command.action === 'get_snapshot') {
-          if (sub.channel !== 'orderbook_delta') return commandError(session, command.id, WS_ERROR.unsupportedAction, 'get_snapshot needs an orderbook_delta subscription');
+          if (sub.channel !== 'orderbook_delta')
+            return commandError(session, command.id, WS_ERROR.unsupportedAction, 'get_snapshot needs an orderbook_delta subscription');
           const wanted = (command.marketTickers ?? [...(sub.markets ?? [])]).filter((ticker) => covers(sub, ticker));
           sync();
           ok();
@@ -405,7 +388,7 @@ export async function startKalshiWsSimulator(options: KalshiWsSimulatorOptions =
   scheduleStep();
   schedulePing();
 
-const { port, authority } = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const { port, authority } = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const url = `ws://${authority}${KALSHI_WS_PATH}`;
   logger.info({ url }, 'kalshi WebSocket simulator listening');
 
@@ -441,7 +424,8 @@ const { port, authority } = await listen(server, options.port ?? 0, options.host
         case 'malformed':
           for (const session of sessions) {
             if (!fault.sequenced) {
-              if (!session.silent && session.socket.readyState === WebSocket.OPEN) session.socket.send('{"type":"orderbook_delta","sid":1,"seq": this is not json');
+              if (!session.silent && session.socket.readyState === WebSocket.OPEN)
+                session.socket.send('{"type":"orderbook_delta","sid":1,"seq": this is not json');
               continue;
             }
             const sub = [...session.subs.values()].find((candidate) => candidate.channel === 'orderbook_delta');

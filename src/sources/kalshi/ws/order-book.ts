@@ -153,7 +153,11 @@ export class KalshiOrderBook {
     if (msg.side !== 'yes' && msg.side !== 'no') throw new BookUpdateError(`delta side ${JSON.stringify(msg.side)} is not yes|no`);
     const micros = wire(() => parseDollarMicros(msg.price_dollars, 'price_dollars'));
     checkPrice(micros, 'delta');
-    this.applyDelta(msg.side, micros, wire(() => parseCountHundredths(msg.delta_fp, 'delta_fp')));
+    this.applyDelta(
+      msg.side,
+      micros,
+      wire(() => parseCountHundredths(msg.delta_fp, 'delta_fp')),
+    );
   }
 
   clear(): void {

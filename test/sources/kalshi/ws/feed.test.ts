@@ -71,7 +71,12 @@ const waitFor = (assertion: () => void): Promise<void> => vi.waitFor(assertion, 
 /** Waits (clock still) until every tracked book equals the model's, exactly. */
 function booksMatch({ feed, sim }: Harness, tickers: readonly string[]): Promise<void> {
   return waitFor(() => {
-    expect(feed.books().map((b) => b.ticker).sort()).toEqual([...tickers].sort());
+    expect(
+      feed
+        .books()
+        .map((b) => b.ticker)
+        .sort(),
+    ).toEqual([...tickers].sort());
     expectBooksEqualModel((ticker) => feed.book(ticker), sim.model, tickers);
   });
 }
@@ -213,7 +218,7 @@ describe('KalshiWsFeed against the simulator', () => {
     expect(h.feed.stats().connects).toBe(1);
   });
 
-  test('error code 10 named only by the subscribe command id: that command\'s subscriptions are renewed, without duplicates', async () => {
+  test("error code 10 named only by the subscribe command id: that command's subscriptions are renewed, without duplicates", async () => {
     const h = await setup({ count: 4 });
     const tickers = activeTickers(h.sim.model, 4);
     await whenOpen(h);

@@ -314,15 +314,39 @@ describe('WebSocket faults from strings, and snapshot payloads', () => {
     expect(parseKalshiWsFault('reject-handshake:401')).toEqual({ kind: 'reject-handshake', status: 401 });
     expect(parseKalshiWsFault('malformed')).toEqual({ kind: 'malformed' });
     expect(parseKalshiWsFault('malformed:sequenced')).toEqual({ kind: 'malformed', sequenced: true });
-    for (const bad of ['', 'explode', 'error-code', 'error-code:11', 'seq-gap:0', 'seq-gap:x', 'drop:1', 'reject-handshake:500', 'silence:a:b', 'malformed:x']) {
+    for (const bad of [
+      '',
+      'explode',
+      'error-code',
+      'error-code:11',
+      'seq-gap:0',
+      'seq-gap:x',
+      'drop:1',
+      'reject-handshake:500',
+      'silence:a:b',
+      'malformed:x',
+    ]) {
       expect(() => parseKalshiWsFault(bad), bad).toThrow(/Kalshi WebSocket fault/);
     }
   });
 
   test("a snapshot leaves an empty side's key out and lists levels ascending", () => {
-    const msg = snapshotMsg('T', { yes: new Map([[45, 100], [44, 250]]), no: new Map() });
+    const msg = snapshotMsg('T', {
+      yes: new Map([
+        [45, 100],
+        [44, 250],
+      ]),
+      no: new Map(),
+    });
     expect(msg.market_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(msg).toEqual({ market_ticker: 'T', market_id: msg.market_id, yes_dollars_fp: [['0.4400', '2.50'], ['0.4500', '1.00']] });
+    expect(msg).toEqual({
+      market_ticker: 'T',
+      market_id: msg.market_id,
+      yes_dollars_fp: [
+        ['0.4400', '2.50'],
+        ['0.4500', '1.00'],
+      ],
+    });
     expect('no_dollars_fp' in msg).toBe(false);
   });
 });
