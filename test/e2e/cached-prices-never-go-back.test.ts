@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fakeMarket, startFakeKalshi, type FakeKalshi } from '../support/fake-kalshi.js';
+import { startOneMarketExchange, type FakeKalshi } from '../support/fake-kalshi.js';
 import { startService, type RunningService } from '../support/service.js';
 
 const TICKER = 'FAKE-26-CACHED';
@@ -37,24 +37,7 @@ describe('the cached copy of a market keeps the newest observation per price (wh
   let service: RunningService;
 
   beforeAll(async () => {
-    fake = await startFakeKalshi({
-      markets: [
-        fakeMarket(TICKER, {
-          yes_bid_dollars: '0.4100',
-          yes_ask_dollars: '0.4500',
-          no_bid_dollars: '0.5500',
-          no_ask_dollars: '0.5900',
-          volume_24h_fp: '300.00',
-        }),
-      ],
-    });
-    fake.setBook(TICKER, {
-      yes: [
-        ['0.4000', '5.00'],
-        ['0.4100', '12.00'],
-      ],
-      no: [['0.5500', '3.00']],
-    });
+    fake = await startOneMarketExchange(TICKER);
     // Polls 3 s apart: the held listing's L3 write is read before the next poll's replaces it.
     service = await startService({ ...fake.env(), KALSHI_TRACK_TOP_N: '1', KALSHI_POLL_INTERVAL_MS: '3000' });
     await fake.waitForSubscribed(TICKER);

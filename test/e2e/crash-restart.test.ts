@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { until } from '../support/until.js';
 
 interface Quality {
   isFromCache: boolean;
@@ -67,17 +68,6 @@ async function query(url: string): Promise<MarketsAnswer> {
   const body = (await response.json()) as { data?: MarketsAnswer; errors?: unknown[] };
   expect(body.errors).toBeUndefined();
   return body.data!;
-}
-
-/** Polls `check` every 50 ms until it returns a value, for at most `timeoutMs`. */
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | null> | T | null): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** When the database last stored each market row, by ticker (read behind the process's back). */

@@ -8,7 +8,7 @@
  * The bid served stays the delta's, when that stale answer is merged and after the next poll.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fakeMarket, startFakeKalshi, type FakeKalshi } from '../support/fake-kalshi.js';
+import { startOneMarketExchange, type FakeKalshi } from '../support/fake-kalshi.js';
 import { startService, type RunningService } from '../support/service.js';
 
 const TICKER = 'FAKE-26-PRICE';
@@ -36,24 +36,7 @@ describe('prices never go back in time (whole service, fake Kalshi)', () => {
   let service: RunningService;
 
   beforeAll(async () => {
-    fake = await startFakeKalshi({
-      markets: [
-        fakeMarket(TICKER, {
-          yes_bid_dollars: '0.4100',
-          yes_ask_dollars: '0.4500',
-          no_bid_dollars: '0.5500',
-          no_ask_dollars: '0.5900',
-          volume_24h_fp: '300.00',
-        }),
-      ],
-    });
-    fake.setBook(TICKER, {
-      yes: [
-        ['0.4000', '5.00'],
-        ['0.4100', '12.00'],
-      ],
-      no: [['0.5500', '3.00']],
-    });
+    fake = await startOneMarketExchange(TICKER);
     // Polls a second apart, so "the stale answer merged" and "the next poll" are told apart.
     service = await startService({ ...fake.env(), KALSHI_TRACK_TOP_N: '1', KALSHI_POLL_INTERVAL_MS: '1000' });
     await fake.waitForSubscribed(TICKER);

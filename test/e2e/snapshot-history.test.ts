@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../support/service.js';
+import { until } from '../support/until.js';
 
 interface MarketView {
   ticker: string;
@@ -43,17 +44,6 @@ async function graphql<T>(query: string, variables: Record<string, unknown> = {}
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
   expect(body.errors).toBeUndefined();
   return body.data!;
-}
-
-/** Polls `check` every 50 ms until it returns a value, for at most `timeoutMs`. */
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | null>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const allSnapshots = async (): Promise<SnapshotNode[]> =>

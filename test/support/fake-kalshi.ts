@@ -723,3 +723,29 @@ export function fakeMarket(ticker: string, fields: Partial<FakeMarket> = {}): Fa
     ...fields,
   };
 }
+
+/**
+ * One market quoted 0.41 / 0.45 (NO 0.55 / 0.59) whose book agrees (best YES bid 0.41): the
+ * starting point of the tests where a listing held at the exchange races a book delta.
+ */
+export async function startOneMarketExchange(ticker: string): Promise<FakeKalshi> {
+  const fake = await startFakeKalshi({
+    markets: [
+      fakeMarket(ticker, {
+        yes_bid_dollars: '0.4100',
+        yes_ask_dollars: '0.4500',
+        no_bid_dollars: '0.5500',
+        no_ask_dollars: '0.5900',
+        volume_24h_fp: '300.00',
+      }),
+    ],
+  });
+  fake.setBook(ticker, {
+    yes: [
+      ['0.4000', '5.00'],
+      ['0.4100', '12.00'],
+    ],
+    no: [['0.5500', '3.00']],
+  });
+  return fake;
+}
