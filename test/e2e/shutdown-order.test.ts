@@ -128,11 +128,13 @@ describe('graceful shutdown order', () => {
         'close cache',
         'close history store',
       ]);
-      // The drain waited for the query (two token waits of a second each), not for the streams:
-      // its bound was 5 s, and the streams never end by themselves.
+      // The drain waited for the query (two token waits of a second each), not for the streams: the
+      // streams never end by themselves, so a drain that waited on them would run out its 5 s bound
+      // and say 'timed out'. (Its duration under the bound is the check, not a wall-clock guess.)
       const drain = report.steps.find((step) => step.name === 'drain in-flight requests')!;
+      expect(drain.outcome).toBe('done');
       expect(drain.durationMs).toBeGreaterThan(1000);
-      expect(drain.durationMs).toBeLessThan(4500);
+      expect(drain.durationMs).toBeLessThan(drain.boundMs);
     },
   );
 
