@@ -7,20 +7,13 @@
  * source. Writes are fire-and-forget; a failing disk is logged and never slows a poll.
  */
 import type { Clock } from '../core/clock.js';
-import type { CacheTier, SourceId } from '../core/domain.js';
+import type { SourceId } from '../core/domain.js';
 import type { Logger } from '../core/logger.js';
+import type { NormalizedInput, RawResponseInput } from '../history/records.js';
 
 export interface ArchiveStore {
-  recordRawResponse(input: { source: string; endpoint: string; requestId?: string | null; body: unknown; status: number; ttlSeconds: number }): Promise<void>;
-  recordNormalized(input: {
-    dataId: string;
-    source: string;
-    ticker?: string | null;
-    assetType?: string | null;
-    value: unknown;
-    cacheTier: CacheTier;
-    expiresAt?: Date | null;
-  }): Promise<void>;
+  recordRawResponse(input: RawResponseInput): Promise<void>;
+  recordNormalized(input: NormalizedInput): Promise<void>;
 }
 
 export interface NormalizedItem {
