@@ -312,7 +312,10 @@ function wireApp(options: AppOptions): App {
           }
           model.marketsRefreshed(records);
         },
-        onMarketPatch: (record) => markets.upsert([record], 'patch'),
+        onMarketPatch: (record) => {
+          markets.upsert([record], 'patch');
+          model.marketPatched(record.ticker);
+        },
         currentMarket: (ticker) => markets.get(ticker),
         onPositions: (latest) => {
           positions = latest;

@@ -71,6 +71,9 @@ function groupByAgent(records: readonly BusinessMetricRecord[]): Map<string, Bus
 export class ReadModel {
   private readonly pendingBooks = new Map<string, OrderBookRecord>();
   private bookTimer: TimerHandle | null = null;
+  /** Markets patched by the feed (book top, ticker) since their last cache write. */
+  private readonly patchedTickers = new Set<string>();
+  private patchTimer: TimerHandle | null = null;
 
   constructor(private readonly deps: ReadModelDeps) {}
 
@@ -90,6 +93,26 @@ export class ReadModel {
       return held ? mergeMarket(held, record).record : record;
     });
     this.background(this.deps.cache.setMany(merged.map((r) => write(keys.market(r.ticker), 'kalshi', r))));
+  }
+
+  /**
+   * A feed patched a market between listings. The cache gets the market as held (newest per price
+   * field) at most once per book-flush interval, so a crash between polls restarts with the last
+   * bid served, not the last listing's.
+   */
+  marketPatched(ticker: string): void {
+    this.patchedTickers.add(ticker);
+    this.patchTimer ??= this.deps.clock.setTimeout(() => {
+      this.patchTimer = null;
+      this.background(this.writePatchedMarkets());
+    }, this.deps.bookFlushIntervalMs ?? 1000);
+  }
+
+  private writePatchedMarkets(): Promise<void> {
+    const held = [...this.patchedTickers].map((ticker) => this.deps.markets.held(ticker)).filter((record) => record !== null);
+    this.patchedTickers.clear();
+    if (held.length === 0) return Promise.resolve();
+    return this.deps.cache.setMany(held.map((r) => write(keys.market(r.ticker), 'kalshi', r)));
   }
 
   bookUpdated(book: OrderBookRecord): void {
@@ -236,6 +259,9 @@ export class ReadModel {
 
   /** Writes the books still waiting for their flush. */
   async flush(): Promise<void> {
+    this.patchTimer?.cancel();
+    this.patchTimer = null;
+    await this.writePatchedMarkets();
     this.bookTimer?.cancel();
     this.bookTimer = null;
     const books = [...this.pendingBooks.values()];

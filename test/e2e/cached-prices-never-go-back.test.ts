@@ -83,3 +83,43 @@ describe('the cached copy of a market keeps the newest observation per price (wh
     }
   });
 });
+
+describe('a book move between listings reaches the cached copy (whole service, fake Kalshi)', () => {
+  let fake: FakeKalshi;
+  let service: RunningService;
+
+  beforeAll(async () => {
+    fake = await startOneMarketExchange(TICKER);
+    service = await startService({ ...fake.env(), KALSHI_TRACK_TOP_N: '1', KALSHI_POLL_INTERVAL_MS: '1000' });
+    await fake.waitForSubscribed(TICKER);
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await fake?.close();
+  });
+
+  it("with no listing answered after a delta, the L3 copy still gets the delta's bid (a crash then restarts with it)", { timeout: 30_000 }, async () => {
+    const db = new Database(join(service.dir, 'northstar.db'), { readonly: true });
+    try {
+      const read = db.prepare('SELECT value_json FROM cache_entries WHERE cache_key = ?');
+      const cachedBid = (): number | null => {
+        const row = read.get(KEY) as { value_json: string } | undefined;
+        return row ? (JSON.parse(row.value_json) as CachedMarket).prices.bid : null;
+      };
+      await vi.waitFor(() => expect(cachedBid()).toBe(0.41), { timeout: 5000, interval: 20 });
+
+      // From now on every listing hangs at the exchange. Polls are sequential, so once one has
+      // arrived and hangs, no listing is in flight that could carry the delta's bid to the cache.
+      const before = fake.requests.length;
+      fake.override('markets', { hang: true });
+      await fake.waitForRequest((r) => r.route === 'markets' && fake.requests.indexOf(r) >= before, 10_000);
+
+      expect(fake.pushDelta(TICKER, 'yes', '0.4300', '4.00').sent).toBe(1);
+      await vi.waitFor(async () => expect(await servedBid(service.url)).toBe(0.43), { interval: 20 });
+      // Written within the book-flush interval (1 s), not at the next listing (which never comes).
+      await vi.waitFor(() => expect(cachedBid()).toBe(0.43), { timeout: 4000, interval: 20 });
+    } finally {
+      db.close();
+    }
+  });
+});
