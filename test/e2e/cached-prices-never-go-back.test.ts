@@ -10,9 +10,8 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startOneMarketExchange, type FakeKalshi } from '../support/fake-kalshi.js';
-import { startService, type RunningService } from '../support/service.js';
+import { describe, expect, it, vi } from 'vitest';
+import { onOneMarketExchange } from '../support/one-market-service.js';
 
 const TICKER = 'FAKE-26-CACHED';
 const KEY = `data:kalshi:markets:${TICKER}:v1`;
@@ -33,39 +32,28 @@ async function servedBid(url: string): Promise<number | null> {
 }
 
 describe('the cached copy of a market keeps the newest observation per price (whole service, fake Kalshi)', () => {
-  let fake: FakeKalshi;
-  let service: RunningService;
-
-  beforeAll(async () => {
-    fake = await startOneMarketExchange(TICKER);
-    // Polls 3 s apart: the held listing's L3 write is read before the next poll's replaces it.
-    service = await startService({ ...fake.env(), KALSHI_TRACK_TOP_N: '1', KALSHI_POLL_INTERVAL_MS: '3000' });
-    await fake.waitForSubscribed(TICKER);
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await fake?.close();
-  });
+  // Polls 3 s apart: the held listing's L3 write is read before the next poll's replaces it.
+  const world = onOneMarketExchange(TICKER, 3000);
 
   it("the L3 copy written for a stale listing holds the delta's bid, not the listing's", { timeout: 30_000 }, async () => {
-    await vi.waitFor(async () => expect(await servedBid(service.url)).toBe(0.41));
+    await vi.waitFor(async () => expect(await servedBid(world.service.url)).toBe(0.41));
 
     // The next listing is held at the exchange with what it held on arrival: bid 0.41, volume 777.
-    fake.setMarket({ ticker: TICKER, volume_24h_fp: '777.00' });
+    world.fake.setMarket({ ticker: TICKER, volume_24h_fp: '777.00' });
     let release!: () => void;
-    const before = fake.requests.length;
-    fake.override('markets', { hold: new Promise<void>((resolve) => (release = resolve)), times: 1 });
-    await fake.waitForRequest((r) => r.route === 'markets' && fake.requests.indexOf(r) >= before, 10_000);
+    const before = world.fake.requests.length;
+    world.fake.override('markets', { hold: new Promise<void>((resolve) => (release = resolve)), times: 1 });
+    await world.fake.waitForRequest((r) => r.route === 'markets' && world.fake.requests.indexOf(r) >= before, 10_000);
 
     // The book moves to 0.43 while that answer is held; the exchange's listing follows it (and the
     // next poll's answer says so: volume 888). The service serves the delta's bid.
-    expect(fake.pushDelta(TICKER, 'yes', '0.4300', '4.00').sent).toBe(1);
-    fake.setMarket({ ticker: TICKER, yes_bid_dollars: '0.4300', volume_24h_fp: '888.00' });
-    await vi.waitFor(async () => expect(await servedBid(service.url)).toBe(0.43), { interval: 20 });
+    expect(world.fake.pushDelta(TICKER, 'yes', '0.4300', '4.00').sent).toBe(1);
+    world.fake.setMarket({ ticker: TICKER, yes_bid_dollars: '0.4300', volume_24h_fp: '888.00' });
+    await vi.waitFor(async () => expect(await servedBid(world.service.url)).toBe(0.43), { interval: 20 });
 
     // The stale answer arrives. Its write reaches L3 (marker volume 777) with the delta's bid.
     release();
-    const db = new Database(join(service.dir, 'northstar.db'), { readonly: true });
+    const db = new Database(join(world.service.dir, 'northstar.db'), { readonly: true });
     try {
       const read = db.prepare('SELECT value_json FROM cache_entries WHERE cache_key = ?');
       const cached = await vi.waitFor(
@@ -85,21 +73,10 @@ describe('the cached copy of a market keeps the newest observation per price (wh
 });
 
 describe('a book move between listings reaches the cached copy (whole service, fake Kalshi)', () => {
-  let fake: FakeKalshi;
-  let service: RunningService;
-
-  beforeAll(async () => {
-    fake = await startOneMarketExchange(TICKER);
-    service = await startService({ ...fake.env(), KALSHI_TRACK_TOP_N: '1', KALSHI_POLL_INTERVAL_MS: '1000' });
-    await fake.waitForSubscribed(TICKER);
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await fake?.close();
-  });
+  const world = onOneMarketExchange(TICKER, 1000);
 
   it("with no listing answered after a delta, the L3 copy still gets the delta's bid (a crash then restarts with it)", { timeout: 30_000 }, async () => {
-    const db = new Database(join(service.dir, 'northstar.db'), { readonly: true });
+    const db = new Database(join(world.service.dir, 'northstar.db'), { readonly: true });
     try {
       const read = db.prepare('SELECT value_json FROM cache_entries WHERE cache_key = ?');
       const cachedBid = (): number | null => {
@@ -110,12 +87,12 @@ describe('a book move between listings reaches the cached copy (whole service, f
 
       // From now on every listing hangs at the exchange. Polls are sequential, so once one has
       // arrived and hangs, no listing is in flight that could carry the delta's bid to the cache.
-      const before = fake.requests.length;
-      fake.override('markets', { hang: true });
-      await fake.waitForRequest((r) => r.route === 'markets' && fake.requests.indexOf(r) >= before, 10_000);
+      const before = world.fake.requests.length;
+      world.fake.override('markets', { hang: true });
+      await world.fake.waitForRequest((r) => r.route === 'markets' && world.fake.requests.indexOf(r) >= before, 10_000);
 
-      expect(fake.pushDelta(TICKER, 'yes', '0.4300', '4.00').sent).toBe(1);
-      await vi.waitFor(async () => expect(await servedBid(service.url)).toBe(0.43), { interval: 20 });
+      expect(world.fake.pushDelta(TICKER, 'yes', '0.4300', '4.00').sent).toBe(1);
+      await vi.waitFor(async () => expect(await servedBid(world.service.url)).toBe(0.43), { interval: 20 });
       // Written within the book-flush interval (1 s), not at the next listing (which never comes).
       await vi.waitFor(() => expect(cachedBid()).toBe(0.43), { timeout: 4000, interval: 20 });
     } finally {

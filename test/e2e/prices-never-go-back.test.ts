@@ -7,9 +7,8 @@
  * exchange BEFORE the delta (held there, so its answer carries the old bid) is answered after it.
  * The bid served stays the delta's, when that stale answer is merged and after the next poll.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startOneMarketExchange, type FakeKalshi } from '../support/fake-kalshi.js';
-import { startService, type RunningService } from '../support/service.js';
+import { describe, expect, it, vi } from 'vitest';
+import { onOneMarketExchange } from '../support/one-market-service.js';
 
 const TICKER = 'FAKE-26-PRICE';
 const MARKET = `query ($ticker: String!) { market(ticker: $ticker) { prices { bid ask } volume { volume24h } quality { cacheTier } } }`;
@@ -32,41 +31,30 @@ async function served(url: string): Promise<Served> {
 }
 
 describe('prices never go back in time (whole service, fake Kalshi)', () => {
-  let fake: FakeKalshi;
-  let service: RunningService;
-
-  beforeAll(async () => {
-    fake = await startOneMarketExchange(TICKER);
-    // Polls a second apart, so "the stale answer merged" and "the next poll" are told apart.
-    service = await startService({ ...fake.env(), KALSHI_TRACK_TOP_N: '1', KALSHI_POLL_INTERVAL_MS: '1000' });
-    await fake.waitForSubscribed(TICKER);
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await fake?.close();
-  });
+  // Polls a second apart, so "the stale answer merged" and "the next poll" are told apart.
+  const world = onOneMarketExchange(TICKER, 1000);
 
   it("a listing answer that left the exchange before a delta does not take the delta's bid back", async () => {
-    await vi.waitFor(async () => expect((await served(service.url)).prices.bid).toBe(0.41));
+    await vi.waitFor(async () => expect((await served(world.service.url)).prices.bid).toBe(0.41));
 
     // The next listing request is held at the exchange: its answer is what the exchange held when
     // the request arrived (bid 0.41, 24h volume 777 — the marker that says this answer was merged).
-    fake.setMarket({ ticker: TICKER, volume_24h_fp: '777.00' });
+    world.fake.setMarket({ ticker: TICKER, volume_24h_fp: '777.00' });
     let release!: () => void;
-    const before = fake.requests.length;
-    fake.override('markets', { hold: new Promise<void>((resolve) => (release = resolve)), times: 1 });
-    await fake.waitForRequest((r) => r.route === 'markets' && fake.requests.indexOf(r) >= before);
+    const before = world.fake.requests.length;
+    world.fake.override('markets', { hold: new Promise<void>((resolve) => (release = resolve)), times: 1 });
+    await world.fake.waitForRequest((r) => r.route === 'markets' && world.fake.requests.indexOf(r) >= before);
 
     // Then the book moves: a bid at 0.43 is the new best. The exchange's listing follows it.
-    expect(fake.pushDelta(TICKER, 'yes', '0.4300', '4.00').sent).toBe(1);
-    fake.setMarket({ ticker: TICKER, yes_bid_dollars: '0.4300', volume_24h_fp: '888.00' });
-    await vi.waitFor(async () => expect((await served(service.url)).prices.bid).toBe(0.43), { interval: 20 });
+    expect(world.fake.pushDelta(TICKER, 'yes', '0.4300', '4.00').sent).toBe(1);
+    world.fake.setMarket({ ticker: TICKER, yes_bid_dollars: '0.4300', volume_24h_fp: '888.00' });
+    await vi.waitFor(async () => expect((await served(world.service.url)).prices.bid).toBe(0.43), { interval: 20 });
 
     // The stale answer arrives now. Once it is merged (volume 777), the bid is still the delta's.
     release();
     const merged = await vi.waitFor(
       async () => {
-        const market = await served(service.url);
+        const market = await served(world.service.url);
         expect(market.volume.volume24h).toBe(777);
         return market;
       },
@@ -78,7 +66,7 @@ describe('prices never go back in time (whole service, fake Kalshi)', () => {
     // After the next poll (answered with the exchange's current listing) it is still 0.43.
     const next = await vi.waitFor(
       async () => {
-        const market = await served(service.url);
+        const market = await served(world.service.url);
         expect(market.volume.volume24h).toBe(888);
         return market;
       },
