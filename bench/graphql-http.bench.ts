@@ -35,7 +35,7 @@ export async function run(): Promise<void> {
   const barePool = new Pool(`http://127.0.0.1:${(bare.address() as AddressInfo).port}`, { connections: CONCURRENCY });
 
   const dir = await mkdtemp(join(tmpdir(), 'northstar-bench-'));
-  const config = loadConfig({ NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: `file:${join(dir, 'bench.db')}` });
+  const config = loadConfig({ NODE_ENV: 'production', SIMULATORS: 'all', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: `file:${join(dir, 'bench.db')}` });
   const app = await createApp({ config, logger: silentLogger, collectProcessMetrics: false });
   await app.start();
   const pool = new Pool(new URL(app.url).origin, { connections: CONCURRENCY });

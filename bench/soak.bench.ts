@@ -32,6 +32,7 @@ export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'northstar-soak-'));
   const config = loadConfig({
     NODE_ENV: 'production',
+    SIMULATORS: 'all',
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: `file:${join(dir, 'soak.db')}`,

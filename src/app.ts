@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aggregator } from './aggregate/aggregator.js';
 import { ReadModel } from './aggregate/read-model.js';
-import { DEFAULT_SIMULATED_ATTRIBUTION, parseAttribution, type AttributionRule } from './aggregate/attribution.js';
+import { parseAttribution, type AttributionRule } from './aggregate/attribution.js';
 import { computeAgentPnl } from './aggregate/pnl.js';
 import type { SubaccountPosition } from './sources/kalshi/portfolio-poller.js';
 import { openCache } from './cache/create-cache.js';
@@ -28,13 +28,11 @@ import type { HealthView, HistoryReader, Services } from './schema/context.js';
 import { schema } from './schema/index.js';
 import { startAnthropicSource, type AnthropicSource } from './sources/anthropic/anthropic-source.js';
 import { ANTHROPIC_RETRY_POLICY } from './sources/anthropic/retry-policy.js';
-import type { AnthropicSimulator } from './sources/anthropic/simulator/index.js';
 import { startJohnSource, type JohnSource } from './sources/john/john-source.js';
 import { JOHN_RETRY_POLICY } from './sources/john/retry-policy.js';
-import type { JohnSimulator } from './sources/john/simulator/server.js';
-import { startKalshiSource, type KalshiSource } from './sources/kalshi/kalshi-source.js';
+import { startKalshiSource, type KalshiEndpoint, type KalshiSource } from './sources/kalshi/kalshi-source.js';
+import { loadKalshiCredentials } from './sources/kalshi/signing.js';
 import { KALSHI_RETRY_POLICY } from './sources/kalshi/retry-policy.js';
-import type { KalshiRestSimulator } from './sources/kalshi/simulator/rest-server.js';
 import type { RetryPolicy } from './sources/resilience/retry.js';
 import { SourceGuard, type GuardHistory } from './sources/resilience/source-guard.js';
 import { availabilityScore, SourceStatusBoard } from './sources/source-status.js';
@@ -45,6 +43,10 @@ import { createHttpServer, type NorthstarHttpServer } from './server/http-server
 import { SharedResultJson } from './server/result-json.js';
 import { runShutdown, type ShutdownReport } from './server/shutdown.js';
 import { createNorthstarYoga, GRAPHQL_PATH } from './server/yoga.js';
+import type { AnthropicSimulator } from './simulators/anthropic/index.js';
+import { startSimulators, type Simulators } from './simulators/index.js';
+import type { JohnSimulator } from './simulators/john/server.js';
+import type { KalshiRestSimulator } from './simulators/kalshi/rest-server.js';
 
 export interface AppOptions {
   config: Config;
@@ -94,12 +96,20 @@ const SHUTDOWN_SHARE = { drain: 0.5, subscriptions: 0.2, connections: 0.1, produ
 const STORE_CLOSE_MS = { cache: 700, history: 500 } as const;
 
 /** AGENT_ATTRIBUTION, or on the simulator its series → agents map, or (live, unset) none. */
-function attributionRules(config: Config): readonly AttributionRule[] {
-  if (config.kalshi.agentAttribution === null) return config.kalshi.baseUrl === null ? DEFAULT_SIMULATED_ATTRIBUTION : [];
+function attributionRules(config: Config, simulated: readonly AttributionRule[] | null): readonly AttributionRule[] {
+  if (config.kalshi.agentAttribution === null) return simulated ?? [];
   try {
     return parseAttribution(config.kalshi.agentAttribution);
   } catch (error) {
     throw new ConfigError(`Invalid configuration: AGENT_ATTRIBUTION ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function kalshiCredentials(config: Config) {
+  try {
+    return loadKalshiCredentials(config.kalshi);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -119,9 +129,9 @@ function wireApp(options: AppOptions): App {
     clock,
     pubsub,
     [
-      { source: 'kalshi', simulated: config.kalshi.baseUrl === null, enabled: true },
-      { source: 'anthropic', simulated: config.anthropic.baseUrl === null, enabled: true },
-      { source: 'john', simulated: config.john.baseUrl === null, enabled: true },
+      { source: 'kalshi', simulated: config.simulators.kalshi, enabled: true },
+      { source: 'anthropic', simulated: config.simulators.anthropic, enabled: true },
+      { source: 'john', simulated: config.simulators.john, enabled: true },
     ],
     metrics,
   );
@@ -156,6 +166,7 @@ function wireApp(options: AppOptions): App {
   const markets = new LiveMarkets(pubsub, isLive('kalshi'));
   const businessMetrics = new LiveBusinessMetrics(isLive('john'));
 
+  let simulators: Simulators | null = null;
   let history: HistoryStore | null = null;
   let cache: TieredCache | null = null;
   let readModel: ReadModel | null = null;
@@ -178,7 +189,7 @@ function wireApp(options: AppOptions): App {
 
   // P&L: positions from the portfolio poller, marked to the markets held, plus John's revenue.
   let positions: SubaccountPosition[] = [];
-  const attribution = attributionRules(config);
+  let attribution = attributionRules(config, null);
   const pnl = (): AgentPnLRecord[] =>
     computeAgentPnl({
       positions,
@@ -272,6 +283,39 @@ function wireApp(options: AppOptions): App {
   };
 
   async function start(): Promise<void> {
+    // The simulators first, only those SIMULATORS asks for: the sources below get their URLs.
+    simulators = await startSimulators({ config, clock, logger });
+    const sims = simulators;
+    attribution = attributionRules(config, sims.kalshi?.attribution ?? null);
+    const kalshiEndpoint: KalshiEndpoint = sims.kalshi
+      ? {
+          baseUrl: sims.kalshi.baseUrl,
+          wsUrl: sims.kalshi.wsUrl,
+          credentials: sims.kalshi.credentials,
+          subaccounts: config.kalshi.subaccounts ?? sims.kalshi.subaccounts,
+        }
+      : {
+          baseUrl: config.kalshi.baseUrl!,
+          wsUrl: config.kalshi.wsUrl,
+          credentials: kalshiCredentials(config),
+          subaccounts: config.kalshi.subaccounts ?? [0],
+        };
+    const anthropicEndpoint = sims.anthropic
+      ? { baseUrl: sims.anthropic.baseUrl, apiKey: sims.anthropic.apiKey }
+      : { baseUrl: config.anthropic.baseUrl!, apiKey: config.anthropic.apiKey };
+    const johnEndpoint = sims.john
+      ? { baseUrl: sims.john.baseUrl, read: config.john.endpoint ?? sims.john.endpoint }
+      : { baseUrl: config.john.baseUrl!, read: config.john.endpoint ?? { kind: 'single' as const } };
+    for (const [source, baseUrl] of [
+      ['kalshi', kalshiEndpoint.baseUrl],
+      ['anthropic', anthropicEndpoint.baseUrl],
+      ['john', johnEndpoint.baseUrl],
+    ] as const) {
+      logger.info({ source, mode: config.simulators[source] ? 'simulated' : 'live', baseUrl }, `source ${source}`);
+    }
+    if (config.kalshi.wsUrl && !kalshiEndpoint.credentials)
+      logger.warn('KALSHI_WS_URL is set without KALSHI_API_KEY and a private key: Kalshi refuses unsigned WebSocket handshakes');
+
     history = await HistoryStore.open(config.databaseUrl, { clock, logger });
     logger.info({ database: config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'postgresql' }, 'history store ready (migrations applied)');
     cache = await openCache({ config, clock, logger: logger.child({ component: 'cache' }), registry: metrics.registry, prisma: history.prisma });
@@ -299,6 +343,7 @@ function wireApp(options: AppOptions): App {
     const [k, a, j] = await Promise.allSettled([
       startKalshiSource({
         config,
+        endpoint: kalshiEndpoint,
         clock,
         logger,
         metrics,
@@ -326,9 +371,19 @@ function wireApp(options: AppOptions): App {
           model.bookUpdated(book);
         },
       }),
-      startAnthropicSource({ config, clock, logger, guard: guards.anthropic, pubsub, statuses, onInsight: (insight) => model.insightPublished(insight) }),
+      startAnthropicSource({
+        config,
+        endpoint: anthropicEndpoint,
+        clock,
+        logger,
+        guard: guards.anthropic,
+        pubsub,
+        statuses,
+        onInsight: (insight) => model.insightPublished(insight),
+      }),
       startJohnSource({
         config,
+        endpoint: johnEndpoint,
         clock,
         logger,
         metrics,
@@ -434,6 +489,7 @@ function wireApp(options: AppOptions): App {
             run: async () => {
               aggregator.stop();
               await Promise.all([kalshi?.stop(), anthropic?.stop(), john?.stop(), retention?.stop()]);
+              await simulators?.close();
             },
           },
           {
@@ -474,7 +530,7 @@ function wireApp(options: AppOptions): App {
       return url;
     },
     get simulators() {
-      return { kalshi: kalshi?.restSimulator ?? null, anthropic: anthropic?.simulator ?? null, john: john?.simulator ?? null };
+      return { kalshi: simulators?.kalshi?.rest ?? null, anthropic: simulators?.anthropic?.server ?? null, john: simulators?.john?.server ?? null };
     },
     start,
     stop() {

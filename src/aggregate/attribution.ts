@@ -27,21 +27,6 @@ const PREFIX_PATTERN = /^[A-Za-z0-9._-]+$/;
 const AGENT_PATTERN = /^[^\s,=]+$/;
 
 /**
- * The simulator's split (portfolio-model.ts gives each series a subaccount in catalog order,
- * round-robin over 3): 0 holds KXCPI and KXGDP, 1 holds KXFED and KXNFLGAME, 2 holds KXHIGHNY and
- * KXNBAGAME. Subaccounts alone do not separate sports from macro there, so the default maps the
- * subaccounts (0 main, 1 macro, 2 sports, as asked) and lets prefix rules, which take precedence,
- * put every simulated series with the agent its subject belongs to:
- *   KXCPI*, KXGDP*, KXFED* → agent:kalshi:macro; KXNFL*, KXNBA* → agent:kalshi:sports;
- *   KXHIGHNY* (weather) → agent:kalshi:main; a series added later → by its subaccount.
- * Written as the equivalent AGENT_ATTRIBUTION text so the setting and the default read alike.
- */
-export const DEFAULT_SIMULATED_ATTRIBUTION_TEXT =
-  'prefix:KXCPI=agent:kalshi:macro,prefix:KXGDP=agent:kalshi:macro,prefix:KXFED=agent:kalshi:macro,' +
-  'prefix:KXNFL=agent:kalshi:sports,prefix:KXNBA=agent:kalshi:sports,prefix:KXHIGHNY=agent:kalshi:main,' +
-  'subaccount:0=agent:kalshi:main,subaccount:1=agent:kalshi:macro,subaccount:2=agent:kalshi:sports';
-
-/**
  * Parses AGENT_ATTRIBUTION. null, '' or blanks mean no rules (every position unattributed).
  * Throws an Error naming the offending entry and the expected form; the caller adds the variable.
  */
@@ -83,9 +68,6 @@ export function parseAttribution(text: string | null): AttributionRule[] {
   }
   return rules;
 }
-
-/** The parsed DEFAULT_SIMULATED_ATTRIBUTION_TEXT: what to use when the simulator runs and AGENT_ATTRIBUTION is unset. */
-export const DEFAULT_SIMULATED_ATTRIBUTION: readonly AttributionRule[] = Object.freeze(parseAttribution(DEFAULT_SIMULATED_ATTRIBUTION_TEXT));
 
 /** The agent owning a position: longest matching prefix rule, else its subaccount's rule, else UNATTRIBUTED_AGENT. */
 export function attribute(position: { readonly ticker: string; readonly subaccount: number }, rules: readonly AttributionRule[]): string {

@@ -4,6 +4,7 @@
  * the variable and the form it expects.
  */
 import { z } from 'zod';
+import type { SourceId } from './domain.js';
 import { ConfigError } from './errors.js';
 
 const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -73,6 +74,16 @@ const variables = {
     ),
     'a comma-separated list of GraphQL operation names, e.g. CurrentAggregate,HealthAndSources',
   ],
+  SIMULATORS: [
+    z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^(all|none|(kalshi|anthropic|john)(,(kalshi|anthropic|john))*)$/)
+        .optional(),
+    ),
+    'all, none, or a comma-separated list of kalshi, anthropic, john',
+  ],
   KALSHI_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) URL including /trade-api/v2, or unset for the simulator'],
   KALSHI_WS_URL: [optionalUrl(['ws:', 'wss:']), 'a ws(s) URL such as wss://…/trade-api/ws/v2'],
   KALSHI_API_KEY: [optionalString, 'a Kalshi API key id'],
@@ -118,6 +129,16 @@ const variables = {
   JOHN_BASE_URL: [optionalUrl(['http:', 'https:']), 'an http(s) origin (metrics at /api/john/metrics), or unset for the simulator'],
   JOHN_API_TOKEN: [optionalString, 'a bearer token'],
   JOHN_POLL_INTERVAL_MS: [int(1000, 600_000, 15_000), 'milliseconds from 1000 to 600000'],
+  JOHN_ENDPOINT: [
+    z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^(single|all|[^\s,]+(,[^\s,]+)*)$/)
+        .optional(),
+    ),
+    "single (the documented /api/john/metrics), all (the simulator's /api/john/metrics/all), or a comma-separated list of agent ids",
+  ],
   JOHN_SIM_FAULT: [optionalString, 'a simulator fault such as status:503, hang, malformed (see README)'],
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
@@ -148,7 +169,12 @@ export interface Config {
   slowConsumer: { bufferBytes: number; deadlineMs: number };
   /** Operation names that always keep their own `operation_name` label (the rest: see OperationNameLabels). */
   metrics: { operationNames: string[] };
-  /** A null base URL means: run against the bundled simulator. */
+  /**
+   * Which sources run against the bundled simulators (src/simulators/, started by the composition
+   * root). A source with a base URL is never simulated; one with neither refuses startup.
+   */
+  simulators: Record<SourceId, boolean>;
+  /** A null base URL means: the source runs against its simulator (see `simulators`). */
   kalshi: {
     baseUrl: string | null;
     wsUrl: string | null;
@@ -181,7 +207,48 @@ export interface Config {
     budget: { callsPerHour: number; outputTokensPerHour: number };
     simulatorFault: string | null;
   };
-  john: { baseUrl: string | null; apiToken: string | null; pollIntervalMs: number; simulatorFault: string | null };
+  john: {
+    baseUrl: string | null;
+    apiToken: string | null;
+    pollIntervalMs: number;
+    /**
+     * What the client reads: the documented one-agent endpoint, the simulator's every-agent
+     * extension, or these agents one by one (`?agent_id=`, which the simulator understands).
+     * null: `single` against a John at a URL, `all` on the simulator (which has the extension).
+     */
+    endpoint: JohnEndpoint | null;
+    simulatorFault: string | null;
+  };
+}
+
+export type JohnEndpoint = { kind: 'single' } | { kind: 'all' } | { kind: 'agents'; agentIds: string[] };
+
+const SOURCE_VARIABLES: Record<SourceId, string> = { kalshi: 'KALSHI_BASE_URL', anthropic: 'ANTHROPIC_BASE_URL', john: 'JOHN_BASE_URL' };
+
+/**
+ * SIMULATORS resolved per source. Default: every source without a URL outside production, none in
+ * production (where invented prices must never be served by accident). A URL always wins over a
+ * simulator; a source with neither cannot run, and says so naming both variables.
+ */
+function resolveSimulators(text: string | undefined, nodeEnv: NodeEnv, urls: Record<SourceId, string | undefined>): Record<SourceId, boolean> {
+  const setting = text ?? (nodeEnv === 'production' ? 'none' : 'all');
+  const listed = new Set<string>(setting === 'all' ? Object.keys(SOURCE_VARIABLES) : setting === 'none' ? [] : setting.split(','));
+  const simulated = {} as Record<SourceId, boolean>;
+  for (const source of Object.keys(SOURCE_VARIABLES) as SourceId[]) {
+    if (urls[source] === undefined && !listed.has(source)) {
+      throw new ConfigError(
+        `Invalid configuration: ${source} has no upstream: set ${SOURCE_VARIABLES[source]}, or add ${source} to SIMULATORS to run it on its simulator (SIMULATORS is ${JSON.stringify(setting)}${text === undefined ? `, the ${nodeEnv} default` : ''})`,
+      );
+    }
+    simulated[source] = urls[source] === undefined;
+  }
+  return simulated;
+}
+
+function johnEndpoint(text: string | undefined): JohnEndpoint | null {
+  if (text === undefined) return null;
+  if (text === 'single' || text === 'all') return { kind: text };
+  return { kind: 'agents', agentIds: text.split(',') };
 }
 
 /** Parses the environment. Throws ConfigError naming the first invalid variable. */
@@ -219,6 +286,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keepAliveIntervalMs: v.KEEPALIVE_INTERVAL_MS,
     slowConsumer: { bufferBytes: v.SLOW_CONSUMER_BUFFER_BYTES, deadlineMs: v.SLOW_CONSUMER_DEADLINE_MS },
     metrics: { operationNames: v.METRICS_OPERATION_NAMES?.split(',') ?? [] },
+    simulators: resolveSimulators(v.SIMULATORS, v.NODE_ENV, { kalshi: v.KALSHI_BASE_URL, anthropic: v.ANTHROPIC_BASE_URL, john: v.JOHN_BASE_URL }),
     kalshi: {
       baseUrl: v.KALSHI_BASE_URL?.replace(/\/+$/, '') ?? null,
       wsUrl: v.KALSHI_WS_URL ?? null,
@@ -250,6 +318,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       baseUrl: v.JOHN_BASE_URL?.replace(/\/+$/, '') ?? null,
       apiToken: v.JOHN_API_TOKEN ?? null,
       pollIntervalMs: v.JOHN_POLL_INTERVAL_MS,
+      endpoint: johnEndpoint(v.JOHN_ENDPOINT),
       simulatorFault: v.JOHN_SIM_FAULT ?? null,
     },
   };

@@ -3,8 +3,9 @@
  * the precedence of attribute(): longest prefix, then subaccount, then agent:unattributed.
  */
 import { describe, expect, it } from 'vitest';
-import { attribute, DEFAULT_SIMULATED_ATTRIBUTION, parseAttribution, UNATTRIBUTED_AGENT } from '../../src/aggregate/attribution.js';
-import { SERIES } from '../../src/sources/kalshi/simulator/catalog.js';
+import { attribute, parseAttribution, UNATTRIBUTED_AGENT } from '../../src/aggregate/attribution.js';
+import { DEFAULT_SIMULATED_ATTRIBUTION } from '../../src/simulators/kalshi/attribution.js';
+import { SERIES } from '../../src/simulators/kalshi/catalog.js';
 
 describe('parseAttribution', () => {
   it('reads subaccount and prefix rules, trimming blanks and upper-casing prefixes', () => {

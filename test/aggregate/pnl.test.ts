@@ -5,15 +5,16 @@
  */
 import { Decimal } from 'decimal.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseAttribution, DEFAULT_SIMULATED_ATTRIBUTION, attribute } from '../../src/aggregate/attribution.js';
+import { parseAttribution, attribute } from '../../src/aggregate/attribution.js';
+import { DEFAULT_SIMULATED_ATTRIBUTION } from '../../src/simulators/kalshi/attribution.js';
 import { computeAgentPnl, computeAgentPnlReport, type AttributedPosition, type MarketMarks } from '../../src/aggregate/pnl.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { BusinessMetricRecord } from '../../src/core/domain.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { KalshiRestClient } from '../../src/sources/kalshi/client.js';
 import { KalshiPortfolioPoller } from '../../src/sources/kalshi/portfolio-poller.js';
-import { createSimulatorCredentials } from '../../src/sources/kalshi/simulator/rest-auth.js';
-import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../src/sources/kalshi/simulator/rest-server.js';
+import { createSimulatorCredentials } from '../../src/simulators/kalshi/rest-auth.js';
+import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../src/simulators/kalshi/rest-server.js';
 
 function position(overrides: Partial<AttributedPosition> & { ticker: string }): AttributedPosition {
   return {

@@ -16,7 +16,9 @@ describe('configuration', () => {
     expect(config.cache.dir).toBe('./cache');
     expect(config.kalshi.baseUrl).toBeNull();
     expect(config.logFormat).toBe('pretty');
-    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', SIMULATORS: 'all' }).logFormat).toBe('json');
+    expect(config.simulators).toEqual({ kalshi: true, anthropic: true, john: true });
+    expect(config.john.endpoint).toBeNull();
   });
 
   it('reads values with their units and treats blank as unset', () => {
@@ -68,6 +70,64 @@ describe('configuration', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe('northstar: Invalid configuration: PORT must be an integer port from 0 to 65535 (got "not-a-port")');
+  });
+});
+
+describe('SIMULATORS', () => {
+  it('defaults to every source without a URL outside production, and a URL always wins', () => {
+    expect(loadConfig({}).simulators).toEqual({ kalshi: true, anthropic: true, john: true });
+    expect(loadConfig({ JOHN_BASE_URL: 'https://john.internal' }).simulators).toEqual({ kalshi: true, anthropic: true, john: false });
+    expect(loadConfig({ SIMULATORS: 'kalshi,anthropic', JOHN_BASE_URL: 'https://john.internal' }).simulators).toEqual({
+      kalshi: true,
+      anthropic: true,
+      john: false,
+    });
+  });
+
+  it('runs none in production by default: a source without a URL refuses startup naming SIMULATORS and its *_BASE_URL', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      'Invalid configuration: kalshi has no upstream: set KALSHI_BASE_URL, or add kalshi to SIMULATORS to run it on its simulator (SIMULATORS is "none", the production default)',
+    );
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', KALSHI_BASE_URL: 'https://external-api.kalshi.com/trade-api/v2', ANTHROPIC_BASE_URL: 'https://api.anthropic.com' }),
+    ).toThrow(/john has no upstream: set JOHN_BASE_URL, or add john to SIMULATORS/);
+    const live = loadConfig({
+      NODE_ENV: 'production',
+      KALSHI_BASE_URL: 'https://external-api.kalshi.com/trade-api/v2',
+      ANTHROPIC_BASE_URL: 'https://api.anthropic.com',
+      JOHN_BASE_URL: 'https://john.internal',
+    });
+    expect(live.simulators).toEqual({ kalshi: false, anthropic: false, john: false });
+    expect(
+      loadConfig({ NODE_ENV: 'production', SIMULATORS: 'john', KALSHI_BASE_URL: 'https://k.example/trade-api/v2', ANTHROPIC_BASE_URL: 'https://a.example' })
+        .simulators,
+    ).toEqual({
+      kalshi: false,
+      anthropic: false,
+      john: true,
+    });
+  });
+
+  it('outside production, none means every source needs its URL', () => {
+    expect(() => loadConfig({ SIMULATORS: 'none', KALSHI_BASE_URL: 'https://k.example/trade-api/v2' })).toThrow(
+      /anthropic has no upstream: set ANTHROPIC_BASE_URL, or add anthropic to SIMULATORS .*\(SIMULATORS is "none"\)/,
+    );
+  });
+
+  it('refuses an unknown source by name', () => {
+    expect(() => loadConfig({ SIMULATORS: 'kalshi,bloomberg' })).toThrow(/SIMULATORS must be all, none, or a comma-separated list of kalshi, anthropic, john/);
+  });
+});
+
+describe('JOHN_ENDPOINT', () => {
+  it('is single, all or a list of agent ids', () => {
+    expect(loadConfig({ JOHN_ENDPOINT: 'single' }).john.endpoint).toEqual({ kind: 'single' });
+    expect(loadConfig({ JOHN_ENDPOINT: 'all' }).john.endpoint).toEqual({ kind: 'all' });
+    expect(loadConfig({ JOHN_ENDPOINT: 'agent:john:main,agent:john:smb' }).john.endpoint).toEqual({
+      kind: 'agents',
+      agentIds: ['agent:john:main', 'agent:john:smb'],
+    });
+    expect(() => loadConfig({ JOHN_ENDPOINT: 'a,,b' })).toThrow(/JOHN_ENDPOINT must be single/);
   });
 });
 

@@ -245,7 +245,8 @@ describe('a hanging John (a fake written from the reference) opens, then recover
     await vi.waitFor(() => expect(john.hangingNow()).toBe(0), { timeout: 5_000, interval: 20 });
     // The documented endpoint with the bearer token (after one 404 from the simulator-only /all).
     expect(john.seen.filter((r) => r.path === '/api/john/metrics').every((r) => r.authorization === `Bearer ${token}`)).toBe(true);
-    expect(new Set(john.seen.map((r) => r.path))).toEqual(new Set(['/api/john/metrics/all', '/api/john/metrics']));
+    // Only the documented endpoint: the simulator's /all extension is never guessed at.
+    expect(new Set(john.seen.map((r) => r.path))).toEqual(new Set(['/api/john/metrics']));
 
     // 2. John answers again: after CB_RESET_TIMEOUT_MS the breaker is HALF_OPEN, the trial poll succeeds, CLOSED.
     john.answer();

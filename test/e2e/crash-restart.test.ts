@@ -43,7 +43,7 @@ async function startProcess(env: Record<string, string>): Promise<{ child: Child
   // No Redis in either run: L2 must not be what answers the restart.
   delete base.REDIS_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...base, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
+    env: { ...base, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', SIMULATORS: 'all', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

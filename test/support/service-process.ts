@@ -42,6 +42,8 @@ export async function startServiceProcess(env: Record<string, string> = {}, opti
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      // Production runs no simulator unless asked; these tests run the service on them.
+      SIMULATORS: 'all',
       PORT: '0',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'info',

@@ -1,6 +1,6 @@
 /**
- * The Anthropic source assembled: the real API when ANTHROPIC_BASE_URL is set, the bundled
- * simulator otherwise; the SDK-based client; the insight engine (schedule, significant moves,
+ * The Anthropic source assembled against an endpoint (the API's origin and key from
+ * configuration, or the simulator's from the composition root): the SDK-based client; the insight engine (schedule, significant moves,
  * budget, cache) whose calls go through the source guard. Streamed text goes to `insightChunk`.
  */
 import type { Clock } from '../../core/clock.js';
@@ -10,19 +10,18 @@ import type { Logger } from '../../core/logger.js';
 import type { NorthstarPubSub } from '../../core/pubsub.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { SourceStatusBoard } from '../source-status.js';
-import { parseSimulatorFault } from '../simulator-fault.js';
 import { AnthropicInsightClient } from './client.js';
 import { InsightEngine } from './insight-engine.js';
-import { parseAnthropicFault, startAnthropicSimulator, type AnthropicSimulator } from './simulator/index.js';
 
 export interface AnthropicSource {
   readonly engine: InsightEngine;
-  readonly simulator: AnthropicSimulator | null;
   stop(): Promise<void>;
 }
 
 export interface AnthropicSourceDeps {
   config: Config;
+  /** The API origin as the SDK takes it, and the key (null: every call fails authentication). */
+  endpoint: { baseUrl: string; apiKey: string | null };
   clock: Clock;
   logger: Logger;
   guard: SourceGuard;
@@ -31,20 +30,14 @@ export interface AnthropicSourceDeps {
   onInsight?: (insight: InsightRecord) => void;
 }
 
-/** The simulator checks no key unless told to; any placeholder satisfies the SDK. */
-const SIMULATOR_KEY = 'sk-ant-simulator';
-
 export async function startAnthropicSource(deps: AnthropicSourceDeps): Promise<AnthropicSource> {
   const { config, clock, logger, guard, pubsub, statuses } = deps;
-  const fault = parseSimulatorFault('ANTHROPIC_SIM_FAULT', config.anthropic.simulatorFault, parseAnthropicFault);
-  const simulator = config.anthropic.baseUrl ? null : await startAnthropicSimulator({ clock, logger: logger.child({ component: 'anthropic-simulator' }) });
-  if (simulator && fault) simulator.injectFault(fault);
-  const baseUrl = config.anthropic.baseUrl ?? simulator!.baseUrl;
-  logger.info({ source: 'anthropic', mode: simulator ? 'simulated' : 'live', baseUrl, model: config.anthropic.model }, 'source anthropic');
-  if (!simulator && !config.anthropic.apiKey) logger.warn('ANTHROPIC_BASE_URL is set but ANTHROPIC_API_KEY is not: every call will fail authentication');
+  const { baseUrl, apiKey } = deps.endpoint;
+  if (!apiKey) logger.warn('ANTHROPIC_BASE_URL is set but ANTHROPIC_API_KEY is not: every call will fail authentication');
 
   const client = new AnthropicInsightClient({
-    apiKey: config.anthropic.apiKey ?? SIMULATOR_KEY,
+    // Without a key the SDK would refuse to construct; a placeholder lets calls fail authentication visibly instead.
+    apiKey: apiKey ?? 'unset',
     baseUrl,
     model: config.anthropic.model,
     timeoutMs: config.anthropic.timeoutMs,
@@ -68,10 +61,8 @@ export async function startAnthropicSource(deps: AnthropicSourceDeps): Promise<A
   engine.start();
   return {
     engine,
-    simulator,
     async stop() {
       await engine.stop();
-      await simulator?.close();
     },
   };
 }

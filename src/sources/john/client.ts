@@ -14,12 +14,16 @@
  * (`AbortSignal.timeout`, reason name 'TimeoutError'): that is a timeout of this call and is
  * classified as one (network, retryable).
  *
- * `/api/john/metrics/all` is our simulator's extension (see protocol.ts). The client tries it first;
- * a 404 from it switches the client, for the rest of its life, to the documented one-agent endpoint.
+ * Which endpoint it reads is configuration (JOHN_ENDPOINT), never guessed: the documented one-agent
+ * `/api/john/metrics` by default; the simulator's every-agent `/api/john/metrics/all`, or the
+ * documented endpoint once per listed agent (`?agent_id=`, which the simulator understands), only
+ * when configured. (Guessing went wrong: a proxy that answered `/all` with the documented one-agent
+ * object made every poll fail.)
  */
 import { describeTransportError, jsonBodyOf, requestIdOf, retryAfterOf } from '../http-json.js';
 import { Pool, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../../core/clock.js';
+import type { JohnEndpoint } from '../../core/config.js';
 import { InputError, UpstreamError } from '../../core/errors.js';
 import { JOHN_METRICS_ALL_PATH, JOHN_METRICS_PATH, type JohnMetricsResponse } from './protocol.js';
 import { describeErrorBody, PayloadShapeError, readAgentMetrics, readAllAgentsMetrics } from './wire-guards.js';
@@ -37,6 +41,8 @@ export interface JohnClientOptions {
   keepAliveTimeoutMs?: number;
   /** Reads "now" to turn an HTTP-date retry-after into milliseconds. @default systemClock */
   clock?: Clock;
+  /** Which endpoint to read (JOHN_ENDPOINT). @default { kind: 'single' }: the documented one */
+  endpoint?: JohnEndpoint;
 }
 
 export interface JohnCallOptions {
@@ -45,9 +51,6 @@ export interface JohnCallOptions {
   /** Overrides the client's timeoutMs for this call. */
   timeoutMs?: number;
 }
-
-/** Which endpoint the client reads: unknown until `/all` first answers. */
-export type JohnEndpointMode = 'unknown' | 'all' | 'single';
 
 type IncomingHttpHeaders = Dispatcher.ResponseData['headers'];
 
@@ -64,7 +67,7 @@ export class JohnClient {
   private readonly timeoutMs: number;
   private readonly authorization: string | undefined;
   private readonly clock: Clock;
-  private mode: JohnEndpointMode = 'unknown';
+  private readonly readEndpoint: JohnEndpoint;
 
   constructor(options: JohnClientOptions) {
     const url = new URL(options.baseUrl);
@@ -73,21 +76,23 @@ export class JohnClient {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.authorization = options.token ? `Bearer ${options.token}` : undefined;
     this.clock = options.clock ?? systemClock;
+    this.readEndpoint = options.endpoint ?? { kind: 'single' };
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 2,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     });
   }
 
-  /** Whether `/all` is in use, known unsupported ('single'), or not tried yet. */
-  get endpoint(): JohnEndpointMode {
-    return this.mode;
+  /** The endpoint this client reads (JOHN_ENDPOINT). */
+  get endpoint(): JohnEndpoint {
+    return this.readEndpoint;
   }
 
   /**
-   * Every agent's metrics John will tell us about: all agents through `/all`, or the one agent of
-   * the documented endpoint once `/all` is known to be missing. Metric values are not checked here
-   * (normalizeJohnMetrics does, one by one); the envelope of each agent is.
+   * Every agent's metrics the configured endpoint gives: the documented endpoint's one agent, all
+   * agents through `/all`, or each listed agent (all under one deadline; an answer for another
+   * agent than asked is a bad body). Metric values are not checked here (normalizeJohnMetrics
+   * does, one by one); the envelope of each agent is.
    */
   async fetchMetrics(options: JohnCallOptions = {}): Promise<JohnMetricsResponse[]> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
@@ -98,17 +103,26 @@ export class JohnClient {
       timeoutMs,
       caller: options.signal,
     };
-    if (this.mode !== 'single') {
-      const all = await this.get(JOHN_METRICS_ALL_PATH, deadline, { notFoundIsAbsent: true });
-      if (all !== ABSENT) {
-        this.mode = 'all';
-        return this.read(JOHN_METRICS_ALL_PATH, all, readAllAgentsMetrics);
-      }
-      // A John without our extension: remember it, and ask the documented endpoint in this same call.
-      this.mode = 'single';
-    }
-    const one = await this.get(JOHN_METRICS_PATH, deadline);
-    return [this.read(JOHN_METRICS_PATH, one, (body) => readAgentMetrics(body))];
+    const endpoint = this.readEndpoint;
+    if (endpoint.kind === 'all') return this.read(JOHN_METRICS_ALL_PATH, await this.get(JOHN_METRICS_ALL_PATH, deadline), readAllAgentsMetrics);
+    if (endpoint.kind === 'single') return [this.read(JOHN_METRICS_PATH, await this.get(JOHN_METRICS_PATH, deadline), (body) => readAgentMetrics(body))];
+    return Promise.all(
+      endpoint.agentIds.map(async (agentId) => {
+        const path = `${JOHN_METRICS_PATH}?agent_id=${encodeURIComponent(agentId)}`;
+        const metrics = this.read(path, await this.get(path, deadline), (body) => readAgentMetrics(body));
+        if (metrics.agent_id !== agentId) {
+          throw new UpstreamError(
+            `John GET ${path}: answered for ${JSON.stringify(metrics.agent_id)}, not the agent asked for (does this John take agent_id?)`,
+            {
+              source: 'john',
+              category: 'data',
+              retryable: false,
+            },
+          );
+        }
+        return metrics;
+      }),
+    );
   }
 
   /** Closes the pool's sockets. Calls after close fail as network errors. */
@@ -134,7 +148,7 @@ export class JohnClient {
     }
   }
 
-  private async get(path: string, deadline: Deadline, behaviour: { notFoundIsAbsent?: boolean } = {}): Promise<unknown> {
+  private async get(path: string, deadline: Deadline): Promise<unknown> {
     const what = `John GET ${path}`;
     let status: number;
     let headers: IncomingHttpHeaders;
@@ -161,7 +175,6 @@ export class JohnClient {
       throw new UpstreamError(`${what}: ${reason}`, { source: 'john', category: 'network', retryable: true, cause: error });
     }
 
-    if (status === 404 && behaviour.notFoundIsAbsent) return ABSENT;
     return jsonBodyOf({
       source: 'john',
       what,
@@ -173,9 +186,6 @@ export class JohnClient {
     });
   }
 }
-
-/** Marks a 404 the caller asked to see as "endpoint absent" rather than as an error. */
-const ABSENT = Symbol('absent');
 
 /** AbortSignal.timeout aborts with a DOMException named TimeoutError. */
 function isTimeoutReason(reason: unknown): boolean {

@@ -1,9 +1,10 @@
 /**
- * The John source assembled: the real upstream when JOHN_BASE_URL is set, the bundled simulator
- * otherwise; the client, its guard (breaker + John's retry policy) and the poller.
+ * The John source assembled against an endpoint (John's URL from configuration, or the
+ * simulator's from the composition root): the client, its guard (breaker + John's retry policy)
+ * and the poller.
  */
 import type { Clock } from '../../core/clock.js';
-import type { Config } from '../../core/config.js';
+import type { Config, JohnEndpoint } from '../../core/config.js';
 import type { BusinessMetricRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
@@ -12,12 +13,8 @@ import type { UpstreamArchive } from '../upstream-archive.js';
 import { JohnClient } from './client.js';
 import { normalizeJohnMetrics } from './normalize.js';
 import { JohnMetricsPoller } from './metrics-poller.js';
-import { parseJohnFault } from './simulator/faults.js';
-import { startJohnSimulator, type JohnSimulator } from './simulator/server.js';
-import { parseSimulatorFault } from '../simulator-fault.js';
 
 export interface JohnSource {
-  readonly simulator: JohnSimulator | null;
   readonly baseUrl: string;
   /** One read of every agent's metrics through the guard (cache loader); rejected metrics are left out. */
   fetchMetrics(): Promise<BusinessMetricRecord[]>;
@@ -26,6 +23,8 @@ export interface JohnSource {
 
 export interface JohnSourceDeps {
   config: Config;
+  /** John's origin, and which of its endpoints to read. */
+  endpoint: { baseUrl: string; read: JohnEndpoint };
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
@@ -36,15 +35,9 @@ export interface JohnSourceDeps {
 
 export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource> {
   const { config, clock, logger } = deps;
-  const fault = parseSimulatorFault('JOHN_SIM_FAULT', config.john.simulatorFault, parseJohnFault);
-  const simulator = config.john.baseUrl
-    ? null
-    : await startJohnSimulator({ clock, logger: logger.child({ component: 'john-simulator' }), token: config.john.apiToken });
-  if (simulator && fault) simulator.injectFault(fault);
-  const baseUrl = config.john.baseUrl ?? simulator!.baseUrl;
-  logger.info({ source: 'john', mode: simulator ? 'simulated' : 'live', baseUrl }, 'source john');
+  const { baseUrl } = deps.endpoint;
   // Per-attempt timeout 5 s (the reference); the breaker's timeout bounds the call with its retries.
-  const client = new JohnClient({ baseUrl, token: config.john.apiToken, timeoutMs: 5000, clock });
+  const client = new JohnClient({ baseUrl, token: config.john.apiToken, timeoutMs: 5000, clock, endpoint: deps.endpoint.read });
   const poller = new JohnMetricsPoller({
     client,
     clock,
@@ -58,7 +51,6 @@ export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource>
   await poller.pollOnce();
   poller.start();
   return {
-    simulator,
     baseUrl,
     async fetchMetrics() {
       const responses = await deps.guard.call('fetchMetrics', (signal) => client.fetchMetrics({ signal }));
@@ -68,7 +60,6 @@ export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource>
     async stop() {
       await poller.stop();
       await client.close();
-      await simulator?.close();
     },
   };
 }

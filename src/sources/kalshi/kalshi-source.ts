@@ -1,9 +1,9 @@
 /**
- * The Kalshi source assembled. With no KALSHI_BASE_URL it runs on the bundled simulators (REST and
- * WebSocket over ONE market model, so both transports agree). Parts:
+ * The Kalshi source assembled against an endpoint: the exchange's URLs and key from configuration,
+ * or the simulators' (src/simulators/, started by the composition root). It knows URLs only. Parts:
  * - the REST client (paced by a token bucket, signed when a key is configured) and the market
  *   poller (every KALSHI_POLL_INTERVAL_MS);
- * - the WebSocket feed (when KALSHI_WS_URL is set, or on the simulator): local order books from
+ * - the WebSocket feed (when the endpoint has a WebSocket URL): local order books from
  *   snapshot + deltas for the tracked markets (KALSHI_TRACKED_TICKERS, or the KALSHI_TRACK_TOP_N
  *   most active, kept until they rank past N plus a margin: tracked-books.ts), ticker messages
  *   patching prices between polls;
@@ -13,11 +13,9 @@
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { MarketRecord, OrderBookRecord } from '../../core/domain.js';
-import { ConfigError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
-import { parseSimulatorFault } from '../simulator-fault.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
 import { KalshiRestClient } from './client.js';
 import { KalshiMarketPoller } from './market-poller.js';
@@ -25,17 +23,23 @@ import { KalshiPortfolioPoller, type SubaccountPosition } from './portfolio-poll
 import { TrackedBooks } from './tracked-books.js';
 import { parseDollars } from './money.js';
 import { normalizeMarket, normalizeOrderBook } from './normalize.js';
-import { loadKalshiCredentials, type KalshiCredentials } from './signing.js';
-import { createSimulatorCredentials } from './simulator/rest-auth.js';
-import { parseKalshiRestFault, startKalshiRestSimulator, type KalshiRestSimulator } from './simulator/rest-server.js';
-import { parseKalshiWsFault } from './simulator/ws-faults.js';
-import { startKalshiWsSimulator, type KalshiWsSimulator } from './simulator/ws-server.js';
+import type { KalshiCredentials } from './signing.js';
 import { KalshiWsFeed } from './ws/feed.js';
 import type { TickerMsg } from './ws/protocol.js';
 
+/** Where the source reads from. */
+export interface KalshiEndpoint {
+  /** REST base including /trade-api/v2. */
+  baseUrl: string;
+  /** null: no feed; order books over REST on demand. */
+  wsUrl: string | null;
+  /** Signs the portfolio reads and the WebSocket handshake; null: public market data only. */
+  credentials: KalshiCredentials | null;
+  /** Portfolio subaccounts read for P&L. */
+  subaccounts: number[];
+}
+
 export interface KalshiSource {
-  readonly restSimulator: KalshiRestSimulator | null;
-  readonly wsSimulator: KalshiWsSimulator | null;
   readonly feed: KalshiWsFeed | null;
   readonly baseUrl: string;
   /** The feed's book while the feed is open (LIVE), else null. */
@@ -49,6 +53,7 @@ export interface KalshiSource {
 
 export interface KalshiSourceDeps {
   config: Config;
+  endpoint: KalshiEndpoint;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
@@ -64,51 +69,9 @@ export interface KalshiSourceDeps {
   onPositions?: (positions: SubaccountPosition[]) => void;
 }
 
-function credentialsOf(config: Config): KalshiCredentials | null {
-  try {
-    return loadKalshiCredentials(config.kalshi);
-  } catch (error) {
-    throw new ConfigError(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiSource> {
-  const { config, clock, logger, guard } = deps;
-  const configured = credentialsOf(config);
-  // On the simulators the handshake and portfolio are signed too, with a key pair made at startup:
-  // the same code path as against the exchange, checked by the simulators with the public key.
-  const simulatorKeys = config.kalshi.baseUrl ? null : createSimulatorCredentials(configured?.keyId ?? 'northstar-simulated');
-  const credentials = configured ?? simulatorKeys?.credentials ?? null;
-  const fault = parseSimulatorFault('KALSHI_SIM_FAULT', config.kalshi.simulatorFault, parseKalshiRestFault);
-  const wsFault = parseSimulatorFault('KALSHI_WS_SIM_FAULT', config.kalshi.wsSimulatorFault, parseKalshiWsFault);
-  const restSimulator = simulatorKeys
-    ? await startKalshiRestSimulator({
-        clock,
-        logger: logger.child({ component: 'kalshi-simulator' }),
-        publicKey: configured ? undefined : simulatorKeys.publicKey,
-        apiKeyId: credentials?.keyId,
-        modelOptions: { eventsPerSeries: config.kalshi.simulatorEventsPerSeries },
-      })
-    : null;
-  if (restSimulator && fault) restSimulator.injectFault(fault);
-  const baseUrl = config.kalshi.baseUrl ?? restSimulator!.baseUrl;
-  const wsSimulator =
-    restSimulator && !config.kalshi.wsUrl
-      ? await startKalshiWsSimulator({
-          model: restSimulator.model,
-          clock,
-          logger: logger.child({ component: 'kalshi-ws-simulator' }),
-          ...(configured ? {} : { publicKey: simulatorKeys!.publicKey }),
-        })
-      : null;
-  if (wsSimulator && wsFault) wsSimulator.injectFault(wsFault);
-  const wsUrl = config.kalshi.wsUrl ?? wsSimulator?.url ?? null;
-  logger.info(
-    { source: 'kalshi', mode: restSimulator ? 'simulated' : 'live', baseUrl, websocket: wsUrl ?? 'off (REST order books)', signed: credentials !== null },
-    'source kalshi',
-  );
-  if (config.kalshi.wsUrl && !credentials)
-    logger.warn('KALSHI_WS_URL is set without KALSHI_API_KEY and a private key: Kalshi refuses unsigned WebSocket handshakes');
+  const { config, clock, logger, guard, endpoint } = deps;
+  const { baseUrl, wsUrl, credentials } = endpoint;
 
   // Aborted first by stop(): the reads the cache loaders have in flight end as cancellations (not
   // counted against Kalshi, not recorded), and stop() does not wait for a hung answer.
@@ -143,7 +106,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
   await poller.pollOnce();
   poller.start();
 
-  // Positions for P&L: signed reads, so only with credentials (always on the simulator).
+  // Positions for P&L: signed reads, so only with credentials.
   const portfolio =
     credentials && deps.onPositions
       ? new KalshiPortfolioPoller({
@@ -152,7 +115,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
           guard,
           logger: logger.child({ source: 'kalshi', component: 'portfolio' }),
           metrics: deps.metrics,
-          subaccounts: config.kalshi.subaccounts ?? (restSimulator ? [0, 1, 2] : [0]),
+          subaccounts: endpoint.subaccounts,
           intervalMs: config.kalshi.portfolioPollIntervalMs,
           onPositions: deps.onPositions,
         })
@@ -218,8 +181,6 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
   }
 
   return {
-    restSimulator,
-    wsSimulator,
     get feed() {
       return feed;
     },
@@ -269,8 +230,6 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       await portfolio?.stop();
       await feed?.stop();
       await client.close();
-      await wsSimulator?.close();
-      await restSimulator?.close();
     },
   };
 }

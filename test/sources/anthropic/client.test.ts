@@ -8,8 +8,8 @@ import { ManualClock } from '../../../src/core/clock.js';
 import { InputError, UpstreamError } from '../../../src/core/errors.js';
 import { AnthropicInsightClient } from '../../../src/sources/anthropic/client.js';
 import { MARKET_DATA_CLOSE, MARKET_DATA_OPEN } from '../../../src/sources/anthropic/protocol.js';
-import { analyzeMarkets, extractMarketData } from '../../../src/sources/anthropic/simulator/analysis.js';
-import { startAnthropicSimulator, type AnthropicFault, type AnthropicSimulator } from '../../../src/sources/anthropic/simulator/index.js';
+import { analyzeMarkets, extractMarketData } from '../../../src/simulators/anthropic/analysis.js';
+import { startAnthropicSimulator, type AnthropicFault, type AnthropicSimulator } from '../../../src/simulators/anthropic/index.js';
 import { fallingMarkets, market, risingMarkets } from './fixtures.js';
 
 const KEY = 'sk-ant-sim-client';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildInsightPrompt } from '../../../src/sources/anthropic/prompt.js';
 import { checkInsightToolInput } from '../../../src/sources/anthropic/insight-schema.js';
 import { INSIGHT_TOOL, INSIGHT_TOOL_CHOICE, INSIGHT_TOOL_NAME } from '../../../src/sources/anthropic/protocol.js';
-import { startAnthropicSimulator, type AnthropicSimulator } from '../../../src/sources/anthropic/simulator/index.js';
+import { startAnthropicSimulator, type AnthropicSimulator } from '../../../src/simulators/anthropic/index.js';
 import { risingMarkets } from './fixtures.js';
 
 const KEY = 'sk-ant-sim-contract';

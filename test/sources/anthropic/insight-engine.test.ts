@@ -10,8 +10,8 @@ import { InputError, UpstreamError } from '../../../src/core/errors.js';
 import { HourlyBudget } from '../../../src/sources/anthropic/budget.js';
 import { AnthropicInsightClient } from '../../../src/sources/anthropic/client.js';
 import { InsightEngine, type InsightEngineOptions } from '../../../src/sources/anthropic/insight-engine.js';
-import { extractMarketData } from '../../../src/sources/anthropic/simulator/analysis.js';
-import { startAnthropicSimulator, type AnthropicSimulator } from '../../../src/sources/anthropic/simulator/index.js';
+import { extractMarketData } from '../../../src/simulators/anthropic/analysis.js';
+import { startAnthropicSimulator, type AnthropicSimulator } from '../../../src/simulators/anthropic/index.js';
 import { fallingMarkets, risingMarkets, shifted } from './fixtures.js';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);

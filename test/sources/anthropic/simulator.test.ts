@@ -8,8 +8,8 @@ import { ManualClock } from '../../../src/core/clock.js';
 import { checkInsightToolInput } from '../../../src/sources/anthropic/insight-schema.js';
 import { buildInsightPrompt } from '../../../src/sources/anthropic/prompt.js';
 import { INSIGHT_TOOL, INSIGHT_TOOL_CHOICE } from '../../../src/sources/anthropic/protocol.js';
-import { analyzeMarkets, extractMarketData } from '../../../src/sources/anthropic/simulator/analysis.js';
-import { parseAnthropicFault, startAnthropicSimulator, type AnthropicSimulator } from '../../../src/sources/anthropic/simulator/index.js';
+import { analyzeMarkets, extractMarketData } from '../../../src/simulators/anthropic/analysis.js';
+import { parseAnthropicFault, startAnthropicSimulator, type AnthropicSimulator } from '../../../src/simulators/anthropic/index.js';
 import { fallingMarkets, market, risingMarkets } from './fixtures.js';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { JohnClient } from '../../../src/sources/john/client.js';
 import type { JohnMetricsResponse } from '../../../src/sources/john/protocol.js';
-import { DEFAULT_JOHN_AGENTS, JohnAgentModel, PERIOD_MS, STEP_MS } from '../../../src/sources/john/simulator/agent-model.js';
-import { startJohnSimulator, type JohnSimulator } from '../../../src/sources/john/simulator/server.js';
+import { DEFAULT_JOHN_AGENTS, JohnAgentModel, PERIOD_MS, STEP_MS } from '../../../src/simulators/john/agent-model.js';
+import { startJohnSimulator, type JohnSimulator } from '../../../src/simulators/john/server.js';
 import { START } from './helpers.js';
 
 const byAgent = (answers: JohnMetricsResponse[]) => new Map(answers.map((a) => [a.agent_id, a]));
@@ -21,7 +21,7 @@ describe('John simulator numbers over HTTP on a ManualClock', () => {
   beforeAll(async () => {
     clock = new ManualClock(START);
     sim = await startJohnSimulator({ clock, seed: 42 });
-    client = new JohnClient({ baseUrl: sim.baseUrl, timeoutMs: 2000 });
+    client = new JohnClient({ baseUrl: sim.baseUrl, endpoint: { kind: 'all' }, timeoutMs: 2000 });
   });
   afterAll(async () => {
     await client.close();

@@ -5,8 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../src/core/errors.js';
 import { JohnClient } from '../../../src/sources/john/client.js';
-import { startJohnSimulator, type JohnSimulator } from '../../../src/sources/john/simulator/server.js';
-import type { JohnFault } from '../../../src/sources/john/simulator/faults.js';
+import { startJohnSimulator, type JohnSimulator } from '../../../src/simulators/john/server.js';
+import type { JohnFault } from '../../../src/simulators/john/faults.js';
 import { json, startRawServer, upstreamErrorOf, type RawServer } from './helpers.js';
 
 const TOKEN = 'john-test-token';
@@ -18,7 +18,7 @@ describe('JohnClient against the simulator', () => {
   beforeAll(async () => {
     sim = await startJohnSimulator({ token: TOKEN, seed: 17 });
     // A short deadline so the hang and slow cases cost 200 ms each.
-    client = new JohnClient({ baseUrl: sim.baseUrl, token: TOKEN, timeoutMs: 200 });
+    client = new JohnClient({ baseUrl: sim.baseUrl, token: TOKEN, timeoutMs: 200, endpoint: { kind: 'all' } });
   });
   afterEach(() => sim.clearFault());
   afterAll(async () => {
@@ -32,7 +32,7 @@ describe('JohnClient against the simulator', () => {
     const second = await client.fetchMetrics();
     expect(first.map((a) => a.agent_id)).toEqual(['agent:john:main', 'agent:john:enterprise', 'agent:john:smb']);
     expect(second).toHaveLength(3);
-    expect(client.endpoint).toBe('all');
+    expect(client.endpoint).toEqual({ kind: 'all' });
     expect(sim.requestCount() - before).toBe(2);
   });
 
@@ -40,7 +40,7 @@ describe('JohnClient against the simulator', () => {
     [undefined, 'no token'],
     ['not-the-token', 'a wrong token'],
   ])('classifies 401 (token %s) as auth, not retryable, and never echoes the token', async (token) => {
-    const other = new JohnClient({ baseUrl: sim.baseUrl, token, timeoutMs: 1000 });
+    const other = new JohnClient({ baseUrl: sim.baseUrl, token, timeoutMs: 1000, endpoint: { kind: 'all' } });
     try {
       const error = await upstreamErrorOf(other.fetchMetrics());
       expect(error).toMatchObject({ source: 'john', category: 'auth', retryable: false, status: 401 });
@@ -108,38 +108,63 @@ describe('JohnClient against the simulator', () => {
   });
 });
 
-describe('JohnClient against a John that only has the documented endpoint', () => {
+/** A John (or a proxy in front of one) that answers EVERY path with the documented one-agent object, as seen in the field. */
+describe('JohnClient against a John that serves the documented shape on every path', () => {
   let server: RawServer;
   let authorizations: Array<string | undefined>;
+  const documented = (agentId: string) => ({
+    agent_id: agentId,
+    period: '2026-11',
+    metrics: { revenue_usd: 1000, deals_closed: 2, pipeline_value: 5000, conversion_rate: 0.2, avg_deal_size: 500, active_prospects: 8, churned: 1 },
+    timestamp: '2026-11-24T12:00:00Z',
+    status: 'ok',
+  });
 
   beforeAll(async () => {
     authorizations = [];
     server = await startRawServer((req, res) => {
       authorizations.push(req.headers.authorization);
-      if (req.url !== '/api/john/metrics') return json(res, 404, { error: 'not found' });
-      json(res, 200, {
-        agent_id: 'agent:john:main',
-        period: '2026-11',
-        metrics: { revenue_usd: 1000, deals_closed: 2, pipeline_value: 5000, conversion_rate: 0.2, avg_deal_size: 500, active_prospects: 8, churned: 1 },
-        timestamp: '2026-11-24T12:00:00Z',
-        status: 'ok',
-      });
+      json(res, 200, documented('agent:john:main'));
     });
   });
   afterAll(() => server.close());
 
-  it('falls back from /all on its 404 once, and remembers', async () => {
+  it('reads only the documented /api/john/metrics by default, every time', async () => {
     const client = new JohnClient({ baseUrl: server.url, token: 'abc' });
     try {
-      expect(client.endpoint).toBe('unknown');
-      const first = await client.fetchMetrics();
-      expect(first).toHaveLength(1);
-      expect(first[0]).toMatchObject({ agent_id: 'agent:john:main', metrics: { churned: 1 } });
-      expect(client.endpoint).toBe('single');
-      await client.fetchMetrics();
-      await client.fetchMetrics();
-      expect(server.paths).toEqual(['/api/john/metrics/all', '/api/john/metrics', '/api/john/metrics', '/api/john/metrics']);
+      server.paths.length = 0;
+      expect(client.endpoint).toEqual({ kind: 'single' });
+      for (let i = 0; i < 3; i++) {
+        const answer = await client.fetchMetrics();
+        expect(answer).toHaveLength(1);
+        expect(answer[0]).toMatchObject({ agent_id: 'agent:john:main', metrics: { revenue_usd: 1000, churned: 1 } });
+      }
+      expect(server.paths).toEqual(['/api/john/metrics', '/api/john/metrics', '/api/john/metrics']);
       expect(new Set(authorizations)).toEqual(new Set(['Bearer abc']));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('with JOHN_ENDPOINT=all, says plainly that the answer is not the extension', async () => {
+    const client = new JohnClient({ baseUrl: server.url, endpoint: { kind: 'all' } });
+    try {
+      const error = await upstreamErrorOf(client.fetchMetrics());
+      expect(error).toMatchObject({ category: 'data', retryable: false });
+      expect(error.message).toMatch(/\/api\/john\/metrics\/all: unexpected shape/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('with a list of agents, refuses an answer for another agent than asked', async () => {
+    const client = new JohnClient({ baseUrl: server.url, endpoint: { kind: 'agents', agentIds: ['agent:john:main', 'agent:john:smb'] } });
+    try {
+      server.paths.length = 0;
+      const error = await upstreamErrorOf(client.fetchMetrics());
+      expect(error).toMatchObject({ category: 'data', retryable: false });
+      expect(error.message).toMatch(/answered for "agent:john:main", not the agent asked for/);
+      expect(server.paths.sort()).toEqual(['/api/john/metrics?agent_id=agent%3Ajohn%3Amain', '/api/john/metrics?agent_id=agent%3Ajohn%3Asmb']);
     } finally {
       await client.close();
     }
@@ -149,10 +174,8 @@ describe('JohnClient against a John that only has the documented endpoint', () =
     const client = new JohnClient({ baseUrl: `${server.url}/proxy/`, timeoutMs: 1000 });
     try {
       server.paths.length = 0;
-      // Neither path exists under the prefix on this server: /all's 404 means fallback, the single 404 is data.
-      const error = await upstreamErrorOf(client.fetchMetrics());
-      expect(error).toMatchObject({ category: 'data', retryable: false, status: 404 });
-      expect(server.paths).toEqual(['/proxy/api/john/metrics/all', '/proxy/api/john/metrics']);
+      await client.fetchMetrics();
+      expect(server.paths).toEqual(['/proxy/api/john/metrics']);
     } finally {
       await client.close();
     }
@@ -175,7 +198,7 @@ describe('JohnClient on odd answers', () => {
     ['an agent without period', { agents: [{ agent_id: 'a', metrics: {} }] }],
   ])('rejects %s as data', async (_name, body) => {
     next = (res) => json(res, 200, body);
-    const client = new JohnClient({ baseUrl: server.url });
+    const client = new JohnClient({ baseUrl: server.url, endpoint: { kind: 'all' } });
     try {
       const error = await upstreamErrorOf(client.fetchMetrics());
       expect(error).toMatchObject({ source: 'john', category: 'data', retryable: false });

@@ -1,6 +1,6 @@
 /** parseJohnFault: every accepted form, and a clear error for everything else. */
 import { describe, expect, it } from 'vitest';
-import { parseJohnFault, validateJohnFault, type JohnFault } from '../../../src/sources/john/simulator/faults.js';
+import { parseJohnFault, validateJohnFault, type JohnFault } from '../../../src/simulators/john/faults.js';
 
 describe('parseJohnFault', () => {
   it.each<[string, JohnFault]>([

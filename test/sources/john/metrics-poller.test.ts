@@ -10,7 +10,7 @@ import type { BusinessMetricRecord } from '../../../src/core/domain.js';
 import { createMetrics, type Metrics } from '../../../src/core/metrics.js';
 import { JohnClient } from '../../../src/sources/john/client.js';
 import { JohnMetricsPoller, type GuardedCall } from '../../../src/sources/john/metrics-poller.js';
-import { startJohnSimulator, type JohnSimulator } from '../../../src/sources/john/simulator/server.js';
+import { startJohnSimulator, type JohnSimulator } from '../../../src/simulators/john/server.js';
 import { START } from './helpers.js';
 
 const INTERVAL_MS = 15_000;
@@ -34,7 +34,7 @@ describe('JohnMetricsPoller', () => {
   async function setup(options: { call?: GuardedCall; onMetrics?: (records: BusinessMetricRecord[]) => void } = {}) {
     const clock = new ManualClock(START + 10 * 60_000);
     sim = await startJohnSimulator({ clock, seed: 99, token: 'tok' });
-    client = new JohnClient({ baseUrl: sim.baseUrl, token: 'tok', timeoutMs: 1000 });
+    client = new JohnClient({ baseUrl: sim.baseUrl, endpoint: { kind: 'all' }, token: 'tok', timeoutMs: 1000 });
     const metrics = createMetrics({ collectProcessMetrics: false });
     const logs: Array<Record<string, unknown>> = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../src/core/errors.js';
 import { normalizeJohnMetrics } from '../../../src/sources/john/normalize.js';
 import type { JohnMetricsResponse } from '../../../src/sources/john/protocol.js';
-import { JohnAgentModel } from '../../../src/sources/john/simulator/agent-model.js';
+import { JohnAgentModel } from '../../../src/simulators/john/agent-model.js';
 import { START } from './helpers.js';
 
 const FETCHED_AT = START + 90_000;

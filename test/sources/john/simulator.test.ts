@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
-import { startJohnSimulator, type JohnSimulator } from '../../../src/sources/john/simulator/server.js';
+import { startJohnSimulator, type JohnSimulator } from '../../../src/simulators/john/server.js';
 import { START } from './helpers.js';
 
 describe('John simulator over HTTP', () => {

@@ -17,8 +17,8 @@ import { ManualClock } from '../../../src/core/clock.js';
 import { normalizeBalance, normalizePositions } from '../../../src/sources/kalshi/portfolio.js';
 import type { GetBalanceResponse, MarketPosition } from '../../../src/sources/kalshi/protocol.js';
 import { verifyKalshiSignature } from '../../../src/sources/kalshi/signing.js';
-import { createSimulatorCredentials } from '../../../src/sources/kalshi/simulator/rest-auth.js';
-import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/sources/kalshi/simulator/rest-server.js';
+import { createSimulatorCredentials } from '../../../src/simulators/kalshi/rest-auth.js';
+import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/simulators/kalshi/rest-server.js';
 
 const KEY_ID = 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { normalizeMarket, normalizeOrderBook } from '../../../src/sources/kalshi/normalize.js';
 import type { OrderbookFp } from '../../../src/sources/kalshi/protocol.js';
-import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/sources/kalshi/simulator/rest-server.js';
+import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/simulators/kalshi/rest-server.js';
 
 describe('contract: kalshi-typescript MarketApi against the simulator', () => {
   let sim: KalshiRestSimulator;

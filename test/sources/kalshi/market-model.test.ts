@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
-import { KalshiMarketModel, type SimMarket } from '../../../src/sources/kalshi/simulator/market-model.js';
+import { KalshiMarketModel, type SimMarket } from '../../../src/simulators/kalshi/market-model.js';
 
 const START = Date.UTC(2026, 10, 24, 12, 0, 0);
 

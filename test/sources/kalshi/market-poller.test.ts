@@ -11,7 +11,7 @@ import { createMetrics } from '../../../src/core/metrics.js';
 import { createNorthstarPubSub } from '../../../src/core/pubsub.js';
 import { KalshiRestClient } from '../../../src/sources/kalshi/client.js';
 import { KalshiMarketPoller } from '../../../src/sources/kalshi/market-poller.js';
-import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/sources/kalshi/simulator/rest-server.js';
+import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/simulators/kalshi/rest-server.js';
 import { NO_RETRY } from '../../../src/sources/resilience/retry.js';
 import { SourceGuard } from '../../../src/sources/resilience/source-guard.js';
 import { SourceStatusBoard } from '../../../src/sources/source-status.js';

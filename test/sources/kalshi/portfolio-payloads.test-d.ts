@@ -11,7 +11,7 @@ import type {
 } from 'kalshi-typescript';
 import { describe, expectTypeOf, test } from 'vitest';
 import type { EventPosition, GetBalanceResponse, GetPositionsResponse, MarketPosition } from '../../../src/sources/kalshi/protocol.js';
-import type { balancePayload, eventPositionsPayload, marketPositionPayload, positionsPagePayload } from '../../../src/sources/kalshi/simulator/payloads.js';
+import type { balancePayload, eventPositionsPayload, marketPositionPayload, positionsPagePayload } from '../../../src/simulators/kalshi/payloads.js';
 
 describe('simulator portfolio payloads are kalshi-typescript payloads', () => {
   test('GET /portfolio/positions', () => {

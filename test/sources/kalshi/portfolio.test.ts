@@ -11,10 +11,10 @@ import { normalizeBalance, normalizePositions, type KalshiPosition } from '../..
 import type { ErrorBody, GetBalanceResponse, MarketPosition } from '../../../src/sources/kalshi/protocol.js';
 import { signKalshiRequest } from '../../../src/sources/kalshi/signing.js';
 import { PayloadShapeError, readBalanceResponse, readPositionsPage } from '../../../src/sources/kalshi/wire-guards.js';
-import { KalshiMarketModel } from '../../../src/sources/kalshi/simulator/market-model.js';
-import { kalshiFeeMicros, KalshiPortfolioModel } from '../../../src/sources/kalshi/simulator/portfolio-model.js';
-import { createSimulatorCredentials } from '../../../src/sources/kalshi/simulator/rest-auth.js';
-import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/sources/kalshi/simulator/rest-server.js';
+import { KalshiMarketModel } from '../../../src/simulators/kalshi/market-model.js';
+import { kalshiFeeMicros, KalshiPortfolioModel } from '../../../src/simulators/kalshi/portfolio-model.js';
+import { createSimulatorCredentials } from '../../../src/simulators/kalshi/rest-auth.js';
+import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/simulators/kalshi/rest-server.js';
 
 const START = Date.UTC(2026, 10, 24, 12, 0, 0);
 const DEPOSIT_MICROS = 10_000 * 1_000_000;

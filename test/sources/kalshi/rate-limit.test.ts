@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { UpstreamError } from '../../../src/core/errors.js';
 import { KalshiRestClient } from '../../../src/sources/kalshi/client.js';
-import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/sources/kalshi/simulator/rest-server.js';
+import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/simulators/kalshi/rest-server.js';
 
 const START = Date.UTC(2026, 10, 24, 12, 0, 0);
 const realSleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,12 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { UpstreamError } from '../../../src/core/errors.js';
 import { KalshiRestClient } from '../../../src/sources/kalshi/client.js';
-import {
-  parseKalshiRestFault,
-  startKalshiRestSimulator,
-  type KalshiRestSimulator,
-  type SimulatorFault,
-} from '../../../src/sources/kalshi/simulator/rest-server.js';
+import { parseKalshiRestFault, startKalshiRestSimulator, type KalshiRestSimulator, type SimulatorFault } from '../../../src/simulators/kalshi/rest-server.js';
 
 const START = Date.UTC(2026, 10, 24, 12, 0, 0);
 

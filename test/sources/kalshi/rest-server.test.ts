@@ -8,7 +8,7 @@ import type {
   GetTradesResponse,
   MarketPayload,
 } from '../../../src/sources/kalshi/protocol.js';
-import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/sources/kalshi/simulator/rest-server.js';
+import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/simulators/kalshi/rest-server.js';
 
 const START = Date.UTC(2026, 10, 24, 12, 0, 0);
 

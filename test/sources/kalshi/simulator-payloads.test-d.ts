@@ -15,7 +15,7 @@ import type {
 } from 'kalshi-typescript';
 import { describe, expectTypeOf, test } from 'vitest';
 import type { Market, MarketStatusFilter, MarketWireStatus } from '../../../src/sources/kalshi/protocol.js';
-import type { KalshiMarketModel } from '../../../src/sources/kalshi/simulator/market-model.js';
+import type { KalshiMarketModel } from '../../../src/simulators/kalshi/market-model.js';
 import type {
   marketPayload,
   marketResponsePayload,
@@ -23,7 +23,7 @@ import type {
   orderbookPayload,
   tradePayload,
   tradesPagePayload,
-} from '../../../src/sources/kalshi/simulator/payloads.js';
+} from '../../../src/simulators/kalshi/payloads.js';
 
 describe('simulator payloads are kalshi-typescript payloads', () => {
   test('a market', () => {

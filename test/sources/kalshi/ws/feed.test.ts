@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ManualClock } from '../../../../src/core/clock.js';
 import type { OrderBookRecord } from '../../../../src/core/domain.js';
 import { silentLogger } from '../../../../src/core/logger.js';
-import { startKalshiWsSimulator, type KalshiWsSimulator, type KalshiWsSimulatorOptions } from '../../../../src/sources/kalshi/simulator/ws-server.js';
+import { startKalshiWsSimulator, type KalshiWsSimulator, type KalshiWsSimulatorOptions } from '../../../../src/simulators/kalshi/ws-server.js';
 import { KalshiWsFeed, type KalshiWsFeedOptions, type KalshiWsFeedState } from '../../../../src/sources/kalshi/ws/feed.js';
 import type { TickerMsg, TradeMsg } from '../../../../src/sources/kalshi/ws/protocol.js';
 import { activeTickers, expectBooksEqualModel, run, START } from './helpers.js';

@@ -7,7 +7,7 @@ import { WebSocket, type RawData } from 'ws';
 import type { ManualClock } from '../../../../src/core/clock.js';
 import type { OrderBookRecord } from '../../../../src/core/domain.js';
 import { normalizeOrderBook } from '../../../../src/sources/kalshi/normalize.js';
-import type { KalshiMarketModel } from '../../../../src/sources/kalshi/simulator/market-model.js';
+import type { KalshiMarketModel } from '../../../../src/simulators/kalshi/market-model.js';
 
 export const START = Date.UTC(2026, 10, 24, 12, 0, 0);
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { normalizeOrderBook } from '../../../../src/sources/kalshi/normalize.js';
-import { KalshiMarketModel } from '../../../../src/sources/kalshi/simulator/market-model.js';
+import { KalshiMarketModel } from '../../../../src/simulators/kalshi/market-model.js';
 import { BookUpdateError, KalshiOrderBook } from '../../../../src/sources/kalshi/ws/order-book.js';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);

@@ -3,7 +3,7 @@
  * a type-level test holds against kalshi-typescript's models, so a field the real API requires
  * cannot silently go missing here.
  */
-import { formatCountHundredths, formatDollarMicros, MICROS_PER_CENT } from '../money.js';
+import { formatCountHundredths, formatDollarMicros, MICROS_PER_CENT } from '../../sources/kalshi/money.js';
 import type {
   ErrorBody,
   EventPosition,
@@ -18,7 +18,7 @@ import type {
   PriceLevelFp,
   RateLimitedBody,
   Trade,
-} from '../protocol.js';
+} from '../../sources/kalshi/protocol.js';
 import type { SimLevel, SimMarket, SimTrade } from './market-model.js';
 import type { SimAccount, SimPosition } from './portfolio-model.js';
 

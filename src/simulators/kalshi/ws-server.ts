@@ -12,15 +12,22 @@
  *
  * Faults (ws-faults.ts) exercise the client's recovery paths over a real socket.
  */
-import { listen } from '../../../core/listen.js';
+import { listen } from '../../core/listen.js';
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
-import { silentLogger, type Logger } from '../../../core/logger.js';
-import { verifyKalshiSignature } from '../signing.js';
-import { KALSHI_WS_PATH, WS_ERROR, type ErrorReply, type KalshiWsChannel, type KalshiWsServerMessage, type SubscriptionInfo } from '../ws/protocol.js';
+import { systemClock, type Clock, type TimerHandle } from '../../core/clock.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
+import { verifyKalshiSignature } from '../../sources/kalshi/signing.js';
+import {
+  KALSHI_WS_PATH,
+  WS_ERROR,
+  type ErrorReply,
+  type KalshiWsChannel,
+  type KalshiWsServerMessage,
+  type SubscriptionInfo,
+} from '../../sources/kalshi/ws/protocol.js';
 import { KalshiMarketModel, type KalshiMarketModelOptions, type SimTrade } from './market-model.js';
 import { errorPayload } from './payloads.js';
 import { readCommand, type SimCommand } from './ws-commands.js';

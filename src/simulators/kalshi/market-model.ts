@@ -7,10 +7,10 @@
  * to). Prices are integer cents and counts integer hundredths of a contract; payloads.ts turns them
  * into wire strings.
  */
-import type { GetMarketOrderbookResponse, MarketPayload, MarketResult, MarketWireStatus, Trade } from '../protocol.js';
+import type { GetMarketOrderbookResponse, MarketPayload, MarketResult, MarketWireStatus, Trade } from '../../sources/kalshi/protocol.js';
 import { SERIES, type MarketSpec, type SeriesTemplate } from './catalog.js';
 import { marketPayload, orderbookPayload, tradePayload } from './payloads.js';
-import { Prng } from '../../../core/prng.js';
+import { Prng } from '../../core/prng.js';
 
 /** A resting bid: price in cents, size in hundredths of a contract. */
 export interface SimLevel {

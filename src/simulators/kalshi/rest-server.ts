@@ -13,13 +13,19 @@
  * status, a delay, a hang, a malformed or truncated body, a reset connection), each optionally
  * served only to a seeded-random fraction of requests, to exercise the layers above the client.
  */
-import { listen } from '../../../core/listen.js';
+import { listen } from '../../core/listen.js';
 import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
-import { silentLogger, type Logger } from '../../../core/logger.js';
-import { MARKET_STATUS_FILTERS, POSITION_COUNT_FILTERS, STATUS_FILTER_MATCHES, type MarketStatusFilter, type PositionCountFilter } from '../protocol.js';
-import { TokenBucket } from '../token-bucket.js';
+import { systemClock, type Clock, type TimerHandle } from '../../core/clock.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
+import {
+  MARKET_STATUS_FILTERS,
+  POSITION_COUNT_FILTERS,
+  STATUS_FILTER_MATCHES,
+  type MarketStatusFilter,
+  type PositionCountFilter,
+} from '../../sources/kalshi/protocol.js';
+import { TokenBucket } from '../../sources/kalshi/token-bucket.js';
 import { DEFAULT_SEED, KalshiMarketModel, type KalshiMarketModelOptions, type SimMarket } from './market-model.js';
 import {
   balancePayload,
@@ -34,7 +40,7 @@ import {
   tradesPagePayload,
 } from './payloads.js';
 import { KalshiPortfolioModel, type KalshiPortfolioModelOptions, type SimPosition } from './portfolio-model.js';
-import { Prng } from '../../../core/prng.js';
+import { Prng } from '../../core/prng.js';
 import { checkSignature, needsSignature, type SimulatorAuthOptions } from './rest-auth.js';
 
 /** Where the API lives under the origin, as on the real host. */

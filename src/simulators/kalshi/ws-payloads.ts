@@ -6,8 +6,8 @@
  * the model's current book.
  */
 import { createHash } from 'node:crypto';
-import { formatCountHundredths, formatDollarMicros, MICROS_PER_CENT } from '../money.js';
-import type { OrderbookDeltaMsg, OrderbookSnapshotMsg, TickerMsg, TradeMsg, WsPriceLevel } from '../ws/protocol.js';
+import { formatCountHundredths, formatDollarMicros, MICROS_PER_CENT } from '../../sources/kalshi/money.js';
+import type { OrderbookDeltaMsg, OrderbookSnapshotMsg, TickerMsg, TradeMsg, WsPriceLevel } from '../../sources/kalshi/ws/protocol.js';
 import type { SimLevel, SimMarket, SimTrade } from './market-model.js';
 
 const cents = (value: number): string => formatDollarMicros(value * MICROS_PER_CENT);

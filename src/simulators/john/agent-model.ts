@@ -11,7 +11,7 @@
  * are what their names say: avg_deal_size = revenue / deals, conversion_rate = deals / (deals +
  * prospects still open), so it stays in 0..1. Money is summed in integer cents (no float drift).
  */
-import type { JohnMetricsResponse } from '../protocol.js';
+import type { JohnMetricsResponse } from '../../sources/john/protocol.js';
 import { hash01, hashString } from './random.js';
 
 export interface JohnAgentProfile {

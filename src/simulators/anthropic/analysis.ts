@@ -7,8 +7,8 @@
  * - risk: wide average spreads or large moves
  * - confidence: more markets, tighter spreads and a one-sided breadth
  */
-import type { InsightToolInput } from '../insight-schema.js';
-import { INSIGHT_LIMITS, MARKET_DATA_CLOSE, MARKET_DATA_OPEN, type PromptMarket, type PromptMarketData } from '../protocol.js';
+import type { InsightToolInput } from '../../sources/anthropic/insight-schema.js';
+import { INSIGHT_LIMITS, MARKET_DATA_CLOSE, MARKET_DATA_OPEN, type PromptMarket, type PromptMarketData } from '../../sources/anthropic/protocol.js';
 
 export interface SimulatedAnalysis {
   /** The short text the "model" writes before calling the tool. */

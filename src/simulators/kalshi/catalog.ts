@@ -3,8 +3,8 @@
  * sports), each able to mint its next event ("generation") when markets close and need replacing.
  * Tickers follow Kalshi's shape: series `KXCPI`, event `KXCPI-26DEC`, market `KXCPI-26DEC-T3.0`.
  */
-import type { StrikeType } from '../protocol.js';
-import type { Prng } from '../../../core/prng.js';
+import type { StrikeType } from '../../sources/kalshi/protocol.js';
+import type { Prng } from '../../core/prng.js';
 
 /** One market of an event, before it is listed. */
 export interface MarketSpec {

@@ -3,7 +3,7 @@
  * reconnect, resubscribe, watchdog, auth) are exercised against a real socket rather than a mock.
  * `parseKalshiWsFault` reads the same faults from short strings, for an environment variable.
  */
-import { ConfigError } from '../../../core/errors.js';
+import { ConfigError } from '../../core/errors.js';
 
 export type KalshiWsFault =
   /** Terminates every open socket now (no close frame), as a dropped network would. */

@@ -3,7 +3,7 @@
  * streaming event sequence, typed against the official SDK's types so a field the SDK expects cannot
  * be forgotten.
  */
-import type { ApiErrorBody, ErrorType, Message, RawMessageStreamEvent, StopReason, Usage } from '../protocol.js';
+import type { ApiErrorBody, ErrorType, Message, RawMessageStreamEvent, StopReason, Usage } from '../../sources/anthropic/protocol.js';
 
 /** The API's error type and a realistic message for each status it documents. */
 const STATUS_ERRORS: Record<number, { type: ApiErrorBody['error']['type']; message: string }> = {

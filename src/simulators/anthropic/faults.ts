@@ -5,7 +5,7 @@
  * A fault applies to a request with probability `rate` (default 1) drawn from a seeded PRNG, so a
  * flaky run replays exactly; `times` (default: until cleared) counts only the requests it hit.
  */
-import { Prng } from '../../../core/prng.js';
+import { Prng } from '../../core/prng.js';
 
 interface FaultFrequency {
   /** Requests this fault is served to before it clears itself. @default until clearFault() */

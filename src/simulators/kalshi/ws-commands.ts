@@ -3,8 +3,8 @@
  * error Kalshi would answer with (its code and message). Only the shape is checked here; whether a
  * sid or a market exists is the server's business, since it needs the session and the model.
  */
-import { isRecord } from '../wire-guards.js';
-import { isKalshiWsChannel, UPDATE_ACTIONS, WS_ERROR, type KalshiWsChannel, type UpdateAction } from '../ws/protocol.js';
+import { isRecord } from '../../sources/kalshi/wire-guards.js';
+import { isKalshiWsChannel, UPDATE_ACTIONS, WS_ERROR, type KalshiWsChannel, type UpdateAction } from '../../sources/kalshi/ws/protocol.js';
 
 export type SimCommand =
   | { id: number; cmd: 'subscribe'; channels: KalshiWsChannel[]; marketTickers: string[] | null }

@@ -21,7 +21,7 @@
  */
 import type { KalshiMarketModel, SimMarket } from './market-model.js';
 import { DEFAULT_SEED } from './market-model.js';
-import { Prng } from '../../../core/prng.js';
+import { Prng } from '../../core/prng.js';
 
 export type PositionSide = 'yes' | 'no';
 

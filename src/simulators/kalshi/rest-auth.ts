@@ -9,7 +9,7 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ErrorBody } from '../protocol.js';
+import type { ErrorBody } from '../../sources/kalshi/protocol.js';
 import {
   DEFAULT_MAX_SKEW_MS,
   KALSHI_ACCESS_KEY_HEADER,
@@ -17,7 +17,7 @@ import {
   KALSHI_ACCESS_TIMESTAMP_HEADER,
   verifyKalshiSignature,
   type KalshiCredentials,
-} from '../signing.js';
+} from '../../sources/kalshi/signing.js';
 import { errorPayload } from './payloads.js';
 
 export interface SimulatorAuthOptions {

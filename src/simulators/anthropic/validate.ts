@@ -4,7 +4,7 @@
  * given tool, and no sampling parameters under 2026-10-21).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { API_VERSIONS, CURRENT_API_VERSION, SAMPLING_PARAMETERS, type ApiVersion } from '../protocol.js';
+import { API_VERSIONS, CURRENT_API_VERSION, SAMPLING_PARAMETERS, type ApiVersion } from '../../sources/anthropic/protocol.js';
 
 export type Rejection = { status: 400 | 401; message: string };
 

@@ -36,4 +36,4 @@ export function hash01(...parts: number[]): number {
 }
 
 /** The sequence generator all simulators share (mulberry32). */
-export { Prng } from '../../../core/prng.js';
+export { Prng } from '../../core/prng.js';

@@ -8,12 +8,12 @@
  * the insight from the numbers (analysis.ts). Tests inject faults (faults.ts) to exercise every
  * failure path of the client and the layers above it; every request is recorded for assertions.
  */
-import { listen } from '../../../core/listen.js';
+import { listen } from '../../core/listen.js';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
-import { silentLogger, type Logger } from '../../../core/logger.js';
-import { Prng } from '../../../core/prng.js';
-import { MESSAGES_PATH, SPEND_LIMIT_ERROR_CODES, type ApiErrorBody, type StopReason } from '../protocol.js';
+import { systemClock, type Clock, type TimerHandle } from '../../core/clock.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
+import { Prng } from '../../core/prng.js';
+import { MESSAGES_PATH, SPEND_LIMIT_ERROR_CODES, type ApiErrorBody, type StopReason } from '../../sources/anthropic/protocol.js';
 import { analyzeMarkets, extractMarketData } from './analysis.js';
 import { FaultSchedule, type AnthropicFault } from './faults.js';
 import { encodeFrame, errorBody, messagePayload, streamFrames, type AnswerContent, type SseFrame } from './payloads.js';

@@ -8,13 +8,13 @@
  * inject faults (statuses, delays, hangs, bad bodies, truncated bodies) to exercise every failure
  * path of the layers above. close() drops every socket, hanging ones included.
  */
-import { listen } from '../../../core/listen.js';
+import { listen } from '../../core/listen.js';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
-import { silentLogger, type Logger } from '../../../core/logger.js';
-import { JOHN_METRICS_ALL_PATH, JOHN_METRICS_PATH, type JohnErrorBody, type JohnMetricsResponse } from '../protocol.js';
+import { systemClock, type Clock, type TimerHandle } from '../../core/clock.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
+import { JOHN_METRICS_ALL_PATH, JOHN_METRICS_PATH, type JohnErrorBody, type JohnMetricsResponse } from '../../sources/john/protocol.js';
 import { JohnAgentModel, type JohnAgentProfile } from './agent-model.js';
 import { validateJohnFault, type JohnFault, type JohnFaultStatus } from './faults.js';
 import { Prng } from './random.js';
