@@ -44,7 +44,7 @@ import { SharedResultJson } from './server/result-json.js';
 import { runShutdown, type ShutdownReport } from './server/shutdown.js';
 import { createNorthstarYoga, GRAPHQL_PATH } from './server/yoga.js';
 import type { AnthropicSimulator } from './simulators/anthropic/index.js';
-import { startSimulators, type Simulators } from './simulators/index.js';
+import type { Simulators } from './simulators/index.js';
 import type { JohnSimulator } from './simulators/john/server.js';
 import type { KalshiRestSimulator } from './simulators/kalshi/rest-server.js';
 
@@ -112,6 +112,8 @@ function kalshiCredentials(config: Config) {
     throw new ConfigError(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+const NO_SIMULATORS: Simulators = { kalshi: null, anthropic: null, john: null, simulated: [], close: () => Promise.resolve() };
 
 /** Wires the service; a bad setting found while wiring (AGENT_ATTRIBUTION) rejects, like every other startup failure. */
 export function createApp(options: AppOptions): Promise<App> {
@@ -284,7 +286,10 @@ function wireApp(options: AppOptions): App {
 
   async function start(): Promise<void> {
     // The simulators first, only those SIMULATORS asks for: the sources below get their URLs.
-    simulators = await startSimulators({ config, clock, logger });
+    // Loaded only when some source runs simulated: with SIMULATORS=none no simulator code is even imported.
+    simulators = Object.values(config.simulators).some(Boolean)
+      ? await (await import('./simulators/index.js')).startSimulators({ config, clock, logger })
+      : NO_SIMULATORS;
     const sims = simulators;
     attribution = attributionRules(config, sims.kalshi?.attribution ?? null);
     const kalshiEndpoint: KalshiEndpoint = sims.kalshi
