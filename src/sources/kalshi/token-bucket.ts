@@ -7,6 +7,12 @@
  * Waiters are served first come, first served: a small request cannot overtake a large one that is
  * already waiting, so nobody starves. Time comes from the Clock, so tests prove pacing with a
  * ManualClock instead of sleeping.
+ *
+ * Two lanes share the tokens. `priority` takes (the pollers: the market list every interval) are
+ * served before every ordinary take (reads a GraphQL client caused), and ordinary takes may never
+ * spend the last `reserve` tokens. So a burst of client reads cannot push the next poll back: the
+ * poll finds the reserve waiting for it, or is first in line for the next token. Within a lane the
+ * order stays first come, first served.
  */
 import type { Clock, TimerHandle } from '../../core/clock.js';
 
@@ -15,11 +21,24 @@ export interface TokenBucketOptions {
   ratePerSecond: number;
   /** Capacity: the most tokens that can be spent at once. The bucket starts full. */
   burst: number;
+  /**
+   * Tokens only priority takes may spend: an ordinary take waits until the bucket holds its cost
+   * plus this many. Below `burst`. @default 0
+   */
+  reserve?: number;
   clock: Clock;
+}
+
+export interface TakeOptions {
+  /** The caller's cancellation: an aborted waiter takes nothing. */
+  signal?: AbortSignal;
+  /** Served before ordinary takes, and may spend the reserve. @default false */
+  priority?: boolean;
 }
 
 interface Waiter {
   cost: number;
+  priority: boolean;
   resolve: () => void;
   reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
@@ -33,9 +52,12 @@ const EPSILON = 1e-9;
 export class TokenBucket {
   readonly ratePerSecond: number;
   readonly burst: number;
+  readonly reserve: number;
   private readonly clock: Clock;
   private tokens: number;
   private refilledAt: number;
+  /** Priority waiters, then ordinary ones: each first come, first served. */
+  private readonly priorityQueue: Waiter[] = [];
   private readonly queue: Waiter[] = [];
   private timer: TimerHandle | null = null;
   /** Set by close(): the reason every later take() is refused with. */
@@ -45,8 +67,12 @@ export class TokenBucket {
     if (!(Number.isFinite(options.ratePerSecond) && options.ratePerSecond > 0))
       throw new RangeError(`ratePerSecond must be a positive number, got ${options.ratePerSecond}`);
     if (!(Number.isFinite(options.burst) && options.burst >= 1)) throw new RangeError(`burst must be at least 1, got ${options.burst}`);
+    const reserve = options.reserve ?? 0;
+    if (!(Number.isFinite(reserve) && reserve >= 0 && reserve < options.burst))
+      throw new RangeError(`reserve must be from 0 to below burst (${options.burst}), got ${reserve}`);
     this.ratePerSecond = options.ratePerSecond;
     this.burst = options.burst;
+    this.reserve = reserve;
     this.clock = options.clock;
     this.tokens = options.burst;
     this.refilledAt = options.clock.now();
@@ -58,46 +84,53 @@ export class TokenBucket {
     return this.tokens;
   }
 
-  /** Callers waiting in `take`. */
+  /** Callers waiting in `take`, both lanes. */
   get waiting(): number {
-    return this.queue.length;
+    return this.priorityQueue.length + this.queue.length;
   }
 
   /**
-   * Takes `cost` tokens now if they are there and nobody is queued ahead; never waits. A server
-   * answers 429 when this returns false.
+   * Takes `cost` tokens now if they are there and nobody is queued ahead (in its lane or a
+   * priority lane); never waits. A server answers 429 when this returns false.
    */
-  tryTake(cost = 1): boolean {
-    this.checkCost(cost);
+  tryTake(cost = 1, options: Pick<TakeOptions, 'priority'> = {}): boolean {
+    const priority = options.priority === true;
+    this.checkCost(cost, priority);
     if (this.closedWith) return false;
     this.refill();
-    if (this.queue.length > 0 || this.tokens + EPSILON < cost) return false;
+    const queuedAhead = priority ? this.priorityQueue.length > 0 : this.waiting > 0;
+    if (queuedAhead || !this.affords(cost, priority)) return false;
     this.tokens -= cost;
     return true;
   }
 
   /**
-   * Resolves once `cost` tokens were taken, in arrival order. Rejects with the signal's reason if
-   * it aborts first; an aborted waiter takes nothing.
+   * Resolves once `cost` tokens were taken, in arrival order within the lane (priority first).
+   * Rejects with the signal's reason if it aborts first; an aborted waiter takes nothing. A bare
+   * AbortSignal as the second argument is the signal (ordinary lane).
    */
-  take(cost = 1, signal?: AbortSignal): Promise<void> {
-    this.checkCost(cost);
+  take(cost = 1, options: TakeOptions | AbortSignal = {}): Promise<void> {
+    const { signal, priority = false } = options instanceof AbortSignal ? { signal: options } : options;
+    this.checkCost(cost, priority);
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with the reason close() was given, as is: callers match it by identity
     if (this.closedWith) return Promise.reject(this.closedWith.reason);
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever it is (the AbortSignal convention); callers match it by identity
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.tryTake(cost)) return Promise.resolve();
+    if (this.tryTake(cost, { priority })) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         cost,
+        priority,
         resolve,
         reject,
         signal,
         onAbort: () => this.abandon(waiter),
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
-      this.queue.push(waiter);
-      this.schedule();
+      (priority ? this.priorityQueue : this.queue).push(waiter);
+      // A new priority head may be payable sooner than the ordinary head the timer waits for.
+      if (priority) this.reschedule();
+      else this.schedule();
     });
   }
 
@@ -111,7 +144,7 @@ export class TokenBucket {
     this.closedWith = { reason };
     this.timer?.cancel();
     this.timer = null;
-    for (const waiter of this.queue.splice(0)) {
+    for (const waiter of [...this.priorityQueue.splice(0), ...this.queue.splice(0)]) {
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.reject(reason);
     }
@@ -121,9 +154,15 @@ export class TokenBucket {
     return this.closedWith !== null;
   }
 
-  private checkCost(cost: number): void {
-    // A cost above the capacity could never be paid: fail loudly instead of waiting forever.
-    if (!(Number.isFinite(cost) && cost > 0 && cost <= this.burst)) throw new RangeError(`cost must be in (0, ${this.burst}], got ${cost}`);
+  private checkCost(cost: number, priority: boolean): void {
+    // A cost above what the lane can ever hold could never be paid: fail loudly instead of waiting forever.
+    const most = priority ? this.burst : this.burst - this.reserve;
+    if (!(Number.isFinite(cost) && cost > 0 && cost <= most)) throw new RangeError(`cost must be in (0, ${most}], got ${cost}`);
+  }
+
+  /** Whether the tokens held now pay `cost` in this lane (an ordinary take leaves the reserve). */
+  private affords(cost: number, priority: boolean): boolean {
+    return this.tokens + EPSILON >= cost + (priority ? 0 : this.reserve);
   }
 
   private refill(): void {
@@ -134,36 +173,46 @@ export class TokenBucket {
     }
   }
 
-  /** Serves the head of the queue while tokens last, then sleeps until the head can be paid. */
+  /**
+   * Serves the heads while tokens last (priority first; ordinary waiters only while no priority
+   * waiter is queued, and never from the reserve), then sleeps until the next head can be paid.
+   */
   private schedule(): void {
     if (this.timer !== null) return;
     this.refill();
-    let head = this.queue[0];
-    while (head !== undefined && this.tokens + EPSILON >= head.cost) {
-      this.queue.shift();
+    for (;;) {
+      const head = this.priorityQueue[0] ?? this.queue[0];
+      if (head === undefined) return;
+      if (!this.affords(head.cost, head.priority)) {
+        const needed = head.cost + (head.priority ? 0 : this.reserve);
+        const waitMs = Math.max(1, Math.ceil(((needed - this.tokens) * 1000) / this.ratePerSecond));
+        this.timer = this.clock.setTimeout(() => {
+          this.timer = null;
+          this.schedule();
+        }, waitMs);
+        return;
+      }
+      (head.priority ? this.priorityQueue : this.queue).shift();
       this.tokens -= head.cost;
       head.signal?.removeEventListener('abort', head.onAbort);
       head.resolve();
-      head = this.queue[0];
     }
-    if (head === undefined) return;
-    const waitMs = Math.max(1, Math.ceil(((head.cost - this.tokens) * 1000) / this.ratePerSecond));
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = null;
-      this.schedule();
-    }, waitMs);
+  }
+
+  /** The head may have changed: drop the wait computed for the old one and schedule afresh. */
+  private reschedule(): void {
+    this.timer?.cancel();
+    this.timer = null;
+    this.schedule();
   }
 
   private abandon(waiter: Waiter): void {
-    const index = this.queue.indexOf(waiter);
+    const lane = waiter.priority ? this.priorityQueue : this.queue;
+    const index = lane.indexOf(waiter);
     if (index === -1) return;
-    this.queue.splice(index, 1);
+    lane.splice(index, 1);
     waiter.reject(waiter.signal?.reason);
     // The head changed: the next waiter may need a different wait (or none).
-    if (index === 0) {
-      this.timer?.cancel();
-      this.timer = null;
-      this.schedule();
-    }
+    if (index === 0) this.reschedule();
   }
 }

@@ -142,4 +142,83 @@ describe('TokenBucket', () => {
     await clock.advance(10_000);
     expect(clock.pending).toBe(0);
   });
+  describe('reserve and priority lane (issue 10: client reads cannot starve the pollers)', () => {
+    test('ordinary takes leave the reserve: with 5 tokens and a reserve of 2, the fourth ordinary take waits', async () => {
+      const clock = new ManualClock();
+      const bucket = new TokenBucket({ ratePerSecond: 10, burst: 5, reserve: 2, clock });
+      const ordinary = Array.from({ length: 4 }, () => track(bucket.take()));
+      await clock.advance(0);
+      expect(ordinary.map((t) => t.state)).toEqual(['resolved', 'resolved', 'resolved', 'pending']);
+      // The reserve is there for a priority take at once.
+      const poll = track(bucket.take(1, { priority: true }));
+      const poll2 = track(bucket.take(1, { priority: true }));
+      await clock.advance(0);
+      expect([poll.state, poll2.state]).toEqual(['resolved', 'resolved']);
+      expect(bucket.tryTake()).toBe(false);
+    });
+
+    test('a priority take overtakes every queued ordinary take and gets the next token', async () => {
+      const clock = new ManualClock();
+      const bucket = new TokenBucket({ ratePerSecond: 10, burst: 3, reserve: 1, clock });
+      // A burst of 20 client reads: 2 go at once (the third token is the reserve), 18 queue.
+      const reads = Array.from({ length: 20 }, () => track(bucket.take()));
+      await clock.advance(0);
+      expect(reads.filter((t) => t.state === 'resolved')).toHaveLength(2);
+      // The reserve is untouched: the poll goes at once, though 18 reads are queued ahead of it.
+      const poll = track(bucket.take(1, { priority: true }));
+      await clock.advance(0);
+      expect(poll.state).toBe('resolved');
+      // The next poll finds the bucket empty: it waits one refill (100 ms), not for the 18 reads.
+      const next = track(bucket.take(1, { priority: true }));
+      await clock.advance(99);
+      expect(next.state).toBe('pending');
+      await clock.advance(1);
+      expect(next.state).toBe('resolved');
+      expect(reads.filter((t) => t.state === 'resolved')).toHaveLength(2);
+      // Ordinary reads resume only above the reserve: one more token (the reserve) must refill first.
+      await clock.advance(100);
+      expect(reads.filter((t) => t.state === 'resolved')).toHaveLength(2);
+      await clock.advance(100);
+      expect(reads.filter((t) => t.state === 'resolved')).toHaveLength(3);
+    });
+
+    test('without the reserve and the lane, the poll waits behind the whole burst (what the old bucket did)', async () => {
+      const clock = new ManualClock();
+      const bucket = new TokenBucket({ ratePerSecond: 10, burst: 3, clock });
+      const reads = Array.from({ length: 20 }, () => track(bucket.take()));
+      const poll = track(bucket.take());
+      await clock.advance(1799);
+      expect(poll.state).toBe('pending');
+      await clock.advance(1);
+      expect(poll.state).toBe('resolved');
+      expect(reads.every((t) => t.state === 'resolved')).toBe(true);
+    });
+
+    test('an aborted priority waiter hands the head back to the ordinary lane', async () => {
+      const clock = new ManualClock();
+      const bucket = new TokenBucket({ ratePerSecond: 10, burst: 2, reserve: 1, clock });
+      await bucket.take(2, { priority: true });
+      const read = track(bucket.take());
+      const abort = new AbortController();
+      const poll = track(bucket.take(1, { priority: true, signal: abort.signal }));
+      abort.abort(new Error('poller stopped'));
+      await clock.advance(0);
+      expect(poll.state).toBe('rejected');
+      // The read needs its token plus the reserve: 2 tokens, 200 ms.
+      await clock.advance(199);
+      expect(read.state).toBe('pending');
+      await clock.advance(1);
+      expect(read.state).toBe('resolved');
+      expect(clock.pending).toBe(0);
+    });
+
+    test('a reserve must stay below the burst, and an ordinary cost above burst − reserve is refused', () => {
+      const clock = new ManualClock();
+      expect(() => new TokenBucket({ ratePerSecond: 1, burst: 2, reserve: 2, clock })).toThrow(RangeError);
+      expect(() => new TokenBucket({ ratePerSecond: 1, burst: 2, reserve: -1, clock })).toThrow(RangeError);
+      const bucket = new TokenBucket({ ratePerSecond: 1, burst: 3, reserve: 1, clock });
+      expect(() => bucket.take(3)).toThrow(RangeError);
+      expect(bucket.tryTake(3, { priority: true })).toBe(true);
+    });
+  });
 });
