@@ -24,8 +24,11 @@ import { Pool, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { InputError, UpstreamError } from '../../core/errors.js';
 import type {
+  BatchGetMarketCandlesticksResponse,
+  CandlePeriodMinutes,
   EventPosition,
   GetBalanceResponse,
+  GetMarketCandlesticksResponse,
   GetMarketsResponse,
   GetPositionsResponse,
   GetTradesResponse,
@@ -41,6 +44,8 @@ import {
   describeErrorBody,
   PayloadShapeError,
   readBalanceResponse,
+  readCandlesticksBatch,
+  readMarketCandlesticks,
   readMarketResponse,
   readMarketsPage,
   readOrderbookResponse,
@@ -105,6 +110,19 @@ export interface ListTradesParams {
   minTs?: number;
   maxTs?: number;
 }
+
+/** Kalshi's candlestick range: periods whose inclusive end falls in [startTs, endTs]. */
+export interface CandlesticksParams {
+  /** Unix seconds. */
+  startTs: number;
+  /** Unix seconds. */
+  endTs: number;
+  /** Minutes per candle: 1, 60 or 1440. */
+  periodInterval: CandlePeriodMinutes;
+}
+
+/** Kalshi answers at most this many markets per batch candlestick call. */
+export const MAX_CANDLESTICK_MARKETS = 100;
 
 export interface GetPositionsParams {
   cursor?: string;
@@ -225,6 +243,38 @@ export class KalshiRestClient {
       options,
     );
     return this.read(body, readTradesPage);
+  }
+
+  /**
+   * `GET /markets/candlesticks` for up to 100 markets at once (Kalshi caps the answer at 10,000
+   * candles in all). The candlesticks inside are checked one by one by normalizeCandlestick.
+   */
+  async getCandlesticksBatch(tickers: readonly string[], params: CandlesticksParams, options: CallOptions = {}): Promise<BatchGetMarketCandlesticksResponse> {
+    if (tickers.length === 0 || tickers.length > MAX_CANDLESTICK_MARKETS) {
+      throw new InputError(`candlesticks are read for 1 to ${MAX_CANDLESTICK_MARKETS} markets at a time (got ${tickers.length})`);
+    }
+    for (const ticker of tickers) encodeTicker(ticker);
+    const body = await this.get(
+      '/markets/candlesticks',
+      { market_tickers: tickers.join(','), start_ts: params.startTs, end_ts: params.endTs, period_interval: params.periodInterval },
+      options,
+    );
+    return this.read(body, readCandlesticksBatch);
+  }
+
+  /** `GET /series/{series_ticker}/markets/{ticker}/candlesticks`: one market's candlesticks. */
+  async getMarketCandlesticks(
+    seriesTicker: string,
+    ticker: string,
+    params: CandlesticksParams,
+    options: CallOptions = {},
+  ): Promise<GetMarketCandlesticksResponse> {
+    const body = await this.get(
+      `/series/${encodeTicker(seriesTicker)}/markets/${encodeTicker(ticker)}/candlesticks`,
+      { start_ts: params.startTs, end_ts: params.endTs, period_interval: params.periodInterval },
+      options,
+    );
+    return this.read(body, readMarketCandlesticks);
   }
 
   // ---- portfolio (signed) ----

@@ -263,3 +263,56 @@ export interface GetBalanceResponsePayload extends GetBalanceResponse {
 export interface RateLimitedBody {
   error: 'too many requests';
 }
+
+// ---- Candlesticks (public) ----
+
+/** `period_interval` values Kalshi accepts, in minutes: one minute, one hour, one day. */
+export const CANDLE_PERIOD_MINUTES = [1, 60, 1440] as const;
+export type CandlePeriodMinutes = (typeof CANDLE_PERIOD_MINUTES)[number];
+
+/** The YES bid or ask over a period: always present (kalshi-typescript's `BidAskDistribution`). */
+export interface BidAskDistribution {
+  open_dollars: string;
+  low_dollars: string;
+  high_dollars: string;
+  close_dollars: string;
+}
+
+/** Last-trade prices over a period; every field is absent when nothing traded (`PriceDistribution`). */
+export interface PriceDistribution {
+  open_dollars?: string;
+  low_dollars?: string;
+  high_dollars?: string;
+  close_dollars?: string;
+  mean_dollars?: string;
+  previous_dollars?: string;
+  min_dollars?: string;
+  max_dollars?: string;
+}
+
+/** One candlestick (`MarketCandlestick`). `end_period_ts` is the inclusive end, in Unix seconds. */
+export interface MarketCandlestick {
+  end_period_ts: number;
+  yes_bid: BidAskDistribution;
+  yes_ask: BidAskDistribution;
+  price: PriceDistribution;
+  volume_fp: string;
+  open_interest_fp: string;
+}
+
+/** One market's candlesticks in the batch answer (`MarketCandlesticksResponse`). */
+export interface MarketCandlesticks {
+  market_ticker: string;
+  candlesticks: MarketCandlestick[];
+}
+
+/** `GET /markets/candlesticks?market_tickers=…` (`BatchGetMarketCandlesticksResponse`). */
+export interface BatchGetMarketCandlesticksResponse {
+  markets: MarketCandlesticks[];
+}
+
+/** `GET /series/{series_ticker}/markets/{ticker}/candlesticks` (`GetMarketCandlesticksResponse`). */
+export interface GetMarketCandlesticksResponse {
+  ticker: string;
+  candlesticks: MarketCandlestick[];
+}

@@ -5,12 +5,15 @@
  * normalizeMarket, so a single malformed market costs that market, not the whole page.
  */
 import type {
+  BatchGetMarketCandlesticksResponse,
   EventPosition,
   GetBalanceResponse,
+  GetMarketCandlesticksResponse,
   GetMarketsResponse,
   GetPositionsResponse,
   GetTradesResponse,
   Market,
+  MarketCandlestick,
   MarketPosition,
   OrderbookFp,
   PriceLevelFp,
@@ -84,6 +87,29 @@ export function readTradesPage(body: unknown): GetTradesResponse {
   if (!isRecord(body)) throw new PayloadShapeError('trades page: body is not a JSON object');
   const trades = arrayOfRecords(body, 'trades', 'trades page');
   return { trades: trades as unknown as Trade[], cursor: cursorField(body, 'trades page') };
+}
+
+/**
+ * `GET /markets/candlesticks`: `{ markets: [{ market_ticker: string, candlesticks: object[] }] }`.
+ * The candlesticks themselves are checked one by one (normalizeCandlestick), so one malformed
+ * candle costs that candle, not the answer.
+ */
+export function readCandlesticksBatch(body: unknown): BatchGetMarketCandlesticksResponse {
+  if (!isRecord(body)) throw new PayloadShapeError('candlesticks batch: body is not a JSON object');
+  const markets = arrayOfRecords(body, 'markets', 'candlesticks batch').map((entry, index) => {
+    if (typeof entry.market_ticker !== 'string') throw new PayloadShapeError(`candlesticks batch: markets[${index}].market_ticker is missing or not a string`);
+    const candlesticks = arrayOfRecords(entry, 'candlesticks', `candlesticks batch markets[${index}]`);
+    return { market_ticker: entry.market_ticker, candlesticks: candlesticks as unknown as MarketCandlestick[] };
+  });
+  return { markets };
+}
+
+/** `GET /series/{series}/markets/{ticker}/candlesticks`: `{ ticker: string, candlesticks: object[] }`. */
+export function readMarketCandlesticks(body: unknown): GetMarketCandlesticksResponse {
+  if (!isRecord(body)) throw new PayloadShapeError('candlesticks: body is not a JSON object');
+  if (typeof body.ticker !== 'string') throw new PayloadShapeError('candlesticks: "ticker" is missing or not a string');
+  const candlesticks = arrayOfRecords(body, 'candlesticks', 'candlesticks');
+  return { ticker: body.ticker, candlesticks: candlesticks as unknown as MarketCandlestick[] };
 }
 
 /**
