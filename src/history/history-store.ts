@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { encodeCursor } from './cursor.js';
 import { openDatabase, type HistoryClient } from './database.js';
+import * as marketHistory from './market-history.js';
 import { migrateDatabase } from './migrate.js';
 import * as records from './records.js';
 import * as snapshots from './snapshots.js';
@@ -87,6 +88,40 @@ export class HistoryStore {
 
   recordNormalized(input: records.NormalizedInput): Promise<void> {
     return records.recordNormalized(this.prisma, input, this.now());
+  }
+
+  // ---- market history: trades, exchange candles, backfilled ranges (market-history.ts) ----
+
+  storeTrades(trades: readonly marketHistory.TradeInput[]): Promise<number> {
+    return marketHistory.storeTrades(this.prisma, trades);
+  }
+
+  latestTrades(query: { ticker: string; before: Date; limit: number }): Promise<marketHistory.TradeInput[]> {
+    return marketHistory.latestTrades(this.prisma, query);
+  }
+
+  tradesBetween(query: { ticker: string; from: Date; to: Date; limit: number }): Promise<marketHistory.TradeInput[]> {
+    return marketHistory.tradesBetween(this.prisma, query);
+  }
+
+  firstOwnTradeAt(ticker: string): Promise<Date | null> {
+    return marketHistory.firstOwnTradeAt(this.prisma, ticker);
+  }
+
+  storeExchangeCandles(candles: readonly marketHistory.CandleInput[]): Promise<void> {
+    return marketHistory.storeExchangeCandles(this.prisma, candles, this.now());
+  }
+
+  exchangeCandles(query: marketHistory.CandleQuery): Promise<marketHistory.CandleInput[]> {
+    return marketHistory.exchangeCandles(this.prisma, query);
+  }
+
+  recordBackfill(input: marketHistory.BackfillInput): Promise<void> {
+    return marketHistory.recordBackfill(this.prisma, input, this.now());
+  }
+
+  backfilledRanges(query: marketHistory.BackfillQuery): Promise<marketHistory.BackfillRange[]> {
+    return marketHistory.backfilledRanges(this.prisma, query);
   }
 
   /** For readiness checks: false (and a warning) instead of an exception. */

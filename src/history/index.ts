@@ -25,3 +25,4 @@ export {
   type SnapshotRow,
 } from './snapshots.js';
 export type { AuditInput, FreshnessInput, FreshnessRow, NormalizedInput, RawResponseInput } from './records.js';
+export { uncovered, type BackfillInput, type BackfillKind, type BackfillQuery, type BackfillRange, type CandleQuery } from './market-history.js';

@@ -1,0 +1,230 @@
+/**
+ * The market-history tables: public trades (`trades`, one row per trade id), candlesticks read from
+ * the exchange (`exchange_candles`, one row per ticker, interval and start) and the ranges already
+ * read from it (`history_backfills`), so a range is asked for once, even when it held nothing.
+ *
+ * Writes are single `INSERT … ON CONFLICT` statements (at most ROWS_PER_STATEMENT rows each), no
+ * transaction: the SQLite connection is shared (serial-connection.ts), and nothing here may hold it
+ * across awaits. A trade seen twice (the WebSocket and a backfill) keeps its first row; a candle
+ * read again replaces the old one.
+ */
+import {
+  CANDLE_INTERVAL_MINUTES,
+  type CandleInterval,
+  type CandleRecord,
+  type OhlcMicros,
+  type TradeOrigin,
+  type TradeRecord,
+} from '../core/market-history.js';
+import { Prisma, type HistoryClient } from './database.js';
+
+const ROWS_PER_STATEMENT = 100;
+
+/** The interval column of a trades backfill. */
+const TRADES_INTERVAL = 0;
+
+export type BackfillKind = 'candles' | 'trades';
+
+/** The records this module stores, under the names HistoryStore's signatures use. */
+export type TradeInput = TradeRecord;
+export type CandleInput = CandleRecord;
+export interface CandleQuery {
+  ticker: string;
+  interval: CandleInterval;
+  from: Date;
+  to: Date;
+}
+export interface BackfillInput {
+  kind: BackfillKind;
+  ticker: string;
+  /** null for trades. */
+  interval: CandleInterval | null;
+  from: Date;
+  to: Date;
+  rows: number;
+}
+export type BackfillQuery = Omit<BackfillInput, 'rows'>;
+
+export interface BackfillRange {
+  fromMs: number;
+  toMs: number;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const bigintOrNull = (value: number | null): bigint | null => (value === null ? null : BigInt(value));
+const numberOrNull = (value: bigint | number | null): number | null => (value === null ? null : Number(value));
+
+/** Stores trades; ids already stored are left as they are. Returns how many were new. */
+export async function storeTrades(prisma: HistoryClient, trades: readonly TradeRecord[]): Promise<number> {
+  let inserted = 0;
+  const unique = [...new Map(trades.map((trade) => [trade.id, trade])).values()];
+  for (const batch of chunks(unique, ROWS_PER_STATEMENT)) {
+    const rows = batch.map(
+      (t) =>
+        Prisma.sql`(${t.id}, ${t.ticker}, ${t.priceMicros}, ${BigInt(t.countHundredths)}, ${t.takerSide}, ${new Date(t.atMs)}, ${t.origin}, ${new Date(t.receivedAtMs)})`,
+    );
+    inserted += await prisma.$executeRaw`
+      INSERT INTO "trades" ("trade_id", "ticker", "price_micros", "count_hundredths", "taker_side", "executed_at", "origin", "received_at")
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT ("trade_id") DO NOTHING`;
+  }
+  return inserted;
+}
+
+interface TradeRow {
+  tradeId: string;
+  ticker: string;
+  priceMicros: number;
+  countHundredths: bigint;
+  takerSide: string;
+  executedAt: Date;
+  origin: string;
+  receivedAt: Date;
+}
+
+function tradeOf(row: TradeRow): TradeRecord {
+  return {
+    id: row.tradeId,
+    ticker: row.ticker,
+    priceMicros: row.priceMicros,
+    countHundredths: Number(row.countHundredths),
+    takerSide: row.takerSide === 'no' ? 'no' : 'yes',
+    atMs: row.executedAt.getTime(),
+    origin: row.origin as TradeOrigin,
+    receivedAtMs: row.receivedAt.getTime(),
+  };
+}
+
+/** A market's trades before `before` (exclusive), newest first. */
+export async function latestTrades(prisma: HistoryClient, query: { ticker: string; before: Date; limit: number }): Promise<TradeRecord[]> {
+  const rows = await prisma.marketTrade.findMany({
+    where: { ticker: query.ticker, executedAt: { lt: query.before } },
+    orderBy: [{ executedAt: 'desc' }, { receivedAt: 'desc' }],
+    take: query.limit,
+  });
+  return rows.map(tradeOf);
+}
+
+/** A market's trades in [from, to), oldest first (ties in arrival order), at most `limit`. */
+export async function tradesBetween(prisma: HistoryClient, query: { ticker: string; from: Date; to: Date; limit: number }): Promise<TradeRecord[]> {
+  const rows = await prisma.marketTrade.findMany({
+    where: { ticker: query.ticker, executedAt: { gte: query.from, lt: query.to } },
+    orderBy: [{ executedAt: 'asc' }, { receivedAt: 'asc' }],
+    take: query.limit,
+  });
+  return rows.map(tradeOf);
+}
+
+/** The first trade of this market the service received itself (not from a backfill), if any. */
+export async function firstOwnTradeAt(prisma: HistoryClient, ticker: string): Promise<Date | null> {
+  const row = await prisma.marketTrade.findFirst({ where: { ticker, origin: 'ws' }, orderBy: { executedAt: 'asc' }, select: { executedAt: true } });
+  return row?.executedAt ?? null;
+}
+
+function ohlcColumns(ohlc: OhlcMicros): [number | null, number | null, number | null, number | null] {
+  return [ohlc.open, ohlc.high, ohlc.low, ohlc.close];
+}
+
+/** Stores exchange candles, replacing any stored for the same (ticker, interval, start). */
+export async function storeExchangeCandles(prisma: HistoryClient, candles: readonly CandleRecord[], fetchedAt: Date): Promise<void> {
+  const unique = [...new Map(candles.map((c) => [`${c.ticker}\u0000${c.interval}\u0000${c.startMs}`, c])).values()];
+  for (const batch of chunks(unique, ROWS_PER_STATEMENT)) {
+    const rows = batch.map((c) => {
+      const values = [...ohlcColumns(c.price), ...ohlcColumns(c.yesBid), ...ohlcColumns(c.yesAsk)];
+      return Prisma.sql`(${c.ticker}, ${CANDLE_INTERVAL_MINUTES[c.interval]}, ${new Date(c.startMs)}, ${Prisma.join(values)}, ${BigInt(c.volumeHundredths)}, ${bigintOrNull(c.openInterestHundredths)}, ${fetchedAt})`;
+    });
+    await prisma.$executeRaw`
+      INSERT INTO "exchange_candles" ("ticker", "interval_minutes", "start_at",
+        "price_open", "price_high", "price_low", "price_close",
+        "yes_bid_open", "yes_bid_high", "yes_bid_low", "yes_bid_close",
+        "yes_ask_open", "yes_ask_high", "yes_ask_low", "yes_ask_close",
+        "volume_hundredths", "open_interest_hundredths", "fetched_at")
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT ("ticker", "interval_minutes", "start_at") DO UPDATE SET
+        "price_open" = excluded."price_open", "price_high" = excluded."price_high",
+        "price_low" = excluded."price_low", "price_close" = excluded."price_close",
+        "yes_bid_open" = excluded."yes_bid_open", "yes_bid_high" = excluded."yes_bid_high",
+        "yes_bid_low" = excluded."yes_bid_low", "yes_bid_close" = excluded."yes_bid_close",
+        "yes_ask_open" = excluded."yes_ask_open", "yes_ask_high" = excluded."yes_ask_high",
+        "yes_ask_low" = excluded."yes_ask_low", "yes_ask_close" = excluded."yes_ask_close",
+        "volume_hundredths" = excluded."volume_hundredths",
+        "open_interest_hundredths" = excluded."open_interest_hundredths",
+        "fetched_at" = excluded."fetched_at"`;
+  }
+}
+
+/** Stored exchange candles of a market with start in [from, to), ascending. */
+export async function exchangeCandles(prisma: HistoryClient, query: CandleQuery): Promise<CandleRecord[]> {
+  const minutes = CANDLE_INTERVAL_MINUTES[query.interval];
+  const rows = await prisma.exchangeCandle.findMany({
+    where: { ticker: query.ticker, intervalMinutes: minutes, startAt: { gte: query.from, lt: query.to } },
+    orderBy: { startAt: 'asc' },
+  });
+  return rows.map((row) => ({
+    ticker: row.ticker,
+    interval: query.interval,
+    startMs: row.startAt.getTime(),
+    endMs: row.startAt.getTime() + minutes * 60_000,
+    price: { open: row.priceOpen, high: row.priceHigh, low: row.priceLow, close: row.priceClose },
+    yesBid: { open: row.yesBidOpen, high: row.yesBidHigh, low: row.yesBidLow, close: row.yesBidClose },
+    yesAsk: { open: row.yesAskOpen, high: row.yesAskHigh, low: row.yesAskLow, close: row.yesAskClose },
+    volumeHundredths: Number(row.volumeHundredths),
+    openInterestHundredths: numberOrNull(row.openInterestHundredths),
+    origin: 'EXCHANGE',
+  }));
+}
+
+function intervalColumn(kind: BackfillKind, interval: CandleInterval | null): number {
+  return kind === 'trades' || interval === null ? TRADES_INTERVAL : CANDLE_INTERVAL_MINUTES[interval];
+}
+
+/** Notes that [from, to) was read from the exchange (with `rows` rows, possibly none). */
+export async function recordBackfill(prisma: HistoryClient, input: BackfillInput, fetchedAt: Date): Promise<void> {
+  await prisma.historyBackfill.create({
+    data: {
+      kind: input.kind,
+      ticker: input.ticker,
+      intervalMinutes: intervalColumn(input.kind, input.interval),
+      fromAt: input.from,
+      toAt: input.to,
+      rows: input.rows,
+      fetchedAt,
+    },
+  });
+}
+
+/** The ranges already read that overlap [from, to), ascending by start. */
+export async function backfilledRanges(prisma: HistoryClient, query: BackfillQuery): Promise<BackfillRange[]> {
+  const rows = await prisma.historyBackfill.findMany({
+    where: {
+      kind: query.kind,
+      ticker: query.ticker,
+      intervalMinutes: intervalColumn(query.kind, query.interval),
+      fromAt: { lt: query.to },
+      toAt: { gt: query.from },
+    },
+    orderBy: { fromAt: 'asc' },
+    select: { fromAt: true, toAt: true },
+  });
+  return rows.map((row) => ({ fromMs: row.fromAt.getTime(), toMs: row.toAt.getTime() }));
+}
+
+/** The parts of [fromMs, toMs) that no range covers, ascending. */
+export function uncovered(fromMs: number, toMs: number, covered: readonly BackfillRange[]): BackfillRange[] {
+  const gaps: BackfillRange[] = [];
+  let at = fromMs;
+  for (const range of [...covered].sort((a, b) => a.fromMs - b.fromMs)) {
+    if (range.toMs <= at) continue;
+    if (range.fromMs >= toMs) break;
+    if (range.fromMs > at) gaps.push({ fromMs: at, toMs: range.fromMs });
+    at = Math.max(at, range.toMs);
+    if (at >= toMs) break;
+  }
+  if (at < toMs) gaps.push({ fromMs: at, toMs });
+  return gaps;
+}
