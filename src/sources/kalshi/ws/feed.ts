@@ -42,6 +42,7 @@ import {
   type OrderbookDeltaMessage,
   type OrderbookSnapshotMessage,
   type TickerMsg,
+  type TradeMessage,
   type TradeMsg,
   type UpdateAction,
 } from './protocol.js';
@@ -72,7 +73,8 @@ export interface KalshiWsFeedOptions {
   /** Every book after each snapshot or delta applied to it. */
   onBook?: (record: OrderBookRecord) => void;
   onTicker?: (msg: TickerMsg) => void;
-  onTrade?: (msg: TradeMsg) => void;
+  /** A trade of any market (the trade channel is subscribed for every market), with its place on the trade sid. */
+  onTrade?: (msg: TradeMsg, position: { sid: number; seq: number }) => void;
   onStateChange?: (state: KalshiWsFeedState, detail?: string) => void;
   /** A market's book was dropped (sequence gap, unusable delta) and a snapshot requested. */
   onResync?: (ticker: string) => void;
@@ -95,6 +97,8 @@ export interface KalshiWsFeedStats {
   resubscribes: number;
   /** Connections the watchdog terminated. */
   heartbeatTimeouts: number;
+  /** Trades known lost: the sum of the gaps on the trade sid (the books are not affected). */
+  tradesLost: number;
   /** Frames whose processing threw (a bug, not the upstream's fault): logged and skipped. */
   frameErrors: number;
   /** Other socket events and timers whose handling threw: logged; the feed went on. */
@@ -149,6 +153,8 @@ export class KalshiWsFeed {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly channels: readonly KalshiWsChannel[];
+  /** The trade channel is subscribed apart, for every market: see reconcileTradeChannel. */
+  private readonly tradeChannel: boolean;
   private readonly heartbeatTimeoutMs: number;
   private readonly backoff: BackoffOptions;
   private readonly subscribeRetryMs: number;
@@ -172,6 +178,7 @@ export class KalshiWsFeed {
     resyncs: 0,
     resubscribes: 0,
     heartbeatTimeouts: 0,
+    tradesLost: 0,
     frameErrors: 0,
     handlerErrors: 0,
     callbackErrors: 0,
@@ -180,7 +187,9 @@ export class KalshiWsFeed {
   constructor(private readonly options: KalshiWsFeedOptions) {
     this.clock = options.clock;
     this.logger = options.logger;
-    this.channels = [...new Set(options.channels ?? KALSHI_WS_CHANNELS)];
+    const channels = [...new Set(options.channels ?? KALSHI_WS_CHANNELS)];
+    this.tradeChannel = channels.includes('trade');
+    this.channels = channels.filter((channel) => channel !== 'trade');
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 35_000;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.subscribeRetryMs = options.subscribeRetryMs ?? this.backoff.initialMs;
@@ -463,7 +472,7 @@ export class KalshiWsFeed {
       }
     }
     // Nothing to ask for: without market_tickers, ticker and trade would mean "every market".
-    if (missing.length === 0 || this.desired.size === 0) return;
+    if (missing.length === 0 || this.desired.size === 0) return this.reconcileTradeChannel(connection);
     const tickers = [...this.desired];
     for (const channel of missing) connection.subscribing.add(channel);
     this.send(
@@ -471,6 +480,30 @@ export class KalshiWsFeed {
       { cmd: 'subscribe', params: { channels: missing, market_tickers: tickers } },
       { cmd: 'subscribe', channels: new Set(missing), tickers },
     );
+    this.reconcileTradeChannel(connection);
+  }
+
+  /**
+   * Trades are followed for every market, not only the tracked books: one `subscribe` to `trade`
+   * without market_tickers, a sid of its own that add/delete_markets never touch. (Candles and the
+   * `trades` query need every market's prints.)
+   */
+  private reconcileTradeChannel(connection: Connection): void {
+    if (!this.tradeChannel || connection.sidOf.has('trade') || connection.subscribing.has('trade')) return;
+    connection.subscribing.add('trade');
+    this.send(connection, { cmd: 'subscribe', params: { channels: ['trade'] } }, { cmd: 'subscribe', channels: new Set(['trade']), tickers: [] });
+  }
+
+  /**
+   * A trade: forwarded with its place on the sid. A gap on the trade sid means trades were lost
+   * (logged by checkSeq, counted here); no book depends on this sid, so nothing is resynced.
+   */
+  private onTradeMessage(connection: Connection, message: TradeMessage): void {
+    const expected = (connection.subs.get(message.sid)?.lastSeq ?? 0) + 1;
+    const verdict = this.checkSeq(connection, message.sid, message.seq);
+    if (verdict === 'unknown') return;
+    if (verdict === 'gap' && message.seq > expected) this.counters.tradesLost += message.seq - expected;
+    this.notify('onTrade', message.msg, { sid: message.sid, seq: message.seq });
   }
 
   /** Drops the books of `tickers` and asks the order-book sid for fresh snapshots of them. */
@@ -538,8 +571,7 @@ export class KalshiWsFeed {
         if (connection.subs.has(message.sid)) this.notify('onTicker', message.msg);
         return;
       case 'trade':
-        if (this.checkSeq(connection, message.sid, message.seq) !== 'unknown') this.notify('onTrade', message.msg);
-        return;
+        return this.onTradeMessage(connection, message);
     }
   }
 

@@ -95,14 +95,15 @@ describe('KalshiWsFeed against the simulator', () => {
       [
         { channel: 'orderbook_delta', sid: 1, market_tickers: tickers },
         { channel: 'ticker', sid: 2, market_tickers: tickers },
-        { channel: 'trade', sid: 3, market_tickers: tickers },
+        // Trades of every market, on a sid of their own.
+        { channel: 'trade', sid: 3 },
       ],
     ]);
 
     await run(h.clock, 60_000);
     await booksMatch(h, tickers);
     const stats = h.feed.stats();
-    expect(stats).toMatchObject({ connects: 1, seqGaps: 0, resyncs: 0, malformed: 0, heartbeatTimeouts: 0 });
+    expect(stats).toMatchObject({ connects: 1, seqGaps: 0, resyncs: 0, malformed: 0, heartbeatTimeouts: 0, tradesLost: 0 });
     expect(h.sim.connections()).toBe(1);
     // Deltas were applied (books moved) and published with their seq; tickers and trades flowed.
     expect(h.events.books.length).toBeGreaterThan(tickers.length * 3);
@@ -110,7 +111,9 @@ describe('KalshiWsFeed against the simulator', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(h.events.tickers.length).toBeGreaterThan(0);
     expect(h.events.trades.length).toBeGreaterThan(0);
-    expect(h.events.trades.every((t) => tickers.includes(t.market_ticker))).toBe(true);
+    // The trade channel covers every market, the untracked ones included.
+    expect(h.events.trades.every((t) => h.sim.model.getState(t.market_ticker) !== undefined)).toBe(true);
+    expect(h.events.trades.some((t) => !tickers.includes(t.market_ticker))).toBe(true);
     // Best bid / ask of the record are the model's quote.
     for (const ticker of tickers) {
       const market = h.sim.model.getMarket(ticker)!;
@@ -225,12 +228,13 @@ describe('KalshiWsFeed against the simulator', () => {
     await booksMatch(h, tickers);
 
     h.sim.injectFault({ kind: 'error-code', code: 10, namedBy: 'id' });
-    await waitFor(() => expect(h.feed.stats().resubscribes).toBe(3));
+    // The order-book subscribe command also created the ticker sid; the trade sid is another command's.
+    await waitFor(() => expect(h.feed.stats().resubscribes).toBe(2));
     await waitFor(() =>
       expect(h.sim.subscriptions()[0]!.map((s) => [s.channel, s.sid])).toEqual([
+        ['trade', 3],
         ['orderbook_delta', 4],
         ['ticker', 5],
-        ['trade', 6],
       ]),
     );
     await run(h.clock, 2000);
@@ -247,7 +251,11 @@ describe('KalshiWsFeed against the simulator', () => {
     h.feed.setTickers(next);
     await booksMatch(h, next);
     await waitFor(() => {
-      for (const sub of h.sim.subscriptions()[0]!) expect([...sub.market_tickers!].sort()).toEqual([...next].sort());
+      for (const sub of h.sim.subscriptions()[0]!) {
+        // The trade sid covers every market and is never narrowed.
+        if (sub.channel === 'trade') expect(sub.market_tickers).toBeUndefined();
+        else expect([...sub.market_tickers!].sort()).toEqual([...next].sort());
+      }
     });
     expect(h.sim.subscriptions()[0]!.map((s) => s.sid)).toEqual([1, 2, 3]);
     await run(h.clock, 3000);
@@ -288,7 +296,8 @@ describe('KalshiWsFeed against the simulator', () => {
     let wanted = ['NO-SUCH-MARKET'];
     const h = await setup({ tickers: () => () => wanted });
     await whenOpen(h);
-    await waitFor(() => expect(h.sim.subscriptions()).toEqual([[]]));
+    // Only the trade channel (every market, no tickers to refuse) is subscribed.
+    await waitFor(() => expect(h.sim.subscriptions()).toEqual([[{ channel: 'trade', sid: 1 }]]));
     wanted = activeTickers(h.sim.model, 2);
     await h.clock.advance(3000);
     await booksMatch(h, wanted);
