@@ -9,6 +9,7 @@
 import { setMaxListeners } from 'node:events';
 import { Repeater, SlidingBuffer, createPubSub, type PubSub, type PubSubEventTarget } from 'graphql-yoga';
 import type { AggregateRecord, InsightChunkRecord, MarketRecord, OrderBookRecord, SourceStatusRecord } from './domain.js';
+import type { TradeEvent } from './market-history.js';
 
 export type NorthstarEvents = {
   aggregateUpdated: [AggregateRecord];
@@ -16,6 +17,8 @@ export type NorthstarEvents = {
   orderBookUpdated: [OrderBookRecord];
   insightChunk: [InsightChunkRecord];
   sourceStatusChanged: [SourceStatusRecord];
+  /** Every public trade the exchange's trade channel sends, in the order received. */
+  tradeExecuted: [TradeEvent];
 };
 
 export interface NorthstarPubSub extends PubSub<NorthstarEvents> {
@@ -37,6 +40,8 @@ const BUFFER_BY_TOPIC: Record<keyof NorthstarEvents, number> = {
   orderBookUpdated: 64,
   sourceStatusChanged: 16,
   insightChunk: 4096,
+  // Trades are events, not state: each one matters to a tape, so a slow reader gets a deep buffer.
+  tradeExecuted: 1024,
 };
 
 /** This module has no logger: its failures go out as process warnings (as the poll loop's do). */

@@ -14,18 +14,21 @@ import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { MarketRecord, OrderBookRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
+import type { TradeRecord } from '../../core/market-history.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
 import { KalshiRestClient } from './client.js';
 import { KalshiMarketPoller } from './market-poller.js';
+import { kalshiHistoryReads, type KalshiHistoryReads } from './history-reads.js';
+import { normalizeWsTrade } from './normalize-history.js';
 import { KalshiPortfolioPoller, type SubaccountPosition } from './portfolio-poller.js';
 import { TrackedBooks } from './tracked-books.js';
 import { parseDollars } from './money.js';
 import { normalizeMarket, normalizeOrderBook } from './normalize.js';
 import type { KalshiCredentials } from './signing.js';
 import { KalshiWsFeed } from './ws/feed.js';
-import type { TickerMsg } from './ws/protocol.js';
+import type { TickerMsg, TradeMsg } from './ws/protocol.js';
 
 /** Where the source reads from. */
 export interface KalshiEndpoint {
@@ -42,6 +45,8 @@ export interface KalshiEndpoint {
 export interface KalshiSource {
   readonly feed: KalshiWsFeed | null;
   readonly baseUrl: string;
+  /** Candlesticks and trades over REST, through the guard (history-reads.ts). */
+  readonly history: KalshiHistoryReads;
   /** The feed's book while the feed is open (LIVE), else null. */
   liveBook(ticker: string): OrderBookRecord | null;
   /** One REST read of a book through the guard; null when Kalshi has no such market. */
@@ -65,6 +70,8 @@ export interface KalshiSourceDeps {
   onMarketPatch: (record: MarketRecord) => void;
   currentMarket: (ticker: string) => MarketRecord | null;
   onBook: (book: OrderBookRecord) => void;
+  /** Every public trade of the WebSocket trade channel (all markets), with its place on the trade sid. */
+  onTrade?: (trade: TradeRecord, position: { sid: number; seq: number }) => void;
   /** Portfolio positions per subaccount (P&L); only with credentials. */
   onPositions?: (positions: SubaccountPosition[]) => void;
 }
@@ -136,6 +143,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
         patchFromBook(book);
       },
       onTicker: (msg) => patchFromTicker(msg),
+      onTrade: (msg, position) => tradeReceived(msg, position),
       onStateChange: (state, detail) => logger.info({ source: 'kalshi', transport: 'ws', state, detail }, `Kalshi WebSocket ${state}`),
       onMalformed: () => deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' }),
     });
@@ -162,6 +170,28 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     });
   }
 
+  const history = kalshiHistoryReads({
+    client,
+    guard,
+    clock,
+    logger: logger.child({ source: 'kalshi', component: 'history' }),
+    metrics: deps.metrics,
+    signal: stopping.signal,
+  });
+
+  /** A trade message that cannot be read is skipped, logged and counted; the next ones still count. */
+  function tradeReceived(msg: TradeMsg, position: { sid: number; seq: number }): void {
+    let trade: TradeRecord;
+    try {
+      trade = normalizeWsTrade(msg, clock.now());
+    } catch (error) {
+      deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' });
+      logger.warn({ err: error, ticker: msg.market_ticker }, 'malformed Kalshi trade message ignored');
+      return;
+    }
+    deps.onTrade?.(trade, position);
+  }
+
   function patchFromTicker(msg: TickerMsg): void {
     const market = deps.currentMarket(msg.market_ticker);
     if (!market) return;
@@ -185,6 +215,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       return feed;
     },
     baseUrl,
+    history,
     liveBook(ticker) {
       return feed?.state === 'open' ? (feed.book(ticker) ?? null) : null;
     },
