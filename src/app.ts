@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aggregator } from './aggregate/aggregator.js';
 import { ReadModel } from './aggregate/read-model.js';
-import { parseAttribution, type AttributionRule } from './aggregate/attribution.js';
-import { computeAgentPnl } from './aggregate/pnl.js';
-import type { SubaccountPosition } from './sources/kalshi/portfolio-poller.js';
+import { LiveInsights } from './aggregate/live-insights.js';
+import { attributionRules, PortfolioPnl } from './aggregate/portfolio-pnl.js';
 import { openCache } from './cache/create-cache.js';
 import type { TieredCache } from './cache/tiered-cache.js';
 import { LiveBusinessMetrics } from './aggregate/live-metrics.js';
@@ -17,14 +16,14 @@ import { LiveMarkets } from './aggregate/live-markets.js';
 import { SnapshotWriter } from './aggregate/snapshot-writer.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Config } from './core/config.js';
-import type { AgentPnLRecord, InsightRecord, SourceId } from './core/domain.js';
+import type { SourceId } from './core/domain.js';
 import { ConfigError, UpstreamError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import { createMetrics, type Metrics } from './core/metrics.js';
 import { createNorthstarPubSub, type NorthstarPubSub } from './core/pubsub.js';
 import { HistoryStore, startRetentionJob, type RetentionJob } from './history/index.js';
 import { findProjectRoot } from './history/migration-files.js';
-import type { HealthView, HistoryReader, Services } from './schema/context.js';
+import type { HistoryReader, Services } from './schema/context.js';
 import { schema } from './schema/index.js';
 import { startAnthropicSource, type AnthropicSource } from './sources/anthropic/anthropic-source.js';
 import { ANTHROPIC_RETRY_POLICY } from './sources/anthropic/retry-policy.js';
@@ -35,9 +34,10 @@ import { loadKalshiCredentials } from './sources/kalshi/signing.js';
 import { KALSHI_RETRY_POLICY } from './sources/kalshi/retry-policy.js';
 import type { RetryPolicy } from './sources/resilience/retry.js';
 import { SourceGuard, type GuardHistory } from './sources/resilience/source-guard.js';
-import { availabilityScore, SourceStatusBoard } from './sources/source-status.js';
+import { SourceStatusBoard } from './sources/source-status.js';
 import { UpstreamArchive } from './sources/upstream-archive.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './server/graphql-ws.js';
+import { HealthPolicy } from './server/health-policy.js';
 import { plainRoutes } from './server/http-endpoints.js';
 import { createHttpServer, type NorthstarHttpServer } from './server/http-server.js';
 import { SharedResultJson } from './server/result-json.js';
@@ -95,16 +95,6 @@ const SHUTDOWN_SHARE = { drain: 0.5, subscriptions: 0.2, connections: 0.1, produ
  */
 const STORE_CLOSE_MS = { cache: 700, history: 500 } as const;
 
-/** AGENT_ATTRIBUTION, or on the simulator its series → agents map, or (live, unset) none. */
-function attributionRules(config: Config, simulated: readonly AttributionRule[] | null): readonly AttributionRule[] {
-  if (config.kalshi.agentAttribution === null) return simulated ?? [];
-  try {
-    return parseAttribution(config.kalshi.agentAttribution);
-  } catch (error) {
-    throw new ConfigError(`Invalid configuration: AGENT_ATTRIBUTION ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 function kalshiCredentials(config: Config) {
   try {
     return loadKalshiCredentials(config.kalshi);
@@ -123,7 +113,6 @@ export function createApp(options: AppOptions): Promise<App> {
 function wireApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  const startedAt = clock.now();
   const metrics = createMetrics({ collectProcessMetrics: options.collectProcessMetrics ?? true, operationNames: config.metrics.operationNames });
   const pubsub = createNorthstarPubSub();
 
@@ -182,32 +171,19 @@ function wireApp(options: AppOptions): App {
   let url = '';
   let stopping: Promise<ShutdownReport> | null = null;
 
-  /** The newest insight is LIVE while Anthropic answers live; anything older is held in memory (L1). */
-  const servedInsight = (insight: InsightRecord | null): InsightRecord | null => {
-    if (!insight) return null;
-    const newest = anthropic?.engine.latest(null);
-    return newest?.id === insight.id && isLive('anthropic')() ? insight : { ...insight, provenance: { ...insight.provenance, tier: 'L1' } };
-  };
-
-  // P&L: positions from the portfolio poller, marked to the markets held, plus John's revenue.
-  let positions: SubaccountPosition[] = [];
-  let attribution = attributionRules(config, null);
-  const pnl = (): AgentPnLRecord[] =>
-    computeAgentPnl({
-      positions,
-      markets: (ticker) => markets.get(ticker)?.prices ?? null,
-      revenue: businessMetrics.list(),
-      rules: attribution,
-    });
+  const insights = new LiveInsights(() => anthropic?.engine ?? null, isLive('anthropic'));
+  const pnl = new PortfolioPnl({ marks: (ticker) => markets.get(ticker)?.prices ?? null, revenue: () => businessMetrics.list() });
+  // AGENT_ATTRIBUTION is read here, so a bad value rejects createApp before anything starts.
+  pnl.attributeBy(attributionRules(config.kalshi.agentAttribution, null));
 
   const aggregator = new Aggregator({
     clock,
     pubsub,
     markets,
     statuses,
-    pnl,
+    pnl: () => pnl.current(),
     businessMetrics: () => businessMetrics.list(),
-    insight: () => servedInsight(anthropic?.engine.latest(null) ?? null),
+    insight: () => insights.latest(null),
     onPublished: (aggregate) => anthropic?.engine.noteMarkets(aggregate.markets),
     intervalMs: config.aggregationIntervalMs,
     logger,
@@ -226,19 +202,14 @@ function wireApp(options: AppOptions): App {
     pnlHistory: (query) => requireHistory().pnlHistory(query),
   };
 
-  const health = async (): Promise<HealthView> => {
-    const sources = statuses.all();
-    const databaseUp = history ? await history.ping() : false;
-    const usable = sources.some((s) => s.availability !== 'UNAVAILABLE');
-    const score = availabilityScore(sources);
-    return {
-      status: !databaseUp || !usable ? 'down' : score < config.availabilityThreshold ? 'degraded' : 'ok',
-      version: VERSION,
-      uptimeSeconds: Math.round((clock.now() - startedAt) / 100) / 10,
-      sources,
-      cache: cache?.status() ?? [],
-    };
-  };
+  const health = new HealthPolicy({
+    clock,
+    version: VERSION,
+    availabilityThreshold: config.availabilityThreshold,
+    sources: () => statuses.all(),
+    databaseUp: () => history?.ping() ?? Promise.resolve(false),
+    cache: () => cache?.status() ?? [],
+  });
 
   const requireReadModel = (): ReadModel => {
     if (!readModel) throw new Error('the service is not started');
@@ -271,7 +242,7 @@ function wireApp(options: AppOptions): App {
     insights: {
       latest: async (ticker) => (await requireReadModel().latestInsights([ticker]))[0] ?? null,
       latestMany: (tickers) => requireReadModel().latestInsights(tickers),
-      list: (ticker, limit) => Promise.resolve((anthropic?.engine.list(ticker, limit) ?? []).map((insight) => servedInsight(insight)!)),
+      list: (ticker, limit) => Promise.resolve(insights.list(ticker, limit)),
       request: async (tickers) => {
         if (!anthropic) throw notStarted('anthropic');
         return anthropic.engine.request(tickers);
@@ -281,7 +252,7 @@ function wireApp(options: AppOptions): App {
       list: (agentId, limit) => Promise.resolve(businessMetrics.list(agentId, limit)),
       byAgents: (agentIds) => requireReadModel().metricsByAgents(agentIds),
     },
-    health,
+    health: () => health.health(),
   };
 
   async function start(): Promise<void> {
@@ -291,26 +262,28 @@ function wireApp(options: AppOptions): App {
       ? await (await import('./simulators/index.js')).startSimulators({ config, clock, logger })
       : NO_SIMULATORS;
     const sims = simulators;
-    attribution = attributionRules(config, sims.kalshi?.attribution ?? null);
+    pnl.attributeBy(attributionRules(config.kalshi.agentAttribution, sims.kalshi?.attribution ?? null));
     const kalshiEndpoint: KalshiEndpoint = sims.kalshi
       ? {
           baseUrl: sims.kalshi.baseUrl,
           wsUrl: sims.kalshi.wsUrl,
           credentials: sims.kalshi.credentials,
           subaccounts: config.kalshi.subaccounts ?? sims.kalshi.subaccounts,
+          simulated: true,
         }
       : {
           baseUrl: config.kalshi.baseUrl!,
           wsUrl: config.kalshi.wsUrl,
           credentials: kalshiCredentials(config),
           subaccounts: config.kalshi.subaccounts ?? [0],
+          simulated: false,
         };
     const anthropicEndpoint = sims.anthropic
-      ? { baseUrl: sims.anthropic.baseUrl, apiKey: sims.anthropic.apiKey }
-      : { baseUrl: config.anthropic.baseUrl!, apiKey: config.anthropic.apiKey };
+      ? { baseUrl: sims.anthropic.baseUrl, apiKey: sims.anthropic.apiKey, simulated: true }
+      : { baseUrl: config.anthropic.baseUrl!, apiKey: config.anthropic.apiKey, simulated: false };
     const johnEndpoint = sims.john
-      ? { baseUrl: sims.john.baseUrl, read: config.john.endpoint ?? sims.john.endpoint }
-      : { baseUrl: config.john.baseUrl!, read: config.john.endpoint ?? { kind: 'single' as const } };
+      ? { baseUrl: sims.john.baseUrl, read: config.john.endpoint ?? sims.john.endpoint, simulated: true }
+      : { baseUrl: config.john.baseUrl!, read: config.john.endpoint ?? { kind: 'single' as const }, simulated: false };
     for (const [source, baseUrl] of [
       ['kalshi', kalshiEndpoint.baseUrl],
       ['anthropic', anthropicEndpoint.baseUrl],
@@ -318,6 +291,11 @@ function wireApp(options: AppOptions): App {
     ] as const) {
       logger.info({ source, mode: config.simulators[source] ? 'simulated' : 'live', baseUrl }, `source ${source}`);
     }
+    if (config.nodeEnv === 'production' && sims.simulated.length > 0)
+      logger.warn(
+        { simulated: sims.simulated },
+        `SIMULATORS runs ${sims.simulated.join(', ')} on the bundled simulators in production: invented prices are being served`,
+      );
     if (config.kalshi.wsUrl && !kalshiEndpoint.credentials)
       logger.warn('KALSHI_WS_URL is set without KALSHI_API_KEY and a private key: Kalshi refuses unsigned WebSocket handshakes');
 
@@ -335,7 +313,7 @@ function wireApp(options: AppOptions): App {
         liveBook: (ticker) => kalshi?.liveBook(ticker) ?? null,
         fetchOrderBook: (ticker) => (kalshi ? kalshi.fetchOrderBook(ticker) : Promise.reject(notStarted('kalshi'))),
         fetchMetrics: () => (john ? john.fetchMetrics() : Promise.reject(notStarted('john'))),
-        latestInsight: (ticker) => servedInsight(anthropic?.engine.latest(ticker) ?? null),
+        latestInsight: (ticker) => insights.latest(ticker),
       },
     });
     readModel = model;
@@ -368,7 +346,7 @@ function wireApp(options: AppOptions): App {
         },
         currentMarket: (ticker) => markets.get(ticker),
         onPositions: (latest) => {
-          positions = latest;
+          pnl.positionsPolled(latest);
           aggregator.markDirty();
         },
         onBook: (book) => {

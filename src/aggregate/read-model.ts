@@ -13,7 +13,7 @@
  * upstream down still answers, from L3/L4, saying so.
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
-import type { BusinessMetricRecord, InsightRecord, MarketRecord, OrderBookRecord, SourceId } from '../core/domain.js';
+import type { BusinessMetricRecord, InsightRecord, MarketRecord, OrderBookRecord, Provenance, SourceId } from '../core/domain.js';
 import type { Logger } from '../core/logger.js';
 import { cacheKey, parseCacheKey, type Served } from '../cache/entry.js';
 import type { CacheWrite, LoadedValue, TieredCache } from '../cache/tiered-cache.js';
@@ -51,11 +51,14 @@ const WARMED_PREFIXES = { markets: 'data:kalshi:markets:', metrics: 'data:john:m
 /** The version `keys` writes; entries of another version have another shape and are never read. */
 const KEY_VERSION = 1;
 
-type WithProvenance = { provenance: { originAt: number; fetchedAt: number; tier: string } };
+type WithProvenance = { provenance: Provenance };
 
-/** A cached value served with the provenance of the copy that answered. */
+/**
+ * A cached value served with the provenance of the copy that answered. The value's own stamps
+ * (`simulated`) are kept: a value a simulator made stays marked in every tier.
+ */
 function stamped<T extends WithProvenance>(served: Served<T>): T {
-  return { ...served.value, provenance: { originAt: served.originAt, fetchedAt: served.fetchedAt, tier: served.tier } };
+  return { ...served.value, provenance: { ...served.value.provenance, originAt: served.originAt, fetchedAt: served.fetchedAt, tier: served.tier } };
 }
 
 function write<T extends WithProvenance>(key: string, source: SourceId, value: T): CacheWrite<T> {
@@ -222,7 +225,7 @@ export class ReadModel {
       for (let i = 0; i < out.length; i++) {
         if (out[i] !== null) continue;
         const s = served[next++];
-        out[i] = s ? s.value.map((m) => ({ ...m, provenance: { originAt: m.provenance.originAt, fetchedAt: s.fetchedAt, tier: s.tier } })) : [];
+        out[i] = s ? s.value.map((m) => ({ ...m, provenance: { ...m.provenance, fetchedAt: s.fetchedAt, tier: s.tier } })) : [];
       }
     }
     return out.map((list) => list ?? []);
@@ -244,7 +247,7 @@ export class ReadModel {
       if (parseCacheKey(key)?.version !== KEY_VERSION) continue;
       if (key.startsWith(WARMED_PREFIXES.markets)) {
         const record = entry.value as MarketRecord;
-        this.deps.markets.upsert([{ ...record, provenance: { originAt: entry.originAt, fetchedAt: entry.fetchedAt, tier } }], 'patch');
+        this.deps.markets.upsert([{ ...record, provenance: { ...record.provenance, originAt: entry.originAt, fetchedAt: entry.fetchedAt, tier } }], 'patch');
         counts.markets++;
       } else {
         const list = entry.value as BusinessMetricRecord[];

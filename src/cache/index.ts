@@ -19,7 +19,6 @@ export { MemoryTier, type MemoryTierOptions } from './l1-memory.js';
 export { RedisTier, createRedisTier, type RedisTierOptions } from './l2-redis.js';
 export { DatabaseTier, type DatabaseTierOptions, type PruneJob, type PruneResult } from './l3-sqlite.js';
 export { FileTier, type FileTierOptions, type LoadResult, type SnapshotJob, type SnapshotResult } from './l4-files.js';
-export { servedQuality } from './quality.js';
 export {
   NotLoadedError,
   TieredCache,

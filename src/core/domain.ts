@@ -29,6 +29,17 @@ export interface Provenance {
   fetchedAt: number;
   /** The tier this copy was read from. */
   tier: CacheTier;
+  /**
+   * true when a bundled simulator (src/simulators/) produced the value. Stamped where the source
+   * makes the record and stored with it, so a copy served from any tier (after a restart on the real
+   * upstream too) still says it was invented. Absent means a real upstream.
+   */
+  simulated?: boolean;
+}
+
+/** The record as produced by a simulator when `simulated` (a copy, marked); otherwise the record itself. */
+export function fromSimulator<T extends { provenance: Provenance }>(record: T, simulated: boolean): T {
+  return simulated ? { ...record, provenance: { ...record.provenance, simulated: true } } : record;
 }
 
 export interface DataQuality {
@@ -37,6 +48,8 @@ export interface DataQuality {
   isFromCache: boolean;
   cacheTier: CacheTier;
   fetchedAt: Date;
+  /** true when the value was invented by a bundled simulator, not read from the real upstream. */
+  simulated: boolean;
 }
 
 export interface MarketPrices {

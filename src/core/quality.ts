@@ -38,5 +38,7 @@ export function qualityOf(source: SourceId, provenance: Provenance, nowMs: numbe
     isFromCache: provenance.tier !== 'LIVE',
     cacheTier: provenance.tier,
     fetchedAt: new Date(provenance.fetchedAt),
+    // A copy stored before the stamp existed has none: it is reported as the real upstream's.
+    simulated: provenance.simulated === true,
   };
 }

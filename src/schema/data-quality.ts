@@ -10,5 +10,9 @@ export const DataQualityRef = builder.objectRef<DataQuality>('DataQuality').impl
     isFromCache: t.exposeBoolean('isFromCache'),
     cacheTier: t.expose('cacheTier', { type: CacheTierEnum }),
     fetchedAt: t.expose('fetchedAt', { type: 'DateTime' }),
+    simulated: t.exposeBoolean('simulated', {
+      description:
+        'true when a bundled simulator invented the value (SIMULATORS), false when the real upstream sent it. Kept with the value in every cache tier.',
+    }),
   }),
 });

@@ -1,6 +1,7 @@
 /**
  * Plain HTTP next to GraphQL: /health (liveness: the process answers), /ready (readiness: the
- * database answers and at least one source is usable; 503 otherwise) and /metrics (Prometheus).
+ * database answers and at least one source is usable; 503 otherwise; and which sources run on a
+ * bundled simulator) and /metrics (Prometheus).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Metrics } from '../core/metrics.js';
@@ -34,7 +35,9 @@ export function plainRoutes(deps: { services: Services; metrics: Metrics; readin
         const [database, sources] = [await readiness.databaseReachable(), services.sources.all()];
         const usable = sources.filter((s) => s.availability !== 'UNAVAILABLE').map((s) => s.source);
         const ready = database && usable.length > 0;
-        json(res, ready ? 200 : 503, { ready, database, usableSources: usable });
+        // Ready is not the same as real: an orchestrator or operator sees which sources serve invented values.
+        const simulated = sources.filter((s) => s.simulated).map((s) => s.source);
+        json(res, ready ? 200 : 503, { ready, database, usableSources: usable, simulated });
       },
     ],
     [

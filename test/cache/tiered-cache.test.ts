@@ -3,12 +3,11 @@ import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CacheMetrics } from '../../src/cache/cache-metrics.js';
-import { cacheKey, ttlPolicy, type Served, type TtlPolicy } from '../../src/cache/entry.js';
+import { cacheKey, ttlPolicy, type TtlPolicy } from '../../src/cache/entry.js';
 import { MemoryTier } from '../../src/cache/l1-memory.js';
 import { RedisTier } from '../../src/cache/l2-redis.js';
 import { DatabaseTier } from '../../src/cache/l3-sqlite.js';
 import { FileTier } from '../../src/cache/l4-files.js';
-import { servedQuality } from '../../src/cache/quality.js';
 import { NotLoadedError, TieredCache, type LoadedValue, type Loader } from '../../src/cache/tiered-cache.js';
 import { ManualClock } from '../../src/core/clock.js';
 import {
@@ -478,23 +477,5 @@ describe('writes, invalidation, status', () => {
     expect(text).toContain('northstar_cache_hits_total{tier="L1"} 1');
     expect(text).toContain('northstar_cache_hits_total{tier="LIVE"} 1');
     expect(text).toContain('northstar_cache_operation_duration_seconds_count{tier="LIVE",operation="load"} 1');
-  });
-});
-
-describe('servedQuality', () => {
-  it('stamps a live value as not from cache, and lowers reliability by tier and age', () => {
-    const now = Date.UTC(2026, 10, 24, 12);
-    const live: Served<number> = { value: 1, tier: 'LIVE', originAt: now - 1000, fetchedAt: now - 900, stale: false };
-    expect(servedQuality('kalshi', live, now)).toEqual({
-      freshnessMs: 1000,
-      sourceReliability: 0.948,
-      isFromCache: false,
-      cacheTier: 'LIVE',
-      fetchedAt: new Date(now - 900),
-    });
-    const fromFiles = servedQuality('kalshi', { ...live, tier: 'L4', originAt: now - 600_000 }, now);
-    expect(fromFiles).toMatchObject({ isFromCache: true, cacheTier: 'L4', freshnessMs: 600_000 });
-    expect(fromFiles.sourceReliability).toBeLessThan(servedQuality('kalshi', { ...live, tier: 'L1' }, now).sourceReliability);
-    expect(fromFiles.sourceReliability).toBeCloseTo(0.95 * 0.7 * 0.25, 3);
   });
 });

@@ -25,7 +25,7 @@ describe('every upstream unreachable at startup', () => {
   it('answers /ready with 503 and names what is missing', async () => {
     const response = await fetch(service.url.replace('/graphql', '/ready'));
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ ready: false, database: true, usableSources: [] });
+    expect(await response.json()).toEqual({ ready: false, database: true, usableSources: [], simulated: [] });
   });
 
   it('still answers GraphQL, with the source marked live-not-simulated, unavailable, and why', async () => {

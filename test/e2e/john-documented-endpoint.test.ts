@@ -5,48 +5,12 @@
  * 200, and failed every poll with `"agents" is missing`: John showed no metric at all.
  * The whole service runs against it; a client must see John's metrics and John LIVE.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeJohn, type FakeJohn } from '../support/fake-john.js';
 import { startService, type RunningService } from '../support/service.js';
 import { until } from '../support/until.js';
 
 const TOKEN = 'documented-john-token';
-const BODY = {
-  agent_id: 'agent:john:main',
-  period: '2026-12',
-  metrics: { revenue_usd: 48210.5, deals_closed: 7, pipeline_value: 310000, conversion_rate: 0.18, avg_deal_size: 6887.21, active_prospects: 41 },
-  timestamp: '2026-12-01T12:00:00Z',
-  status: 'ok',
-};
-
-interface Seen {
-  path: string;
-  authorization: string | undefined;
-}
-
-async function startEveryPathJohn(): Promise<{ baseUrl: string; seen: Seen[]; close(): Promise<void> }> {
-  const seen: Seen[] = [];
-  const server: Server = createServer((request, response) => {
-    seen.push({ path: request.url ?? '', authorization: request.headers.authorization });
-    if (request.headers.authorization !== `Bearer ${TOKEN}`) {
-      response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unauthorized' }));
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...BODY, timestamp: new Date().toISOString() }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 async function query<T>(url: string, text: string): Promise<T> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
@@ -56,11 +20,11 @@ async function query<T>(url: string, text: string): Promise<T> {
 }
 
 describe('the service against a John that serves the documented one-agent object on every path', () => {
-  let john: Awaited<ReturnType<typeof startEveryPathJohn>>;
+  let john: FakeJohn;
   let service: RunningService;
 
   beforeAll(async () => {
-    john = await startEveryPathJohn();
+    john = await startFakeJohn(TOKEN);
     service = await startService({ JOHN_BASE_URL: john.baseUrl, JOHN_API_TOKEN: TOKEN, JOHN_POLL_INTERVAL_MS: '1000' });
   });
   afterAll(async () => {

@@ -5,12 +5,12 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
-import type { InsightRecord } from '../../core/domain.js';
+import { fromSimulator, type InsightRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
 import type { NorthstarPubSub } from '../../core/pubsub.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { SourceStatusBoard } from '../source-status.js';
-import { AnthropicInsightClient } from './client.js';
+import { AnthropicInsightClient, type InsightAnalyzer } from './client.js';
 import { InsightEngine } from './insight-engine.js';
 
 export interface AnthropicSource {
@@ -20,8 +20,11 @@ export interface AnthropicSource {
 
 export interface AnthropicSourceDeps {
   config: Config;
-  /** The API origin as the SDK takes it, and the key (null: every call fails authentication). */
-  endpoint: { baseUrl: string; apiKey: string | null };
+  /**
+   * The API origin as the SDK takes it, the key (null: every call fails authentication), and
+   * whether it is the bundled simulator (its insights are stamped so).
+   */
+  endpoint: { baseUrl: string; apiKey: string | null; simulated: boolean };
   clock: Clock;
   logger: Logger;
   guard: SourceGuard;
@@ -30,7 +33,12 @@ export interface AnthropicSourceDeps {
   onInsight?: (insight: InsightRecord) => void;
 }
 
-export async function startAnthropicSource(deps: AnthropicSourceDeps): Promise<AnthropicSource> {
+/** Starts the engine's schedule; rejects (never throws) when the client cannot be built, like the other sources. */
+export function startAnthropicSource(deps: AnthropicSourceDeps): Promise<AnthropicSource> {
+  return new Promise((resolve) => resolve(assemble(deps)));
+}
+
+function assemble(deps: AnthropicSourceDeps): AnthropicSource {
   const { config, clock, logger, guard, pubsub, statuses } = deps;
   const { baseUrl, apiKey } = deps.endpoint;
   if (!apiKey) logger.warn('ANTHROPIC_BASE_URL is set but ANTHROPIC_API_KEY is not: every call will fail authentication');
@@ -44,8 +52,17 @@ export async function startAnthropicSource(deps: AnthropicSourceDeps): Promise<A
     clock,
     logger: logger.child({ source: 'anthropic' }),
   });
+  // Every insight is made by one analysis: marked there when a simulator made it.
+  const analyzer: InsightAnalyzer = deps.endpoint.simulated
+    ? {
+        async analyze(markets, options) {
+          const result = await client.analyze(markets, options);
+          return { ...result, insight: fromSimulator(result.insight, true) };
+        },
+      }
+    : client;
   const engine = new InsightEngine({
-    client,
+    client: analyzer,
     clock,
     logger: logger.child({ source: 'anthropic' }),
     call: (operation, fn, options) => guard.call(operation, fn, options),

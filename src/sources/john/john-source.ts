@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { Config, JohnEndpoint } from '../../core/config.js';
-import type { BusinessMetricRecord } from '../../core/domain.js';
+import { fromSimulator, type BusinessMetricRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
@@ -23,8 +23,8 @@ export interface JohnSource {
 
 export interface JohnSourceDeps {
   config: Config;
-  /** John's origin, and which of its endpoints to read. */
-  endpoint: { baseUrl: string; read: JohnEndpoint };
+  /** John's origin, which of its endpoints to read, and whether it is the bundled simulator (records are stamped so). */
+  endpoint: { baseUrl: string; read: JohnEndpoint; simulated: boolean };
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
@@ -35,7 +35,8 @@ export interface JohnSourceDeps {
 
 export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource> {
   const { config, clock, logger } = deps;
-  const { baseUrl } = deps.endpoint;
+  const { baseUrl, simulated } = deps.endpoint;
+  const origin = (records: BusinessMetricRecord[]): BusinessMetricRecord[] => (simulated ? records.map((r) => fromSimulator(r, true)) : records);
   // Per-attempt timeout 5 s (the reference); the breaker's timeout bounds the call with its retries.
   const client = new JohnClient({ baseUrl, token: config.john.apiToken, timeoutMs: 5000, clock, endpoint: deps.endpoint.read });
   const poller = new JohnMetricsPoller({
@@ -46,7 +47,7 @@ export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource>
     intervalMs: config.john.pollIntervalMs,
     call: (operation, fn, options) => deps.guard.call(operation, fn, options),
     archive: deps.archive,
-    onMetrics: deps.onMetrics,
+    onMetrics: (records) => deps.onMetrics(origin(records)),
   });
   await poller.pollOnce();
   poller.start();
@@ -55,7 +56,7 @@ export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource>
     async fetchMetrics() {
       const responses = await deps.guard.call('fetchMetrics', (signal) => client.fetchMetrics({ signal }));
       const fetchedAt = clock.now();
-      return responses.flatMap((response) => normalizeJohnMetrics(response, fetchedAt).records);
+      return origin(responses.flatMap((response) => normalizeJohnMetrics(response, fetchedAt).records));
     },
     async stop() {
       await poller.stop();

@@ -12,7 +12,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
-import type { MarketRecord, OrderBookRecord } from '../../core/domain.js';
+import { fromSimulator, type MarketRecord, type OrderBookRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
 import type { TradeRecord } from '../../core/market-history.js';
 import type { Metrics } from '../../core/metrics.js';
@@ -40,6 +40,8 @@ export interface KalshiEndpoint {
   credentials: KalshiCredentials | null;
   /** Portfolio subaccounts read for P&L. */
   subaccounts: number[];
+  /** true when these URLs are a bundled simulator's: every record made from them is stamped `simulated`. */
+  simulated: boolean;
 }
 
 export interface KalshiSource {
@@ -79,6 +81,8 @@ export interface KalshiSourceDeps {
 export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiSource> {
   const { config, clock, logger, guard, endpoint } = deps;
   const { baseUrl, wsUrl, credentials } = endpoint;
+  // Every record leaves this source through `origin`, which marks what a simulator made.
+  const origin = <T extends MarketRecord | OrderBookRecord>(record: T): T => fromSimulator(record, endpoint.simulated);
 
   // Aborted first by stop(): the reads the cache loaders have in flight end as cancellations (not
   // counted against Kalshi, not recorded), and stop() does not wait for a hung answer.
@@ -105,7 +109,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     intervalMs: config.kalshi.pollIntervalMs,
     onMarkets: (records, listing) => {
       tracker?.update(records);
-      deps.onMarkets(records, listing);
+      deps.onMarkets(records.map(origin), listing);
       feed?.setTickers(trackedTickers());
     },
   });
@@ -138,7 +142,8 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       logger: logger.child({ source: 'kalshi', transport: 'ws' }),
       metrics: deps.metrics,
       tickers: trackedTickers,
-      onBook: (book) => {
+      onBook: (wire) => {
+        const book = origin(wire);
         deps.onBook(book);
         patchFromBook(book);
       },
@@ -198,12 +203,14 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     try {
       const at = clock.now();
       const upstreamAt = typeof msg.ts_ms === 'number' && Number.isFinite(msg.ts_ms) ? msg.ts_ms : undefined;
-      deps.onMarketPatch({
-        ...market,
-        prices: { ...market.prices, last: parseDollars(msg.price_dollars) || market.prices.last },
-        provenance: { originAt: Math.min(upstreamAt ?? at, at), fetchedAt: at, tier: 'LIVE' },
-        priceObservedAt: { ...market.priceObservedAt, last: upstreamAt === undefined ? { at } : { at, upstreamAt } },
-      });
+      deps.onMarketPatch(
+        origin({
+          ...market,
+          prices: { ...market.prices, last: parseDollars(msg.price_dollars) || market.prices.last },
+          provenance: { originAt: Math.min(upstreamAt ?? at, at), fetchedAt: at, tier: 'LIVE' },
+          priceObservedAt: { ...market.priceObservedAt, last: upstreamAt === undefined ? { at } : { at, upstreamAt } },
+        }),
+      );
     } catch (error) {
       deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' });
       logger.warn({ err: error, ticker: msg.market_ticker }, 'malformed Kalshi ticker message ignored');
@@ -217,12 +224,13 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     baseUrl,
     history,
     liveBook(ticker) {
-      return feed?.state === 'open' ? (feed.book(ticker) ?? null) : null;
+      const book = feed?.state === 'open' ? feed.book(ticker) : null;
+      return book ? origin(book) : null;
     },
     async fetchOrderBook(ticker) {
       try {
         const wire = await guard.call('getOrderBook', (signal) => client.getOrderBook(ticker, 0, { signal }), { signal: stopping.signal });
-        return normalizeOrderBook(ticker, wire, clock.now());
+        return origin(normalizeOrderBook(ticker, wire, clock.now()));
       } catch (error) {
         if ((error as { status?: number }).status === 404) return null;
         throw error;
@@ -242,7 +250,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       const records: MarketRecord[] = [];
       for (const wire of page.markets) {
         try {
-          records.push(normalizeMarket(wire, fetchedAt, requestedAt));
+          records.push(origin(normalizeMarket(wire, fetchedAt, requestedAt)));
         } catch (error) {
           deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' });
           logger.warn({ err: error }, 'malformed Kalshi market skipped');
