@@ -1,10 +1,11 @@
 /**
- * Retries with exponential backoff and full jitter, for retryable UpstreamErrors only. A
+ * Retries with exponential backoff and full jitter (backoff.ts), for retryable UpstreamErrors only. A
  * `retry-after` the upstream sent is a floor for the wait. Waiting uses the injected clock and
  * stops when the signal aborts (the breaker's deadline), so retries never outlive one breaker fire.
  */
 import type { Clock } from '../../core/clock.js';
 import { isUpstreamError, type UpstreamError } from '../../core/errors.js';
+import { backoffDelayMs } from './backoff.js';
 
 export interface RetryPolicy {
   /** Total attempts, the first included (1 = no retry). */
@@ -25,10 +26,9 @@ export interface RetryContext {
   onRetry?: (error: UpstreamError, attempt: number, delayMs: number) => void;
 }
 
-/** Full jitter: uniform in [0, min(max, base · 2^(attempt−1))], never below retry-after. */
-export function backoffDelayMs(policy: RetryPolicy, attempt: number, random: () => number, retryAfterMs?: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const jittered = Math.floor(random() * ceiling);
+/** The wait after failed attempt `attempt` (1 = the first): the backoff (full jitter), never below retry-after. */
+export function retryDelayMs(policy: RetryPolicy, attempt: number, random: () => number, retryAfterMs?: number): number {
+  const jittered = backoffDelayMs(attempt - 1, { initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, random);
   return retryAfterMs === undefined ? jittered : Math.max(jittered, retryAfterMs);
 }
 
@@ -40,7 +40,7 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, policy
     } catch (error) {
       const retry = isUpstreamError(error) && error.retryable && (policy.retryOn?.(error) ?? true) && attempt < policy.attempts && !context.signal?.aborted;
       if (!retry) throw error;
-      const delayMs = backoffDelayMs(policy, attempt, random, error.retryAfterMs);
+      const delayMs = retryDelayMs(policy, attempt, random, error.retryAfterMs);
       context.onRetry?.(error, attempt, delayMs);
       try {
         await context.clock.sleep(delayMs, context.signal);

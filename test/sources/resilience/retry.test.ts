@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { UpstreamError } from '../../../src/core/errors.js';
-import { backoffDelayMs, withRetries, type RetryPolicy } from '../../../src/sources/resilience/retry.js';
+import { retryDelayMs, withRetries, type RetryPolicy } from '../../../src/sources/resilience/retry.js';
 
 const policy: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 4000 };
 const serviceError = (retryAfterMs?: number) =>
   new UpstreamError('HTTP 503', { source: 'john', category: 'service', retryable: true, status: 503, ...(retryAfterMs ? { retryAfterMs } : {}) });
 
-describe('backoff', () => {
+describe('retryDelayMs', () => {
   it('is full jitter under an exponential, capped ceiling, never below retry-after', () => {
-    expect(backoffDelayMs(policy, 1, () => 0.999)).toBe(999);
-    expect(backoffDelayMs(policy, 2, () => 0.999)).toBe(1998);
-    expect(backoffDelayMs(policy, 5, () => 0.999)).toBe(3996); // capped at 4000
-    expect(backoffDelayMs(policy, 3, () => 0)).toBe(0);
-    expect(backoffDelayMs(policy, 1, () => 0.5, 7000)).toBe(7000);
+    expect(retryDelayMs(policy, 1, () => 0.999)).toBe(999);
+    expect(retryDelayMs(policy, 2, () => 0.999)).toBe(1998);
+    expect(retryDelayMs(policy, 5, () => 0.999)).toBe(3996); // capped at 4000
+    expect(retryDelayMs(policy, 3, () => 0)).toBe(0);
+    expect(retryDelayMs(policy, 1, () => 0.5, 7000)).toBe(7000);
   });
 });
 

@@ -29,7 +29,7 @@ import type { OrderBookRecord } from '../../../core/domain.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Metrics } from '../../../core/metrics.js';
 import { signKalshiRequest, type KalshiCredentials } from '../signing.js';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { backoffDelayMs, type BackoffOptions } from '../../resilience/backoff.js';
 import { BookUpdateError, KalshiOrderBook } from './order-book.js';
 import { readServerMessage, WsMessageShapeError } from './parse.js';
 import {
@@ -46,6 +46,9 @@ import {
   type TradeMsg,
   type UpdateAction,
 } from './protocol.js';
+
+/** Reconnect waits: the first below 3 s, doubling to at most 30 s. */
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 3000, maxMs: 30_000 };
 
 export type KalshiWsFeedState = 'connecting' | 'open' | 'closed';
 

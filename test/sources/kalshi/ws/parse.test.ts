@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { backoffDelayMs, DEFAULT_BACKOFF } from '../../../../src/sources/kalshi/ws/backoff.js';
 import { readServerMessage, WsMessageShapeError } from '../../../../src/sources/kalshi/ws/parse.js';
 
 const frame = (value: unknown): string => JSON.stringify(value);
@@ -87,15 +86,5 @@ describe('readServerMessage', () => {
     expect(shapeError(frame({ type: 'unsubscribed', id: 1 })).message).toMatch(/sid/);
     expect(shapeError(frame({ type: 'ok' })).message).toMatch(/id/);
     expect(shapeError(frame({ type: 'error', id: 1, msg: { code: '10', msg: 'x' } })).message).toMatch(/code/);
-  });
-});
-
-describe('backoffDelayMs (full jitter)', () => {
-  test('draws uniformly below min(max, initial · 2^attempt)', () => {
-    expect([0, 1, 2, 3, 4, 5].map((attempt) => backoffDelayMs(attempt, DEFAULT_BACKOFF, () => 0.999999))).toEqual([2999, 5999, 11_999, 23_999, 29_999, 29_999]);
-    expect(backoffDelayMs(3, DEFAULT_BACKOFF, () => 0)).toBe(0);
-    expect(backoffDelayMs(0, DEFAULT_BACKOFF, () => 0.5)).toBe(1500);
-    // Huge attempt counts stay finite and capped.
-    expect(backoffDelayMs(10_000, DEFAULT_BACKOFF, () => 0.5)).toBe(15_000);
   });
 });
