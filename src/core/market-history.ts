@@ -71,3 +71,23 @@ export interface TradeEvent {
   seq: number;
   feed: { sid: number; seq: number } | null;
 }
+
+/** A time range [fromMs, toMs), epoch ms. */
+export interface TimeRange {
+  fromMs: number;
+  toMs: number;
+}
+
+/** The parts of [fromMs, toMs) that none of `covered` covers, ascending. */
+export function uncoveredRanges(fromMs: number, toMs: number, covered: readonly TimeRange[]): TimeRange[] {
+  const gaps: TimeRange[] = [];
+  let at = fromMs;
+  for (const range of [...covered].sort((a, b) => a.fromMs - b.fromMs)) {
+    if (range.toMs <= at) continue;
+    if (range.fromMs >= toMs) break;
+    if (range.fromMs > at) gaps.push({ fromMs: at, toMs: range.fromMs });
+    at = Math.max(at, range.toMs);
+  }
+  if (at < toMs) gaps.push({ fromMs: at, toMs });
+  return gaps;
+}

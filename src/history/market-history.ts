@@ -14,7 +14,9 @@ import {
   type CandleRecord,
   type OhlcMicros,
   type TradeOrigin,
+  type TimeRange,
   type TradeRecord,
+  uncoveredRanges,
 } from '../core/market-history.js';
 import { Prisma, type HistoryClient } from './database.js';
 
@@ -45,10 +47,7 @@ export interface BackfillInput {
 }
 export type BackfillQuery = Omit<BackfillInput, 'rows'>;
 
-export interface BackfillRange {
-  fromMs: number;
-  toMs: number;
-}
+export type BackfillRange = TimeRange;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -214,17 +213,5 @@ export async function backfilledRanges(prisma: HistoryClient, query: BackfillQue
   return rows.map((row) => ({ fromMs: row.fromAt.getTime(), toMs: row.toAt.getTime() }));
 }
 
-/** The parts of [fromMs, toMs) that no range covers, ascending. */
-export function uncovered(fromMs: number, toMs: number, covered: readonly BackfillRange[]): BackfillRange[] {
-  const gaps: BackfillRange[] = [];
-  let at = fromMs;
-  for (const range of [...covered].sort((a, b) => a.fromMs - b.fromMs)) {
-    if (range.toMs <= at) continue;
-    if (range.fromMs >= toMs) break;
-    if (range.fromMs > at) gaps.push({ fromMs: at, toMs: range.fromMs });
-    at = Math.max(at, range.toMs);
-    if (at >= toMs) break;
-  }
-  if (at < toMs) gaps.push({ fromMs: at, toMs });
-  return gaps;
-}
+/** The parts of [fromMs, toMs) no stored range covers. */
+export const uncovered = uncoveredRanges;

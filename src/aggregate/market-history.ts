@@ -1,0 +1,248 @@
+/**
+ * Candles and trades as the API serves them: the service's own records where it has them, the
+ * exchange's history before that.
+ *
+ * - Trades from the WebSocket trade channel are published at once (`tradeExecuted`) and written in
+ *   small batches (a query first waits for the pending batch, so what a subscriber saw, `trades`
+ *   answers).
+ * - `candles`: periods from the service's first own record of the market on (its first market tick,
+ *   its first trade received live, or the first trade of any market this process received: from
+ *   then on the trade channel covered every market) are RECORDED, built from the ticks and trades
+ *   (candles.ts). Periods before it are EXCHANGE: Kalshi's candlesticks, read once per range and
+ *   kept; a range read is remembered even when it held nothing, so asking again does not call the
+ *   exchange again. A range with a malformed candlestick is not remembered (it is read again next
+ *   time) and the period's previously stored candle, if any, stays.
+ * - `trades`: the stored trades, newest first; when they do not reach back far enough and the range
+ *   before them was never read, GET /markets/trades fills it (and the range is remembered).
+ * Exchange failures reach the client as the coded upstream errors of the schema's one error edge.
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { InputError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { candleIntervalMs, uncoveredRanges, type CandleInterval, type CandleRecord, type TradeEvent, type TradeRecord } from '../core/market-history.js';
+import type { NorthstarPubSub } from '../core/pubsub.js';
+import { buildCandles, ceilToInterval, floorToInterval, type QuoteTick } from './candles.js';
+
+/** As Kalshi caps one candlestick answer. */
+export const MAX_CANDLES_PER_ANSWER = 10_000;
+export const MAX_TRADES_PER_ANSWER = 1000;
+/** Reads of the service's own records for one answer (a very busy market over a week of minutes). */
+const MAX_RECORDS_PER_READ = 200_000;
+const TRADE_FLUSH_MS = 200;
+const TRADE_BATCH = 500;
+
+/** One market tick as the history store reads it: dollars and contracts. */
+export interface MarketTickView {
+  at: Date;
+  bid: number | null;
+  ask: number | null;
+  openInterest: number | null;
+}
+
+export interface BackfillRangeView {
+  fromMs: number;
+  toMs: number;
+}
+
+/** What this needs of the history store. */
+export interface MarketHistoryStore {
+  storeTrades(trades: readonly TradeRecord[]): Promise<number>;
+  latestTrades(query: { ticker: string; before: Date; limit: number }): Promise<TradeRecord[]>;
+  tradesBetween(query: { ticker: string; from: Date; to: Date; limit: number }): Promise<TradeRecord[]>;
+  firstOwnTradeAt(ticker: string): Promise<Date | null>;
+  storeExchangeCandles(candles: readonly CandleRecord[]): Promise<void>;
+  exchangeCandles(query: { ticker: string; interval: CandleInterval; from: Date; to: Date }): Promise<CandleRecord[]>;
+  recordBackfill(input: { kind: 'candles' | 'trades'; ticker: string; interval: CandleInterval | null; from: Date; to: Date; rows: number }): Promise<void>;
+  backfilledRanges(query: { kind: 'candles' | 'trades'; ticker: string; interval: CandleInterval | null; from: Date; to: Date }): Promise<BackfillRangeView[]>;
+  marketTicks(query: { ticker: string; from: Date; to: Date; limit?: number }): Promise<MarketTickView[]>;
+  latestMarketTickBefore(ticker: string, at: Date): Promise<MarketTickView | null>;
+}
+
+/** What this needs of the exchange (the Kalshi source's history reads). */
+export interface ExchangeHistory {
+  candles(ticker: string, interval: CandleInterval, fromMs: number, toMs: number): Promise<{ candles: CandleRecord[]; malformed: number }>;
+  trades(ticker: string, maxMs: number, limit: number): Promise<{ trades: TradeRecord[]; malformed: number; exhausted: boolean }>;
+}
+
+export interface MarketHistoryOptions {
+  store: MarketHistoryStore;
+  /** null while the exchange is not reachable through a started source. */
+  exchange: () => ExchangeHistory | null;
+  pubsub: NorthstarPubSub;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface CandlesQuery {
+  ticker: string;
+  interval: CandleInterval;
+  from: Date;
+  to: Date;
+}
+
+const toMicros = (dollars: number | null): number | null => (dollars === null || !Number.isFinite(dollars) ? null : Math.round(dollars * 1_000_000));
+const toHundredths = (count: number | null): number | null => (count === null || !Number.isFinite(count) ? null : Math.round(count * 100));
+
+function quoteOf(tick: MarketTickView): QuoteTick {
+  return { atMs: tick.at.getTime(), bidMicros: toMicros(tick.bid), askMicros: toMicros(tick.ask), openInterestHundredths: toHundredths(tick.openInterest) };
+}
+
+/** Checks a candle request and puts it on the interval's grid; the caller's mistakes are InputErrors. */
+export function candleRange(query: CandlesQuery, nowMs: number): { fromMs: number; toMs: number } {
+  const fromMs = query.from.getTime();
+  const toMs = query.to.getTime();
+  if (!(fromMs < toMs)) throw new InputError(`from must be before to (got from ${query.from.toISOString()}, to ${query.to.toISOString()})`);
+  const alignedFrom = floorToInterval(fromMs, query.interval);
+  // No candles of the future: the last one is the period now running.
+  const alignedTo = Math.min(ceilToInterval(toMs, query.interval), ceilToInterval(nowMs + 1, query.interval));
+  const count = Math.max(0, (alignedTo - alignedFrom) / candleIntervalMs(query.interval));
+  if (count > MAX_CANDLES_PER_ANSWER) {
+    throw new InputError(
+      `at most ${MAX_CANDLES_PER_ANSWER} candles per answer: ${count} ${query.interval} candles were asked for; narrow the range or take a longer interval`,
+    );
+  }
+  return { fromMs: alignedFrom, toMs: Math.max(alignedFrom, alignedTo) };
+}
+
+export class MarketHistory {
+  private readonly store: MarketHistoryStore;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private pending: TradeRecord[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private timer: TimerHandle | null = null;
+  private seq = 0;
+  /** When this process received its first live trade (of any market): the trade channel's coverage. */
+  private liveSinceMs: number | null = null;
+
+  constructor(private readonly options: MarketHistoryOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.logger = options.logger;
+  }
+
+  /** A trade from the WebSocket: published now, stored with the next batch. */
+  tradeReceived(trade: TradeRecord, feed: { sid: number; seq: number } | null): void {
+    this.liveSinceMs ??= Math.min(trade.atMs, trade.receivedAtMs);
+    const event: TradeEvent = { trade, seq: ++this.seq, feed };
+    this.options.pubsub.publish('tradeExecuted', event);
+    this.pending.push(trade);
+    if (this.pending.length >= TRADE_BATCH) {
+      this.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'storing trades failed'));
+      return;
+    }
+    this.timer ??= this.clock.setTimeout(() => {
+      this.timer = null;
+      this.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'storing trades failed'));
+    }, TRADE_FLUSH_MS);
+  }
+
+  /** Writes the pending trades; resolves when every trade received so far is stored (or its write failed). */
+  flush(): Promise<void> {
+    this.timer?.cancel();
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    const write = this.writing.then(async () => {
+      if (batch.length > 0) await this.store.storeTrades(batch);
+    });
+    // The chain never rejects, so one failed batch does not fail every later flush.
+    this.writing = write.catch((error: unknown) => this.logger.warn({ err: error, trades: batch.length }, 'storing trades failed; they are lost'));
+    return write;
+  }
+
+  async trades(ticker: string, limit: number, before: Date | null): Promise<TradeRecord[]> {
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_TRADES_PER_ANSWER) {
+      throw new InputError(`limit must be an integer from 0 to ${MAX_TRADES_PER_ANSWER} (got ${limit})`);
+    }
+    if (limit === 0) return [];
+    await this.settled();
+    const beforeDate = before ?? new Date(this.clock.now() + 1);
+    const query = { ticker, before: beforeDate, limit };
+    const stored = await this.store.latestTrades(query);
+    const exchange = this.options.exchange();
+    if (stored.length >= limit || !exchange) return stored;
+    // What is older than the service's own records (or than the oldest we have) may be missing.
+    const own = await this.ownRecordsSince(ticker, false);
+    let edge = Math.min(beforeDate.getTime(), own ?? Number.POSITIVE_INFINITY, stored.at(-1)?.atMs ?? Number.POSITIVE_INFINITY);
+    // Walk back over ranges already read: the first one reaching the epoch means nothing older exists.
+    const ranges = await this.store.backfilledRanges({ kind: 'trades', ticker, interval: null, from: new Date(0), to: new Date(edge + 1) });
+    for (const range of [...ranges].sort((a, b) => b.toMs - a.toMs)) {
+      if (range.toMs >= edge && range.fromMs < edge) edge = range.fromMs;
+    }
+    if (edge <= 0) return stored;
+    const read = await exchange.trades(ticker, edge, limit - stored.length);
+    await this.store.storeTrades(read.trades);
+    if (read.malformed === 0) {
+      const oldest = read.exhausted ? 0 : Math.min(...read.trades.map((trade) => trade.atMs), edge);
+      await this.store.recordBackfill({ kind: 'trades', ticker, interval: null, from: new Date(oldest), to: new Date(edge), rows: read.trades.length });
+    }
+    return this.store.latestTrades(query);
+  }
+
+  async candles(query: CandlesQuery): Promise<CandleRecord[]> {
+    const now = this.clock.now();
+    const { fromMs, toMs } = candleRange(query, now);
+    if (fromMs === toMs) return [];
+    await this.settled();
+    const { ticker, interval } = query;
+    const own = await this.ownRecordsSince(ticker, true);
+    // The period holding the first own record is RECORDED (partly ours beats not at all ours).
+    const split = own === null ? toMs : Math.min(Math.max(floorToInterval(own, interval), fromMs), toMs);
+    const exchangePart = split > fromMs ? await this.exchangeCandles(ticker, interval, fromMs, split, now) : [];
+    const recordedPart = split < toMs ? await this.recordedCandles(ticker, interval, split, toMs) : [];
+    return [...exchangePart, ...recordedPart];
+  }
+
+  /** Stops the flush timer and writes what is pending. */
+  async stop(): Promise<void> {
+    await this.flush().catch(() => undefined);
+    await this.writing;
+  }
+
+  // ---- internals ----
+
+  private async settled(): Promise<void> {
+    await this.flush().catch(() => undefined);
+  }
+
+  /** Epoch ms of the service's first own record of this market, or null when it has none. */
+  private async ownRecordsSince(ticker: string, withTicks: boolean): Promise<number | null> {
+    const [trade, tick] = await Promise.all([
+      this.store.firstOwnTradeAt(ticker),
+      withTicks ? this.store.marketTicks({ ticker, from: new Date(0), to: new Date(this.clock.now() + 1), limit: 1 }) : Promise.resolve([]),
+    ]);
+    const times = [trade?.getTime(), tick[0]?.at.getTime(), this.liveSinceMs ?? undefined].filter((t): t is number => t !== undefined);
+    return times.length > 0 ? Math.min(...times) : null;
+  }
+
+  private async exchangeCandles(ticker: string, interval: CandleInterval, fromMs: number, toMs: number, now: number): Promise<CandleRecord[]> {
+    const exchange = this.options.exchange();
+    if (exchange) {
+      const ranges = await this.store.backfilledRanges({ kind: 'candles', ticker, interval, from: new Date(fromMs), to: new Date(toMs) });
+      for (const gap of uncoveredRanges(fromMs, toMs, ranges)) {
+        const read = await exchange.candles(ticker, interval, gap.fromMs, gap.toMs);
+        if (read.candles.length > 0) await this.store.storeExchangeCandles(read.candles);
+        // The period still running may change: only whole periods are remembered as read.
+        const doneTo = Math.min(gap.toMs, floorToInterval(now, interval));
+        if (read.malformed === 0 && doneTo > gap.fromMs) {
+          await this.store.recordBackfill({ kind: 'candles', ticker, interval, from: new Date(gap.fromMs), to: new Date(doneTo), rows: read.candles.length });
+        }
+        if (read.malformed > 0)
+          this.logger.warn({ ticker, interval, malformed: read.malformed }, 'exchange candles with malformed entries: the range will be read again');
+      }
+    }
+    return this.store.exchangeCandles({ ticker, interval, from: new Date(fromMs), to: new Date(toMs) });
+  }
+
+  private async recordedCandles(ticker: string, interval: CandleInterval, fromMs: number, toMs: number): Promise<CandleRecord[]> {
+    const from = new Date(fromMs);
+    const to = new Date(toMs);
+    const [before, ticks, trades] = await Promise.all([
+      this.store.latestMarketTickBefore(ticker, from),
+      this.store.marketTicks({ ticker, from, to, limit: MAX_RECORDS_PER_READ }),
+      this.store.tradesBetween({ ticker, from, to, limit: MAX_RECORDS_PER_READ }),
+    ]);
+    return buildCandles({ ticker, interval, fromMs, toMs, before: before ? quoteOf(before) : null, ticks: ticks.map(quoteOf), trades });
+  }
+}
