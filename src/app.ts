@@ -21,7 +21,7 @@ import { ConfigError, UpstreamError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import { createMetrics, type Metrics } from './core/metrics.js';
 import { createNorthstarPubSub, type NorthstarPubSub } from './core/pubsub.js';
-import { HistoryStore, startRetentionJob, type RetentionJob } from './history/index.js';
+import { HistoryStore, MarketTickRecorder, startRetentionJob, type RetentionJob } from './history/index.js';
 import { findProjectRoot } from './history/migration-files.js';
 import type { HistoryReader, Services } from './schema/context.js';
 import { schema } from './schema/index.js';
@@ -154,6 +154,8 @@ function wireApp(options: AppOptions): App {
   };
   const isLive = (source: SourceId) => () => statuses.availability(source) === 'LIVE';
   const archive = new UpstreamArchive({ store: () => history, clock, logger });
+  // Each market's quote into market_ticks when it changes, at most once a second (candles read them).
+  const marketTicks = new MarketTickRecorder({ clock, sink: () => history, current: (ticker) => markets.get(ticker), logger });
   const markets = new LiveMarkets(pubsub, isLive('kalshi'));
   const businessMetrics = new LiveBusinessMetrics(isLive('john'));
 
@@ -334,6 +336,7 @@ function wireApp(options: AppOptions): App {
         archive,
         onMarkets: (records, listing) => {
           markets.upsert(records, 'refresh');
+          marketTicks.observe(records);
           if (listing.complete) {
             const forgotten = markets.forgetUnlisted(clock.now() - UNLISTED_MARKET_GRACE_MS);
             if (forgotten.length > 0) logger.info({ source: 'kalshi', tickers: forgotten }, 'markets no longer listed by the exchange forgotten');
@@ -342,6 +345,7 @@ function wireApp(options: AppOptions): App {
         },
         onMarketPatch: (record) => {
           markets.upsert([record], 'patch');
+          marketTicks.observe([record]);
           model.marketPatched(record.ticker);
         },
         currentMarket: (ticker) => markets.get(ticker),
@@ -398,6 +402,7 @@ function wireApp(options: AppOptions): App {
       metrics,
     });
     snapshots.start();
+    marketTicks.start();
     retention = startRetentionJob({
       prisma: history.prisma,
       clock,
@@ -471,7 +476,7 @@ function wireApp(options: AppOptions): App {
             timeoutMs: share('producers'),
             run: async () => {
               aggregator.stop();
-              await Promise.all([kalshi?.stop(), anthropic?.stop(), john?.stop(), retention?.stop()]);
+              await Promise.all([kalshi?.stop(), anthropic?.stop(), john?.stop(), retention?.stop(), marketTicks.stop()]);
               await simulators?.close();
             },
           },
@@ -488,7 +493,7 @@ function wireApp(options: AppOptions): App {
             name: 'flush',
             timeoutMs: share('flush'),
             run: async () => {
-              const results = await Promise.allSettled([snapshots?.stop(), archive.flush(), readModel?.flush()]);
+              const results = await Promise.allSettled([snapshots?.stop(), archive.flush(), readModel?.flush(), marketTicks.flush()]);
               const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
               if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${results.length} flushes failed`);
             },

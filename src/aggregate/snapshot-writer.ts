@@ -1,27 +1,32 @@
 /**
- * Writes a pnl_snapshots row every SNAPSHOT_INTERVAL_MS from the current aggregate. Writes never
- * overlap; a failed write is logged and retried at the next interval (the aggregate moves on, the
- * service keeps answering). `flush()` writes the pending snapshot on graceful shutdown.
+ * Writes a snapshot tick every SNAPSHOT_INTERVAL_MS from the current aggregate: the aggregate once
+ * (the history store keeps it as one document) and a money-only row per agent with P&L, plus one for
+ * the whole book. Writes never overlap (the shared PollLoop schedules them); a failed write is logged
+ * and retried at the next interval (the aggregate moves on, the service keeps answering). `stop()`
+ * writes the pending snapshot on graceful shutdown.
  */
-import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { AggregateRecord } from '../core/domain.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
+import { PollLoop } from '../core/poll-loop.js';
 
-export interface SnapshotRowInput {
+type Amounts = { revenueUsd: string; realizedPnlUsd: string; unrealizedPnlUsd: string; totalPnlUsd: string };
+
+/** One tick as the history store takes it (HistoryStore.writeSnapshotTick). */
+export interface SnapshotTickInput {
   takenAt: Date;
-  agentId: string | null;
   availabilityScore: number;
   aggregate: unknown;
   kalshi?: unknown;
   anthropic?: unknown;
   john?: unknown;
   metadata?: unknown;
-  pnl?: { revenueUsd: string; realizedPnlUsd: string; unrealizedPnlUsd: string; totalPnlUsd: string };
+  agents: Array<{ agentId: string; pnl: Amounts }>;
 }
 
 export interface SnapshotSink {
-  writeSnapshots(rows: SnapshotRowInput[]): Promise<void>;
+  writeSnapshotTick(tick: SnapshotTickInput): Promise<void>;
 }
 
 export interface SnapshotWriterDeps {
@@ -33,92 +38,59 @@ export interface SnapshotWriterDeps {
   metrics?: Metrics;
 }
 
-/** One row for the whole view (agentId null) plus one per agent with P&L. */
-export function snapshotRows(aggregate: AggregateRecord): SnapshotRowInput[] {
-  const takenAt = new Date(aggregate.takenAt);
-  const metadata = {
-    version: 1,
-    requestId: aggregate.requestId,
-    sources: aggregate.components.map((c) => ({ source: c.source, availability: c.availability, breaker: c.breaker })),
-  };
-  const whole: SnapshotRowInput = {
-    takenAt,
-    agentId: null,
+/** The whole view with its per-source payloads, and each agent's P&L. */
+export function snapshotTick(aggregate: AggregateRecord): SnapshotTickInput {
+  return {
+    takenAt: new Date(aggregate.takenAt),
     availabilityScore: aggregate.availabilityScore,
     aggregate,
     kalshi: aggregate.markets,
     anthropic: aggregate.insight,
     john: aggregate.businessMetrics,
-    metadata,
-  };
-  const perAgent = aggregate.pnl.map((pnl): SnapshotRowInput => ({
-    takenAt,
-    agentId: pnl.agentId,
-    availabilityScore: aggregate.availabilityScore,
-    aggregate: { ...aggregate, pnl: [pnl] },
-    metadata,
-    pnl: {
-      revenueUsd: pnl.revenueUsd,
-      realizedPnlUsd: pnl.realizedPnlUsd,
-      unrealizedPnlUsd: pnl.unrealizedPnlUsd,
-      totalPnlUsd: pnl.totalPnlUsd,
+    metadata: {
+      version: 1,
+      requestId: aggregate.requestId,
+      sources: aggregate.components.map((c) => ({ source: c.source, availability: c.availability, breaker: c.breaker })),
     },
-  }));
-  return [whole, ...perAgent];
+    agents: aggregate.pnl.map((pnl) => ({
+      agentId: pnl.agentId,
+      pnl: { revenueUsd: pnl.revenueUsd, realizedPnlUsd: pnl.realizedPnlUsd, unrealizedPnlUsd: pnl.unrealizedPnlUsd, totalPnlUsd: pnl.totalPnlUsd },
+    })),
+  };
 }
 
 export class SnapshotWriter {
-  private timer: TimerHandle | null = null;
-  private running = false;
-  private inFlight: Promise<void> | null = null;
+  private readonly loop: PollLoop<void>;
   private lastWrittenAt: string | null = null;
 
-  constructor(private readonly deps: SnapshotWriterDeps) {}
+  constructor(private readonly deps: SnapshotWriterDeps) {
+    this.loop = new PollLoop({ clock: deps.clock, intervalMs: deps.intervalMs, firstDelayMs: deps.intervalMs, poll: () => this.write() });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule();
+    this.loop.start();
   }
 
   /** Stops the timer and writes the pending snapshot (unless the latest aggregate is already stored). */
   async stop(): Promise<void> {
-    this.running = false;
-    this.timer?.cancel();
-    this.timer = null;
-    await this.inFlight;
+    await this.loop.stop();
     await this.writeNow();
   }
 
-  /** Writes the current aggregate now; resolves when it is stored (or logged as failed). */
+  /** Writes the current aggregate now (joining a write in flight); resolves when it is stored or logged as failed. */
   writeNow(): Promise<void> {
-    if (this.inFlight) return this.inFlight;
-    const aggregate = this.deps.current();
-    if (aggregate.takenAt === this.lastWrittenAt) return Promise.resolve();
-    this.inFlight = this.deps.sink
-      .writeSnapshots(snapshotRows(aggregate))
-      .then(() => {
-        this.lastWrittenAt = aggregate.takenAt;
-        this.deps.metrics?.snapshotsWritten.inc(1 + aggregate.pnl.length);
-      })
-      .catch((error: unknown) => {
-        this.deps.logger.error({ err: error }, 'snapshot write failed; will retry at the next interval');
-      })
-      .finally(() => {
-        this.inFlight = null;
-      });
-    return this.inFlight;
+    return this.loop.pollOnce();
   }
 
-  private schedule(): void {
-    this.timer = this.deps.clock.setTimeout(() => {
-      if (!this.running) return;
-      // writeNow() logs its own failures; this catches a throw in the rescheduling itself.
-      this.writeNow()
-        .finally(() => {
-          if (this.running) this.schedule();
-        })
-        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'snapshot schedule failed; snapshots stopped'));
-    }, this.deps.intervalMs);
+  private async write(): Promise<void> {
+    const aggregate = this.deps.current();
+    if (aggregate.takenAt === this.lastWrittenAt) return;
+    try {
+      await this.deps.sink.writeSnapshotTick(snapshotTick(aggregate));
+      this.lastWrittenAt = aggregate.takenAt;
+      this.deps.metrics?.snapshotsWritten.inc(1 + aggregate.pnl.length);
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'snapshot write failed; will retry at the next interval');
+    }
   }
 }

@@ -13,6 +13,14 @@ export { Prisma } from '../generated/prisma/client.js';
 /** The client every history module is typed against. */
 export type HistoryClient = PrismaClient;
 
+export type HistoryProvider = 'sqlite' | 'postgresql';
+const providers = new WeakMap<HistoryClient, HistoryProvider>();
+
+/** Which database a client opened by openDatabase talks to (raw SQL differs); 'sqlite' for any other client. */
+export function providerOf(prisma: HistoryClient): HistoryProvider {
+  return providers.get(prisma) ?? 'sqlite';
+}
+
 export async function openDatabase(databaseUrl: string): Promise<HistoryClient> {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.provider === 'postgresql') {
@@ -22,6 +30,7 @@ export async function openDatabase(databaseUrl: string): Promise<HistoryClient> 
     // TypeScript will not call it a SQLite client. The other direction is what matters: the
     // repository, typed against the SQLite client, only builds arguments valid for both, which the
     // PostgreSQL test in test/history exercises end to end.
+    providers.set(client as HistoryClient, 'postgresql');
     return client as HistoryClient;
   }
 

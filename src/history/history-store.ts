@@ -8,8 +8,10 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { encodeCursor } from './cursor.js';
 import { openDatabase, type HistoryClient } from './database.js';
 import * as marketHistory from './market-history.js';
+import * as ticks from './market-ticks.js';
 import { migrateDatabase } from './migrate.js';
 import * as records from './records.js';
+import { DocumentEncoder, DocumentReader } from './snapshot-documents.js';
 import * as snapshots from './snapshots.js';
 
 export interface HistoryStoreOptions {
@@ -28,6 +30,11 @@ export class HistoryStore {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private closed: Promise<void> | null = null;
+  /** market_tickers ids seen so far: tickers never change id. */
+  private readonly tickerIds = new Map<string, number>();
+  /** The snapshot writer's last keyframe, and the readers' decoded keyframes (snapshot-documents.ts). */
+  private readonly documentEncoder = new DocumentEncoder();
+  private readonly documentReader = new DocumentReader();
 
   constructor(prisma: HistoryClient, options: HistoryStoreOptions = {}) {
     this.prisma = prisma;
@@ -49,8 +56,13 @@ export class HistoryStore {
     return snapshots.writeSnapshots(this.prisma, rows, this.now());
   }
 
+  /** One snapshot tick: its aggregate stored once, a money-only row per agent and one for the whole book. */
+  writeSnapshotTick(tick: snapshots.SnapshotTickInput): Promise<void> {
+    return snapshots.writeSnapshotTick(this.prisma, tick, this.documentEncoder, this.now());
+  }
+
   listSnapshots(args: snapshots.ListSnapshotsArgs): Promise<snapshots.SnapshotPage> {
-    return snapshots.listSnapshots(this.prisma, args);
+    return snapshots.listSnapshots(this.prisma, args, this.documentReader);
   }
 
   /** The cursor that resumes a listing right after `row` (for per-edge cursors). */
@@ -59,7 +71,7 @@ export class HistoryStore {
   }
 
   getSnapshot(id: string): Promise<snapshots.SnapshotDetail | null> {
-    return snapshots.getSnapshot(this.prisma, id);
+    return snapshots.getSnapshot(this.prisma, id, this.documentReader);
   }
 
   dailySnapshots(range: snapshots.SnapshotRange): Promise<snapshots.DailySnapshotGroup[]> {
@@ -88,6 +100,23 @@ export class HistoryStore {
 
   recordNormalized(input: records.NormalizedInput): Promise<void> {
     return records.recordNormalized(this.prisma, input, this.now());
+  }
+
+  // ---- market ticks: each market's quote when it changed, at most once a second (market-ticks.ts) ----
+
+  /** One flush of the tick recorder: a batch insert. */
+  writeMarketTicks(rows: readonly ticks.MarketTickInput[]): Promise<void> {
+    return ticks.writeMarketTicks(this.prisma, rows, this.tickerIds);
+  }
+
+  /** A market's ticks with `from` ≤ at < `to`, oldest first. */
+  marketTicks(query: { ticker: string; from: Date; to: Date; limit?: number }): Promise<ticks.MarketTickRow[]> {
+    return ticks.marketTicks(this.prisma, query, this.tickerIds);
+  }
+
+  /** The newest tick strictly before `at` (a candle's carry-in open), or null. */
+  latestMarketTickBefore(ticker: string, at: Date): Promise<ticks.MarketTickRow | null> {
+    return ticks.latestMarketTickBefore(this.prisma, ticker, at, this.tickerIds);
   }
 
   // ---- market history: trades, exchange candles, backfilled ranges (market-history.ts) ----

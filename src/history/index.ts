@@ -13,6 +13,7 @@ export {
 } from './retention.js';
 export {
   MAX_PAGE_SIZE,
+  MAX_PNL_POINTS,
   type DailySnapshotGroup,
   type ListSnapshotsArgs,
   type PnlAmounts,
@@ -23,6 +24,9 @@ export {
   type SnapshotPage,
   type SnapshotRange,
   type SnapshotRow,
+  type SnapshotTickInput,
 } from './snapshots.js';
 export type { AuditInput, FreshnessInput, FreshnessRow, NormalizedInput, RawResponseInput } from './records.js';
 export { uncovered, type BackfillInput, type BackfillKind, type BackfillQuery, type BackfillRange, type CandleQuery } from './market-history.js';
+export { MAX_TICKS_PER_READ, toHundredths, toMicros, type MarketTickInput, type MarketTickQuery, type MarketTickRow } from './market-ticks.js';
+export { MarketTickRecorder, type MarketTickRecorderOptions, type MarketTickSink } from './market-tick-recorder.js';

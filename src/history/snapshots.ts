@@ -1,11 +1,16 @@
 /**
- * P&L snapshots: the aggregator writes one row per agent (and one with no agent for the whole
- * book) every SNAPSHOT_INTERVAL_MS; the schema pages through them, groups them by day, and charts
- * one agent's P&L over time. Money crosses this boundary as decimal strings, never as floats.
+ * P&L snapshots: the aggregator writes one tick every SNAPSHOT_INTERVAL_MS: its aggregate once, as a
+ * document (snapshot-documents.ts), and one money-only row per agent (and one with no agent for the
+ * whole book) pointing at it. The schema pages through them, groups them by day, and charts one
+ * agent's P&L over time. Money crosses this boundary as decimal strings, never as floats, and is
+ * stored as decimal text: exact on SQLite as on PostgreSQL.
  */
-import { InputError } from '../core/errors.js';
+import { Decimal } from 'decimal.js';
+import { InputError, RequestLimitError } from '../core/errors.js';
+import { candleIntervalMs, type CandleInterval } from '../core/market-history.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { HistoryClient, Prisma } from './database.js';
+import { Prisma, providerOf, type HistoryClient } from './database.js';
+import { aggregateFor, encodeKeyframe, payloadsFor, type DocumentBody, type DocumentEncoder, type DocumentReader } from './snapshot-documents.js';
 
 /** Money as decimal strings ('1234567.89'), exactly as the P&L calculator produced them. */
 export interface PnlAmounts {
@@ -27,6 +32,20 @@ export interface SnapshotInput {
   metadata?: unknown;
   /** Omitted: all four amounts are stored as 0. */
   pnl?: PnlAmounts;
+}
+
+/** One snapshot tick: its aggregate is stored once, however many agents it has. */
+export interface SnapshotTickInput {
+  takenAt: Date;
+  availabilityScore: number;
+  /** The whole aggregate; each agent's row reads it with `pnl` narrowed to that agent. */
+  aggregate: unknown;
+  /** Per-source payloads of the whole-book row. */
+  kalshi?: unknown;
+  anthropic?: unknown;
+  john?: unknown;
+  metadata?: unknown;
+  agents: Array<{ agentId: string; pnl: PnlAmounts }>;
 }
 
 export interface SnapshotRow {
@@ -91,13 +110,27 @@ export interface PnlHistoryArgs {
   agentId: string;
   from: Date;
   to: Date;
-  /** At most this many points, oldest first. Unbounded when omitted: callers bound the range. */
+  /** The last point of each UTC-aligned bucket; omitted: every stored point. */
+  interval?: CandleInterval | null;
+  /** At most this many points, oldest first (a cut the caller asked for). */
   limit?: number;
+  /**
+   * The most points the range may hold (default and ceiling MAX_PNL_POINTS). A range that holds
+   * more is refused with a RequestLimitError (code RESULT_TOO_LARGE), not cut short: a chart drawn
+   * from a silently truncated series looks complete and is not.
+   */
+  maxPoints?: number;
 }
+
+/**
+ * The most points one pnlHistory answer carries: 90 days hourly (2,160) or 3 days by the minute
+ * (4,320) fit; every stored 5-second point of a day (17,280) does not.
+ */
+export const MAX_PNL_POINTS = 5000;
 
 export const MAX_PAGE_SIZE = 500;
 /**
- * Rows per INSERT. 15 columns × 50 rows stays under the 999 bound parameters Prisma allows in one
+ * Rows per INSERT. 11 columns × 50 rows stays under the 999 bound parameters Prisma allows in one
  * SQLite statement; beyond that it splits the insert itself, measurably slower.
  */
 const INSERT_CHUNK_ROWS = 50;
@@ -109,7 +142,7 @@ const rowColumns = {
   snapshotTime: true,
   agentId: true,
   availabilityScore: true,
-  aggregatedJson: true,
+  documentId: true,
   revenueUsd: true,
   realizedPnlUsd: true,
   unrealizedPnlUsd: true,
@@ -117,11 +150,18 @@ const rowColumns = {
 } as const satisfies Prisma.PnlSnapshotSelect;
 
 type SelectedRow = Prisma.PnlSnapshotGetPayload<{ select: typeof rowColumns }>;
-type Money = SelectedRow['revenueUsd'];
 
-/** toFixed() rather than toString(): decimal.js switches to exponent notation below 1e-7. */
-function money(value: Money): string {
-  return value.toFixed();
+/** Stored as written (writes normalize), so reads are a copy. */
+function money(value: string): string {
+  return value;
+}
+
+/**
+ * The canonical text of a decimal: '1.50' → '1.5', '-0' → '0', as the DECIMAL columns read back
+ * before. toFixed() rather than toString(): decimal.js switches to exponent notation below 1e-7.
+ */
+function canonicalMoney(value: string): string {
+  return new Decimal(value).toFixed();
 }
 
 function amounts(row: Pick<SelectedRow, 'revenueUsd' | 'realizedPnlUsd' | 'unrealizedPnlUsd' | 'totalPnlUsd'>): PnlAmounts {
@@ -133,23 +173,21 @@ function amounts(row: Pick<SelectedRow, 'revenueUsd' | 'realizedPnlUsd' | 'unrea
   };
 }
 
-function toRow(row: SelectedRow): SnapshotRow {
+function documentOf(documents: Map<number, DocumentBody>, row: SelectedRow): DocumentBody {
+  const document = documents.get(row.documentId);
+  if (!document) throw new Error(`snapshot ${row.id}: its document ${row.documentId} is missing`);
+  return document;
+}
+
+function toRow(row: SelectedRow, documents: Map<number, DocumentBody>): SnapshotRow {
   return {
     id: String(row.id),
     takenAt: row.snapshotTime,
     agentId: row.agentId,
     availabilityScore: row.availabilityScore,
-    aggregate: JSON.parse(row.aggregatedJson) as unknown,
+    aggregate: aggregateFor(documentOf(documents, row), row.agentId),
     pnl: amounts(row),
   };
-}
-
-function parseJson(text: string | null): unknown {
-  return text === null ? null : (JSON.parse(text) as unknown);
-}
-
-function optionalJson(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
 }
 
 function validDate(value: Date, name: string): Date {
@@ -167,48 +205,113 @@ function rangeWhere(range: SnapshotRange): Prisma.PnlSnapshotWhereInput {
   };
 }
 
-function toData(row: SnapshotInput, index: number): Prisma.PnlSnapshotCreateManyInput {
-  // Programming errors in the writer, not user input: plain errors, reported with the row index.
-  if (!(row.takenAt instanceof Date) || Number.isNaN(row.takenAt.getTime())) {
-    throw new TypeError(`snapshot ${index}: takenAt is not a valid date`);
+function checkedDate(value: Date, what: string): Date {
+  // Programming errors in the writer, not user input: plain errors, saying which row.
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new TypeError(`${what}: takenAt is not a valid date`);
+  return value;
+}
+
+function checkedPnl(pnl: PnlAmounts | undefined, what: string): PnlAmounts | Record<string, never> {
+  if (!pnl) return {};
+  const out: Record<string, string> = {};
+  // Checked as the runtime value it is: callers' rows need not hold to the type.
+  for (const [name, value] of Object.entries(pnl) as [string, unknown][]) {
+    if (typeof value !== 'string' || !DECIMAL.test(value)) throw new TypeError(`${what}: pnl.${name} is not a decimal string (${JSON.stringify(value)})`);
+    out[name] = canonicalMoney(value);
   }
-  if (!Number.isFinite(row.availabilityScore)) throw new TypeError(`snapshot ${index}: availabilityScore must be finite`);
-  const aggregatedJson = JSON.stringify(row.aggregate) as string | undefined;
-  if (aggregatedJson === undefined) throw new TypeError(`snapshot ${index}: aggregate is not JSON-serializable`);
-  if (row.pnl) {
-    // Checked as the runtime value it is: callers' rows need not hold to the type.
-    for (const [name, value] of Object.entries(row.pnl) as [string, unknown][]) {
-      if (typeof value !== 'string' || !DECIMAL.test(value))
-        throw new TypeError(`snapshot ${index}: pnl.${name} is not a decimal string (${JSON.stringify(value)})`);
-    }
-  }
+  return out as unknown as PnlAmounts;
+}
+
+function rowData(
+  input: { takenAt: Date; agentId: string | null; availabilityScore: number; pnl?: PnlAmounts },
+  what: string,
+): Omit<Prisma.PnlSnapshotCreateManyInput, 'documentId' | 'createdAt'> {
+  const takenAt = checkedDate(input.takenAt, what);
+  if (!Number.isFinite(input.availabilityScore)) throw new TypeError(`${what}: availabilityScore must be finite`);
   return {
-    snapshotDate: row.takenAt.toISOString().slice(0, 10),
-    snapshotTime: row.takenAt,
-    agentId: row.agentId,
-    availabilityScore: row.availabilityScore,
-    aggregatedJson,
-    kalshiDataJson: optionalJson(row.kalshi),
-    anthropicAnalysisJson: optionalJson(row.anthropic),
-    johnMetricsJson: optionalJson(row.john),
-    metadataJson: optionalJson(row.metadata),
-    ...(row.pnl ?? {}),
+    snapshotDate: takenAt.toISOString().slice(0, 10),
+    snapshotTime: takenAt,
+    agentId: input.agentId,
+    availabilityScore: input.availabilityScore,
+    ...checkedPnl(input.pnl, what),
   };
 }
 
-/** All rows or none: every chunk is one statement of a single transaction. */
+function bodyOf(row: Pick<SnapshotInput, 'aggregate' | 'kalshi' | 'anthropic' | 'john' | 'metadata'>, what: string): DocumentBody {
+  if ((JSON.stringify(row.aggregate) as string | undefined) === undefined) throw new TypeError(`${what}: aggregate is not JSON-serializable`);
+  return {
+    a: row.aggregate,
+    ...(row.kalshi === undefined ? {} : { k: row.kalshi }),
+    ...(row.anthropic === undefined ? {} : { an: row.anthropic }),
+    ...(row.john === undefined ? {} : { j: row.john }),
+    ...(row.metadata === undefined ? {} : { m: row.metadata }),
+  };
+}
+
+async function insertRows(tx: Prisma.TransactionClient, data: Prisma.PnlSnapshotCreateManyInput[]): Promise<void> {
+  for (let start = 0; start < data.length; start += INSERT_CHUNK_ROWS) {
+    await tx.pnlSnapshot.createMany({ data: data.slice(start, start + INSERT_CHUNK_ROWS) });
+  }
+}
+
+/**
+ * Rows of any shape (each with its own aggregate): each distinct document is stored once, whole.
+ * All rows or none.
+ */
 export async function writeSnapshots(prisma: HistoryClient, rows: SnapshotInput[], now: Date): Promise<void> {
   if (rows.length === 0) return;
-  const data = rows.map((row, index) => ({ ...toData(row, index), createdAt: now }));
-  const statements = [];
-  for (let start = 0; start < data.length; start += INSERT_CHUNK_ROWS) {
-    statements.push(prisma.pnlSnapshot.createMany({ data: data.slice(start, start + INSERT_CHUNK_ROWS) }));
+  const prepared = rows.map((row, index) => {
+    const what = `snapshot ${index}`;
+    const data = rowData(row, what);
+    const body = bodyOf(row, what);
+    return { data, body, key: JSON.stringify(body) };
+  });
+  const distinct = new Map<string, DocumentBody>();
+  for (const row of prepared) if (!distinct.has(row.key)) distinct.set(row.key, row.body);
+  const encoded = new Map<string, Awaited<ReturnType<typeof encodeKeyframe>>>();
+  for (const [key, body] of distinct) encoded.set(key, await encodeKeyframe(body));
+  await prisma.$transaction(async (tx) => {
+    const ids = new Map<string, number>();
+    for (const [key, document] of encoded) {
+      const takenAt = prepared.find((row) => row.key === key)!.data.snapshotTime as Date;
+      ids.set(key, (await tx.snapshotDocument.create({ data: { takenAt, ...document }, select: { id: true } })).id);
+    }
+    await insertRows(
+      tx,
+      prepared.map((row) => ({ ...row.data, documentId: ids.get(row.key)!, createdAt: now })),
+    );
+  });
+}
+
+/** One tick: its document once (a delta against the encoder's keyframe when it can), then its rows. */
+export async function writeSnapshotTick(prisma: HistoryClient, tick: SnapshotTickInput, encoder: DocumentEncoder, now: Date): Promise<void> {
+  const whole = rowData({ takenAt: tick.takenAt, agentId: null, availabilityScore: tick.availabilityScore }, 'snapshot tick');
+  const agents = tick.agents.map((agent) =>
+    rowData(
+      { takenAt: tick.takenAt, agentId: agent.agentId, availabilityScore: tick.availabilityScore, pnl: agent.pnl },
+      `snapshot tick agent ${agent.agentId}`,
+    ),
+  );
+  const { document, stored } = await encoder.encode({ ...bodyOf(tick, 'snapshot tick'), t: 1 });
+  try {
+    const id = await prisma.$transaction(async (tx) => {
+      const created = await tx.snapshotDocument.create({ data: { takenAt: tick.takenAt, ...document }, select: { id: true } });
+      await insertRows(
+        tx,
+        [whole, ...agents].map((row) => ({ ...row, documentId: created.id, createdAt: now })),
+      );
+      return created.id;
+    });
+    stored(id);
+  } catch (error) {
+    // The keyframe this tick would have become (or its base) may not be stored: start afresh.
+    encoder.reset();
+    throw error;
   }
-  await prisma.$transaction(statements);
 }
 
 /** Newest first, in (snapshot_time, id) order, so equal timestamps page deterministically. */
-export async function listSnapshots(prisma: HistoryClient, args: ListSnapshotsArgs): Promise<SnapshotPage> {
+export async function listSnapshots(prisma: HistoryClient, args: ListSnapshotsArgs, reader: DocumentReader): Promise<SnapshotPage> {
   const where = rangeWhere(args);
   const first = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(args.first) || 1));
   let pageWhere = where;
@@ -229,30 +332,26 @@ export async function listSnapshots(prisma: HistoryClient, args: ListSnapshotsAr
   ]);
   const hasNextPage = rows.length > first;
   const page = hasNextPage ? rows.slice(0, first) : rows;
+  const documents = await reader.load(
+    prisma,
+    page.map((row) => row.documentId),
+  );
   const last = page.at(-1);
   return {
-    nodes: page.map(toRow),
+    nodes: page.map((row) => toRow(row, documents)),
     hasNextPage,
     endCursor: last ? encodeCursor({ takenAtMs: last.snapshotTime.getTime(), id: last.id }) : null,
     totalCount,
   };
 }
 
-export async function getSnapshot(prisma: HistoryClient, id: string): Promise<SnapshotDetail | null> {
+export async function getSnapshot(prisma: HistoryClient, id: string, reader: DocumentReader): Promise<SnapshotDetail | null> {
   // An id that cannot be a row id names no snapshot; PostgreSQL would reject it as out of range.
   if (!/^\d{1,10}$/.test(id) || Number(id) > MAX_INT4) return null;
-  const row = await prisma.pnlSnapshot.findUnique({
-    where: { id: Number(id) },
-    select: { ...rowColumns, kalshiDataJson: true, anthropicAnalysisJson: true, johnMetricsJson: true, metadataJson: true },
-  });
+  const row = await prisma.pnlSnapshot.findUnique({ where: { id: Number(id) }, select: rowColumns });
   if (!row) return null;
-  return {
-    ...toRow(row),
-    kalshi: parseJson(row.kalshiDataJson),
-    anthropic: parseJson(row.anthropicAnalysisJson),
-    john: parseJson(row.johnMetricsJson),
-    metadata: parseJson(row.metadataJson),
-  };
+  const documents = await reader.load(prisma, [row.documentId]);
+  return { ...toRow(row, documents), ...payloadsFor(documentOf(documents, row), row.agentId) };
 }
 
 /** The seed's daily_snapshots view, as a grouped query both providers run. */
@@ -286,13 +385,98 @@ function compareAgent(a: string | null, b: string | null): number {
   return a < b ? -1 : 1;
 }
 
-/** Oldest first; reads only the money columns, from the (agent_id, snapshot_time) index. */
-export async function pnlHistory(prisma: HistoryClient, args: PnlHistoryArgs): Promise<PnlPoint[]> {
-  const rows = await prisma.pnlSnapshot.findMany({
-    where: rangeWhere(args),
-    orderBy: [{ snapshotTime: 'asc' }, { id: 'asc' }],
-    select: { snapshotTime: true, revenueUsd: true, realizedPnlUsd: true, unrealizedPnlUsd: true, totalPnlUsd: true },
-    ...(args.limit === undefined ? {} : { take: Math.max(1, Math.trunc(args.limit)) }),
+const moneyColumns = { snapshotTime: true, revenueUsd: true, realizedPnlUsd: true, unrealizedPnlUsd: true, totalPnlUsd: true } as const;
+
+interface BucketRow {
+  at: Date | string;
+  revenueUsd: string;
+  realizedPnlUsd: string;
+  unrealizedPnlUsd: string;
+  totalPnlUsd: string;
+}
+
+/** [start, end) of each UTC-aligned bucket that meets [from, to], clipped to it. */
+function buckets(from: Date, to: Date, interval: CandleInterval): Array<[number, number]> {
+  const size = candleIntervalMs(interval);
+  const end = to.getTime() + 1; // `to` is inclusive
+  const out: Array<[number, number]> = [];
+  for (let start = Math.floor(from.getTime() / size) * size; start < end; start += size) {
+    out.push([Math.max(start, from.getTime()), Math.min(start + size, end)]);
+  }
+  return out;
+}
+
+function tooLarge(what: string, points: number, maxPoints: number): RequestLimitError {
+  return new RequestLimitError(`pnlHistory: ${what} holds more than ${maxPoints} points; narrow the range or choose a wider interval`, 'RESULT_TOO_LARGE', {
+    maxPoints,
+    ...(points > 0 ? { points } : {}),
   });
+}
+
+/** SQLite keeps snapshot_time as ISO text with a '+00:00' offset; bounds compare as the same text. */
+const sqliteTime = (ms: number): string => new Date(ms).toISOString().replace('Z', '+00:00');
+
+/**
+ * The last row of each bucket, in SQL: for every bucket, one seek on the (agent_id, snapshot_time)
+ * index to the newest row before the bucket's end (ORDER BY snapshot_time DESC LIMIT 1). That costs
+ * O(buckets · log rows) whatever the range holds; GROUP BY bucket with max(snapshot_time) would read
+ * every row in the range (a 90-day range is 1.5 million rows per agent at 5 s).
+ */
+async function lastPerBucket(prisma: HistoryClient, agentId: string, bounds: Array<[number, number]>): Promise<BucketRow[]> {
+  if (providerOf(prisma) === 'postgresql') {
+    const json = JSON.stringify(bounds.map(([s, e]) => [new Date(s).toISOString(), new Date(e).toISOString()]));
+    return prisma.$queryRaw<BucketRow[]>`
+      SELECT p."snapshot_time" AS "at", p."revenue_usd" AS "revenueUsd", p."realized_pnl_usd" AS "realizedPnlUsd",
+             p."unrealized_pnl_usd" AS "unrealizedPnlUsd", p."total_pnl_usd" AS "totalPnlUsd"
+      FROM jsonb_array_elements(${json}::jsonb) WITH ORDINALITY AS b("v", "n")
+      CROSS JOIN LATERAL (
+        SELECT q.* FROM "pnl_snapshots" q
+        WHERE q."agent_id" = ${agentId} AND q."snapshot_time" >= (b."v" ->> 0)::timestamp AND q."snapshot_time" < (b."v" ->> 1)::timestamp
+        ORDER BY q."snapshot_time" DESC, q."id" DESC LIMIT 1
+      ) p
+      ORDER BY b."n"`;
+  }
+  const json = JSON.stringify(bounds.map(([s, e]) => [sqliteTime(s), sqliteTime(e)]));
+  return prisma.$queryRaw<BucketRow[]>`
+    SELECT p."snapshot_time" AS "at", p."revenue_usd" AS "revenueUsd", p."realized_pnl_usd" AS "realizedPnlUsd",
+           p."unrealized_pnl_usd" AS "unrealizedPnlUsd", p."total_pnl_usd" AS "totalPnlUsd"
+    FROM json_each(${json}) b
+    JOIN "pnl_snapshots" p ON p."id" = (
+      SELECT q."id" FROM "pnl_snapshots" q
+      WHERE q."agent_id" = ${agentId} AND q."snapshot_time" >= json_extract(b."value", '$[0]') AND q."snapshot_time" < json_extract(b."value", '$[1]')
+      ORDER BY q."snapshot_time" DESC, q."id" DESC LIMIT 1)
+    ORDER BY b."key"`;
+}
+
+/**
+ * Oldest first; reads only the money columns, from the (agent_id, snapshot_time) index. With an
+ * interval, the last point of each bucket; either way at most `maxPoints`, or a RESULT_TOO_LARGE
+ * error before anything large is read.
+ */
+export async function pnlHistory(prisma: HistoryClient, args: PnlHistoryArgs): Promise<PnlPoint[]> {
+  const where = rangeWhere(args);
+  const maxPoints = Math.min(MAX_PNL_POINTS, Math.max(1, Math.trunc(args.maxPoints ?? MAX_PNL_POINTS)));
+  const take = args.limit === undefined ? undefined : Math.max(1, Math.trunc(args.limit));
+  if (args.interval) {
+    const bounds = buckets(args.from, args.to, args.interval);
+    if (bounds.length > maxPoints) throw tooLarge(`the range at ${args.interval}`, bounds.length, maxPoints);
+    const rows = await lastPerBucket(prisma, args.agentId, take === undefined ? bounds : bounds.slice(0, take));
+    return rows.map((row) => ({
+      at: row.at instanceof Date ? row.at : new Date(row.at),
+      agentId: args.agentId,
+      revenueUsd: row.revenueUsd,
+      realizedPnlUsd: row.realizedPnlUsd,
+      unrealizedPnlUsd: row.unrealizedPnlUsd,
+      totalPnlUsd: row.totalPnlUsd,
+    }));
+  }
+  // One row past the cap says the range holds more, without counting it.
+  const rows = await prisma.pnlSnapshot.findMany({
+    where,
+    orderBy: [{ snapshotTime: 'asc' }, { id: 'asc' }],
+    select: moneyColumns,
+    take: take === undefined ? maxPoints + 1 : Math.min(take, maxPoints + 1),
+  });
+  if (rows.length > maxPoints) throw tooLarge('the range', 0, maxPoints);
   return rows.map((row) => ({ at: row.snapshotTime, agentId: args.agentId, ...amounts(row) }));
 }

@@ -1,4 +1,5 @@
 import { MARKET_STATUSES } from '../core/domain.js';
+import { CANDLE_INTERVALS } from '../core/market-history.js';
 import { builder } from './builder.js';
 
 /** Internal source ids are lower-case; the API speaks upper-case enum values. */
@@ -19,4 +20,8 @@ export const AssetTypeEnum = builder.enumType('AssetType', { values: ['PREDICTIO
 export const MarketStatusEnum = builder.enumType('MarketStatus', {
   description: 'Kalshi market lifecycle states.',
   values: MARKET_STATUSES,
+});
+export const CandleIntervalEnum = builder.enumType('CandleInterval', {
+  description: 'A bucket of time, aligned to UTC: ONE_MINUTE, ONE_HOUR, ONE_DAY (candles, pnlHistory).',
+  values: CANDLE_INTERVALS,
 });

@@ -6,7 +6,21 @@ import { migrateDatabase, openDatabase } from '../../src/history/index.js';
 import { listMigrationNames, findProjectRoot, providerPaths } from '../../src/history/migration-files.js';
 import { makeTempDir, type TempDir } from './helpers.js';
 
-const TABLES = ['_prisma_migrations', 'audit_log', 'cache_entries', 'data_freshness', 'normalized_data', 'pnl_snapshots', 'raw_api_responses'];
+const TABLES = [
+  '_prisma_migrations',
+  'audit_log',
+  'cache_entries',
+  'data_freshness',
+  'exchange_candles',
+  'history_backfills',
+  'market_tickers',
+  'market_ticks',
+  'normalized_data',
+  'pnl_snapshots',
+  'raw_api_responses',
+  'snapshot_documents',
+  'trades',
+];
 const INDEXES = [
   'idx_source_timestamp',
   'idx_source_ticker',
@@ -21,6 +35,8 @@ const INDEXES = [
   'normalized_data_data_id_key',
   'data_freshness_source_key',
   'cache_entries_cache_key_key',
+  'idx_snapshot_documents_taken_at',
+  'market_tickers_ticker_key',
 ];
 
 describe('migrateDatabase (SQLite)', () => {

@@ -29,9 +29,15 @@ describe('HistoryStore on PostgreSQL', () => {
         'audit_log',
         'cache_entries',
         'data_freshness',
+        'exchange_candles',
+        'history_backfills',
+        'market_tickers',
+        'market_ticks',
         'normalized_data',
         'pnl_snapshots',
         'raw_api_responses',
+        'snapshot_documents',
+        'trades',
       ]);
 
       store = await HistoryStore.open(url, { migrate: false });

@@ -24,7 +24,7 @@ describe('the shared SQLite connection', () => {
     const meanwhile: { audit?: Promise<void>; read?: Promise<number> } = {};
     const failed = prisma.$transaction(async (tx) => {
       await tx.pnlSnapshot.create({
-        data: { snapshotDate: '2026-01-01', snapshotTime: new Date(Date.UTC(2026, 0, 1)), availabilityScore: 1, aggregatedJson: '{}' },
+        data: { snapshotDate: '2026-01-01', snapshotTime: new Date(Date.UTC(2026, 0, 1)), availabilityScore: 1, documentId: 1 },
       });
       // The transaction is open: another unit of work writes and reads through the shared client.
       meanwhile.audit = store.recordAudit({ eventType: 'breaker_opened', source: 'kalshi' });
