@@ -240,7 +240,7 @@ function wireApp(options: AppOptions): App {
         return Promise.resolve(statuses.get(source));
       },
     },
-    orderBooks: { getMany: (tickers) => requireReadModel().orderBooks(tickers) },
+    orderBooks: { getMany: (tickers, budget) => requireReadModel().orderBooks(tickers, budget), hold: (ticker) => requireReadModel().holdBook(ticker) },
     insights: {
       latest: async (ticker) => (await requireReadModel().latestInsights([ticker]))[0] ?? null,
       latestMany: (tickers) => requireReadModel().latestInsights(tickers),
@@ -308,12 +308,18 @@ function wireApp(options: AppOptions): App {
       cache,
       clock,
       logger,
+      unknownTickerTtlMs: config.kalshi.unknownTickerTtlMs,
       markets,
       businessMetrics,
       sources: {
         fetchMarkets: (tickers) => (kalshi ? kalshi.fetchMarkets(tickers) : Promise.reject(notStarted('kalshi'))),
         liveBook: (ticker) => kalshi?.liveBook(ticker) ?? null,
-        fetchOrderBook: (ticker) => (kalshi ? kalshi.fetchOrderBook(ticker) : Promise.reject(notStarted('kalshi'))),
+        fetchOrderBooks: (tickers) => (kalshi ? kalshi.fetchOrderBooks(tickers) : Promise.reject(notStarted('kalshi'))),
+        get orderBooksPerCall() {
+          return kalshi?.orderBooksPerCall ?? 1;
+        },
+        askBooks: (tickers) => kalshi?.askBooks(tickers),
+        holdBook: (ticker) => kalshi?.holdBook(ticker) ?? (() => undefined),
         fetchMetrics: () => (john ? john.fetchMetrics() : Promise.reject(notStarted('john'))),
         latestInsight: (ticker) => insights.latest(ticker),
       },

@@ -14,16 +14,25 @@
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { BusinessMetricRecord, InsightRecord, MarketRecord, OrderBookRecord, Provenance, SourceId } from '../core/domain.js';
+import { RequestLimitError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { cacheKey, parseCacheKey, type Served } from '../cache/entry.js';
 import type { CacheWrite, LoadedValue, TieredCache } from '../cache/tiered-cache.js';
 import type { LiveBusinessMetrics } from './live-metrics.js';
 import { mergeMarket, type LiveMarkets } from './live-markets.js';
+import { UnknownTickers } from './unknown-tickers.js';
 
 export interface ReadModelSources {
   fetchMarkets(tickers: readonly string[]): Promise<MarketRecord[]>;
   liveBook(ticker: string): OrderBookRecord | null;
-  fetchOrderBook(ticker: string): Promise<OrderBookRecord | null>;
+  /** REST reads of these books, in the order asked; null where the exchange has no such market, undefined where unreadable. */
+  fetchOrderBooks(tickers: readonly string[]): Promise<Array<OrderBookRecord | null | undefined>>;
+  /** Books one REST call of fetchOrderBooks reads (the exchange's batch endpoint, or 1). */
+  readonly orderBooksPerCall: number;
+  /** These books were asked for: the feed follows them while they are (demand-driven tracking). */
+  askBooks(tickers: readonly string[]): void;
+  /** A subscriber keeps this book asked for until it calls the returned function. */
+  holdBook(ticker: string): () => void;
   fetchMetrics(): Promise<BusinessMetricRecord[]>;
   latestInsight(ticker: string | null): InsightRecord | null;
 }
@@ -37,6 +46,27 @@ export interface ReadModelDeps {
   sources: ReadModelSources;
   /** How often pushed books are written to the tiers (per market, the latest wins). @default 1000 */
   bookFlushIntervalMs?: number;
+  /** How long a ticker the exchange does not know is answered as unknown without asking again. @default 5000 */
+  unknownTickerTtlMs?: number;
+}
+
+/**
+ * What one GraphQL operation may still spend on REST order-book calls, shared by all its loader
+ * batches (KALSHI_BOOK_READS_PER_REQUEST). A `markets(limit: 1000) { orderBook }` thus costs the
+ * exchange at most `limit` calls, not a thousand, and cannot crowd the pollers out of the pacer.
+ */
+export interface BookReadBudget {
+  readonly limit: number;
+  remaining: number;
+}
+
+/** Why a book is missing from an answer: this request spent its REST book reads, and no tier held it. */
+export function bookReadLimited(ticker: string, limit: number): RequestLimitError {
+  return new RequestLimitError(
+    `order book of ${ticker} not read: this request already made its ${limit} REST order-book reads (KALSHI_BOOK_READS_PER_REQUEST); ask for it in a request of its own, or subscribe to orderBookUpdated`,
+    'BOOK_READ_LIMITED',
+    { ticker, limit },
+  );
 }
 
 export const keys = {
@@ -65,6 +95,14 @@ function write<T extends WithProvenance>(key: string, source: SourceId, value: T
   return { key, value, source, originAt: value.provenance.originAt, fetchedAt: value.provenance.fetchedAt };
 }
 
+function indicesWhere<T>(items: readonly T[], keep: (item: T, index: number) => boolean): number[] {
+  const out: number[] = [];
+  items.forEach((item, index) => {
+    if (keep(item, index)) out.push(index);
+  });
+  return out;
+}
+
 function groupByAgent(records: readonly BusinessMetricRecord[]): Map<string, BusinessMetricRecord[]> {
   const byAgent = new Map<string, BusinessMetricRecord[]>();
   for (const record of records) byAgent.set(record.agentId, [...(byAgent.get(record.agentId) ?? []), record]);
@@ -77,8 +115,12 @@ export class ReadModel {
   /** Markets patched by the feed (book top, ticker) since their last cache write. */
   private readonly patchedTickers = new Set<string>();
   private patchTimer: TimerHandle | null = null;
+  /** Tickers the exchange just said it does not know (a negative cache: one listing call, not one per ask). */
+  private readonly unknown: UnknownTickers;
 
-  constructor(private readonly deps: ReadModelDeps) {}
+  constructor(private readonly deps: ReadModelDeps) {
+    this.unknown = new UnknownTickers({ clock: deps.clock, ttlMs: deps.unknownTickerTtlMs ?? 5000 });
+  }
 
   // ---- writes (from the feeds) ----
 
@@ -91,6 +133,7 @@ export class ReadModel {
    * listing into a record it was already merged into changes nothing).
    */
   marketsRefreshed(records: readonly MarketRecord[]): void {
+    for (const record of records) this.unknown.forget(record.ticker);
     const merged = records.map((record) => {
       const held = this.deps.markets.held(record.ticker);
       return held ? mergeMarket(held, record).record : record;
@@ -146,12 +189,22 @@ export class ReadModel {
 
   // ---- reads (by key, batched by the schema's DataLoaders) ----
 
+  /**
+   * Markets by ticker: live first, then the tiers, then one listing call for the rest. A ticker the
+   * listing left out is remembered as unknown for a few seconds (KALSHI_UNKNOWN_TICKER_TTL_MS), so
+   * asking for it again is answered null without another call.
+   */
   async marketsByTicker(tickers: readonly string[]): Promise<Array<MarketRecord | null>> {
     const out = tickers.map((ticker) => this.liveMarket(ticker));
-    const missing = tickers.filter((_, i) => out[i] === null);
+    const at = indicesWhere(tickers, (ticker, i) => out[i] === null && !this.unknown.has(ticker));
+    const missing = at.map((i) => tickers[i]!);
     if (missing.length > 0) {
-      const served = await this.deps.cache.getMany<MarketRecord>(missing.map(keys.market), async () => {
-        const fetched = await this.deps.sources.fetchMarkets(missing);
+      const served = await this.deps.cache.getMany<MarketRecord>(missing.map(keys.market), async (cold) => {
+        const coldKeys = new Set(cold);
+        const wanted = missing.filter((ticker) => coldKeys.has(keys.market(ticker)));
+        const fetched = await this.deps.sources.fetchMarkets(wanted);
+        const listed = new Set(fetched.map((m) => m.ticker));
+        for (const ticker of wanted) if (!listed.has(ticker)) this.unknown.add(ticker);
         return new Map(
           fetched.map((m): [string, LoadedValue<MarketRecord>] => [
             keys.market(m.ticker),
@@ -159,30 +212,68 @@ export class ReadModel {
           ]),
         );
       });
-      this.fill(out, served);
+      at.forEach((i, k) => {
+        const s = served[k];
+        out[i] = s ? stamped(s) : null;
+      });
     }
     return out;
   }
 
-  async orderBooks(tickers: readonly string[]): Promise<Array<OrderBookRecord | null>> {
-    const out = tickers.map((ticker) => this.deps.sources.liveBook(ticker));
-    const missing = tickers.filter((_, i) => out[i] === null);
-    if (missing.length > 0) {
-      const served = await this.deps.cache.getMany<OrderBookRecord>(missing.map(keys.orderBook), async (cold) => {
-        const wanted = missing.filter((ticker) => cold.includes(keys.orderBook(ticker)));
-        const books = await Promise.all(wanted.map((ticker) => this.deps.sources.fetchOrderBook(ticker)));
-        return new Map(
-          books
-            .filter((book): book is OrderBookRecord => book !== null)
-            .map((b): [string, LoadedValue<OrderBookRecord>] => [
-              keys.orderBook(b.ticker),
-              { value: b, source: 'kalshi', originAt: b.provenance.originAt, fetchedAt: b.provenance.fetchedAt },
-            ]),
-        );
+  /**
+   * Books by ticker. Asking is demand: the feed is told at once, so a book asked for follows the
+   * WebSocket from its snapshot on (KALSHI_MAX_TRACKED_BOOKS, KALSHI_BOOK_IDLE_MS). Until then, and
+   * for books the feed does not hold, the tiers answer, then REST; a book served from the feed is
+   * marked `streaming`, every other one is not (its quality tells a REST snapshot from a live book).
+   *
+   * REST reads are bounded by `budget` (one GraphQL operation's): books beyond it are answered from
+   * any tier that holds a copy (fresh or not, labelled with its tier and age), else with a
+   * BOOK_READ_LIMITED error for that book alone. A ticker the exchange does not know is remembered
+   * (null without another call for a few seconds).
+   */
+  async orderBooks(tickers: readonly string[], budget?: BookReadBudget): Promise<Array<OrderBookRecord | RequestLimitError | null>> {
+    this.deps.sources.askBooks(tickers.filter((ticker) => !this.unknown.has(ticker)));
+    const out: Array<OrderBookRecord | RequestLimitError | null> = tickers.map((ticker) => {
+      const live = this.deps.sources.liveBook(ticker);
+      return live && { ...live, provenance: { ...live.provenance, streaming: true } };
+    });
+    const at = indicesWhere(tickers, (ticker, i) => out[i] === null && !this.unknown.has(ticker));
+    const missing = at.map((i) => tickers[i]!);
+    if (missing.length === 0) return out;
+    const limited = new Set<string>();
+    const served = await this.deps.cache.getMany<OrderBookRecord>(missing.map(keys.orderBook), async (cold) => {
+      const coldKeys = new Set(cold);
+      const wanted = [...new Set(missing.filter((ticker) => coldKeys.has(keys.orderBook(ticker))))];
+      const perCall = this.deps.sources.orderBooksPerCall;
+      const affordable = budget ? Math.min(wanted.length, Math.max(0, budget.remaining) * perCall) : wanted.length;
+      const reading = wanted.slice(0, affordable);
+      for (const ticker of wanted.slice(affordable)) limited.add(ticker);
+      if (budget) budget.remaining -= Math.ceil(reading.length / perCall);
+      if (reading.length === 0) return new Map();
+      const books = await this.deps.sources.fetchOrderBooks(reading);
+      const loaded = new Map<string, LoadedValue<OrderBookRecord>>();
+      reading.forEach((ticker, k) => {
+        const book = books[k];
+        // Unreadable (undefined): not loaded, so a previous copy covers it. Unknown (null): remembered.
+        if (book === null) this.unknown.add(ticker);
+        if (!book) return;
+        loaded.set(keys.orderBook(ticker), { value: book, source: 'kalshi', originAt: book.provenance.originAt, fetchedAt: book.provenance.fetchedAt });
       });
-      this.fill(out, served);
-    }
+      return loaded;
+    });
+    at.forEach((i, k) => {
+      const s = served[k];
+      const ticker = tickers[i]!;
+      // A copy from a tier is not kept current by the feed, whatever it was when it was written.
+      if (s) out[i] = { ...stamped(s), provenance: { ...stamped(s).provenance, streaming: false } };
+      else out[i] = limited.has(ticker) && budget ? bookReadLimited(ticker, budget.limit) : null;
+    });
     return out;
+  }
+
+  /** Keeps a subscriber's book asked for (so followed over the WebSocket) until the returned function is called. */
+  holdBook(ticker: string): () => void {
+    return this.deps.sources.holdBook(ticker);
   }
 
   async latestInsights(tickers: ReadonlyArray<string | null>): Promise<Array<InsightRecord | null>> {

@@ -114,6 +114,14 @@ const variables = {
   KALSHI_PORTFOLIO_POLL_INTERVAL_MS: [int(1000, 3_600_000, 30_000), 'milliseconds from 1000 to 3600000'],
   AGENT_ATTRIBUTION: [optionalString, 'rules such as subaccount:1=agent:kalshi:macro,prefix:KXNBA=agent:kalshi:sports'],
   KALSHI_READS_PER_SECOND: [int(1, 100, 10), 'reads per second from 1 to 100'],
+  KALSHI_POLLER_RESERVED_READS: [
+    z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(99).optional()),
+    'an integer from 0 to 99, below KALSHI_READS_PER_SECOND',
+  ],
+  KALSHI_MAX_TRACKED_BOOKS: [int(0, 1000, 50), 'an integer from 0 to 1000'],
+  KALSHI_BOOK_IDLE_MS: [int(100, 86_400_000, 60_000), 'milliseconds from 100 to 86400000'],
+  KALSHI_BOOK_READS_PER_REQUEST: [int(0, 1000, 10), 'an integer from 0 to 1000'],
+  KALSHI_UNKNOWN_TICKER_TTL_MS: [int(0, 600_000, 5000), 'milliseconds from 0 to 600000'],
   KALSHI_SIM_EVENTS_PER_SERIES: [int(1, 6, 1), 'an integer from 1 to 6'],
   KALSHI_SIM_FAULT: [optionalString, 'a simulator fault such as status:503, hang, malformed, truncated, delay:200 (see README)'],
   KALSHI_WS_SIM_FAULT: [optionalString, 'a WebSocket simulator fault such as drop, seq-gap, error-code:25, silence (see README)'],
@@ -186,6 +194,16 @@ export interface Config {
     trackedTickers: string[] | null;
     trackTopN: number;
     readsPerSecond: number;
+    /** Tokens of the REST pacer only the pollers may spend (client-driven reads leave them). */
+    pollerReservedReads: number;
+    /** Books followed over the WebSocket because a client asked for them (beyond the top N); 0: none. */
+    maxTrackedBooks: number;
+    /** A book asked for (and not subscribed to) leaves the WebSocket after this long without being asked again. */
+    bookIdleMs: number;
+    /** REST book calls one GraphQL operation may cause; books beyond are answered from what is held. */
+    bookReadsPerRequest: number;
+    /** How long a ticker Kalshi does not know is answered as unknown without asking again; 0: not remembered. */
+    unknownTickerTtlMs: number;
     /** Portfolio subaccounts read for P&L; null: 0,1,2 on the simulator, 0 against the exchange. */
     subaccounts: number[] | null;
     portfolioPollIntervalMs: number;
@@ -251,6 +269,20 @@ function johnEndpoint(text: string | undefined): JohnEndpoint | null {
   return { kind: 'agents', agentIds: text.split(',') };
 }
 
+/**
+ * The pacer's tokens kept for the pollers: as set (below the bucket's size, KALSHI_READS_PER_SECOND,
+ * or client reads could never go), else a quarter of it, at least one while the bucket holds two.
+ */
+function pollerReserve(text: number | undefined, readsPerSecond: number): number {
+  if (text === undefined) return Math.min(readsPerSecond - 1, Math.max(1, Math.floor(readsPerSecond / 4)));
+  if (text >= readsPerSecond) {
+    throw new ConfigError(
+      `Invalid configuration: KALSHI_POLLER_RESERVED_READS must be below KALSHI_READS_PER_SECOND (${readsPerSecond}), or client reads could never be paid (got ${JSON.stringify(String(text))})`,
+    );
+  }
+  return text;
+}
+
 /** Parses the environment. Throws ConfigError naming the first invalid variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = {} as Record<string, unknown>;
@@ -297,6 +329,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trackedTickers: v.KALSHI_TRACKED_TICKERS?.split(',') ?? null,
       trackTopN: v.KALSHI_TRACK_TOP_N,
       readsPerSecond: v.KALSHI_READS_PER_SECOND,
+      pollerReservedReads: pollerReserve(v.KALSHI_POLLER_RESERVED_READS, v.KALSHI_READS_PER_SECOND),
+      maxTrackedBooks: v.KALSHI_MAX_TRACKED_BOOKS,
+      bookIdleMs: v.KALSHI_BOOK_IDLE_MS,
+      bookReadsPerRequest: v.KALSHI_BOOK_READS_PER_REQUEST,
+      unknownTickerTtlMs: v.KALSHI_UNKNOWN_TICKER_TTL_MS,
       subaccounts: v.KALSHI_SUBACCOUNTS?.split(',').map(Number) ?? null,
       portfolioPollIntervalMs: v.KALSHI_PORTFOLIO_POLL_INTERVAL_MS,
       agentAttribution: v.AGENT_ATTRIBUTION ?? null,

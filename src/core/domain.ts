@@ -35,6 +35,12 @@ export interface Provenance {
    * upstream too) still says it was invented. Absent means a real upstream.
    */
   simulated?: boolean;
+  /**
+   * true when the copy served is held current by a push stream right now (a Kalshi order book from
+   * the WebSocket feed). Set where it is served (the read model, the book subscription), never
+   * stored: a copy read back from a tier, or a REST snapshot, is not streaming.
+   */
+  streaming?: boolean;
 }
 
 /** The record as produced by a simulator when `simulated` (a copy, marked); otherwise the record itself. */
@@ -50,6 +56,8 @@ export interface DataQuality {
   fetchedAt: Date;
   /** true when the value was invented by a bundled simulator, not read from the real upstream. */
   simulated: boolean;
+  /** true when a push stream keeps the value current as served (a WebSocket book); false for a REST read or a stored copy. */
+  isStreaming: boolean;
 }
 
 export interface MarketPrices {

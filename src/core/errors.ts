@@ -60,3 +60,19 @@ export class InputError extends Error {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/**
+ * A part of an answer the service declined to fetch because the request reached a limit that keeps
+ * clients from starving the upstream reads (e.g. KALSHI_BOOK_READS_PER_REQUEST). Mapped to its own
+ * `code`, with `details` in the error's extensions; the rest of the answer stands.
+ */
+export class RequestLimitError extends Error {
+  override readonly name = 'RequestLimitError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly details: Record<string, string | number | boolean> = {},
+  ) {
+    super(message);
+  }
+}

@@ -40,5 +40,6 @@ export function qualityOf(source: SourceId, provenance: Provenance, nowMs: numbe
     fetchedAt: new Date(provenance.fetchedAt),
     // A copy stored before the stamp existed has none: it is reported as the real upstream's.
     simulated: provenance.simulated === true,
+    isStreaming: provenance.streaming === true,
   };
 }

@@ -18,6 +18,8 @@ import type {
 import type { Logger } from '../core/logger.js';
 import type { NorthstarPubSub } from '../core/pubsub.js';
 import type { LiveMarkets } from '../aggregate/live-markets.js';
+import type { MarketHistory } from '../aggregate/market-history.js';
+import type { BookReadBudget } from '../aggregate/read-model.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface SnapshotRowView {
@@ -91,7 +93,15 @@ export interface Services {
     get(source: SourceId): SourceStatusRecord;
     resetBreaker(source: SourceId): Promise<SourceStatusRecord>;
   };
-  orderBooks: { getMany(tickers: readonly string[]): Promise<Array<OrderBookRecord | null>> };
+  orderBooks: {
+    /**
+     * Batched read by ticker, in the order asked; null where unknown, an Error (BOOK_READ_LIMITED)
+     * where the operation's REST book reads (`budget`) ran out and no tier held the book.
+     */
+    getMany(tickers: readonly string[], budget?: BookReadBudget): Promise<Array<OrderBookRecord | Error | null>>;
+    /** A subscriber keeps this book followed over the WebSocket until it calls the returned function. */
+    hold(ticker: string): () => void;
+  };
   insights: {
     latest(ticker: string | null): Promise<InsightRecord | null>;
     latestMany(tickers: readonly string[]): Promise<Array<InsightRecord | null>>;
@@ -102,6 +112,8 @@ export interface Services {
     list(agentId: string | null, limit: number): Promise<BusinessMetricRecord[]>;
     byAgents(agentIds: readonly string[]): Promise<BusinessMetricRecord[][]>;
   };
+  /** Candles and public trades (aggregate/market-history.ts). */
+  marketHistory: Pick<MarketHistory, 'candles' | 'trades'>;
   health(): Promise<HealthView>;
 }
 

@@ -14,5 +14,9 @@ export const DataQualityRef = builder.objectRef<DataQuality>('DataQuality').impl
       description:
         'true when a bundled simulator invented the value (SIMULATORS), false when the real upstream sent it. Kept with the value in every cache tier.',
     }),
+    isStreaming: t.exposeBoolean('isStreaming', {
+      description:
+        'true when a push stream keeps the value current as served (an order book held from the Kalshi WebSocket); false for a REST snapshot (e.g. a book asked for before its WebSocket snapshot arrived) or a stored copy.',
+    }),
   }),
 });

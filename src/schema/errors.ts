@@ -4,7 +4,7 @@
  * detail only in the log. Clients never see a stack trace.
  */
 import { GraphQLError } from 'graphql';
-import { InputError, isUpstreamError, type UpstreamError } from '../core/errors.js';
+import { InputError, isUpstreamError, RequestLimitError, type UpstreamError } from '../core/errors.js';
 
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
@@ -14,6 +14,8 @@ export const ErrorCode = {
   UPSTREAM_AUTH_FAILED: 'UPSTREAM_AUTH_FAILED',
   UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
   UPSTREAM_BAD_DATA: 'UPSTREAM_BAD_DATA',
+  /** A book this request did not read over REST: it already made KALSHI_BOOK_READS_PER_REQUEST calls. */
+  BOOK_READ_LIMITED: 'BOOK_READ_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -41,6 +43,9 @@ export function maskError(error: unknown, report: (error: unknown) => void): Gra
 
   if (original instanceof InputError) {
     return new GraphQLError(original.message, { ...at, extensions: { code: ErrorCode.BAD_USER_INPUT } });
+  }
+  if (original instanceof RequestLimitError) {
+    return new GraphQLError(original.message, { ...at, extensions: { ...original.details, code: original.code } });
   }
   if (isUpstreamError(original)) {
     return new GraphQLError(original.message, {

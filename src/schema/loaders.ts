@@ -7,6 +7,7 @@
  */
 import DataLoader from 'dataloader';
 import type { BusinessMetricRecord, InsightRecord, MarketRecord, OrderBookRecord } from '../core/domain.js';
+import type { BookReadBudget } from '../aggregate/read-model.js';
 import type { Services } from './context.js';
 
 export interface Loaders {
@@ -17,9 +18,13 @@ export interface Loaders {
 }
 
 export function createLoaders(services: Services): Loaders {
+  // One budget of REST book reads per execution, shared by all its batches (KALSHI_BOOK_READS_PER_REQUEST).
+  const limit = services.config.kalshi.bookReadsPerRequest;
+  const bookReads: BookReadBudget = { limit, remaining: limit };
   return {
     marketByTicker: new DataLoader((tickers) => services.markets.getMany(tickers)),
-    orderBookByTicker: new DataLoader((tickers) => services.orderBooks.getMany(tickers)),
+    // An Error in the answer fails that key's load alone: its field is null with a coded error.
+    orderBookByTicker: new DataLoader((tickers) => services.orderBooks.getMany(tickers, bookReads)),
     latestInsightByTicker: new DataLoader((tickers) => services.insights.latestMany(tickers)),
     businessMetricsByAgent: new DataLoader((agentIds) => services.businessMetrics.byAgents(agentIds)),
   };

@@ -14,6 +14,7 @@ import { InsightChunkRef } from './insight.js';
 import { MarketRef } from './market.js';
 import { DEFAULT_BOOK_DEPTH, OrderBookRef, bookDepth, orderBookView } from './order-book.js';
 import { SourceStatusRef } from './source-status.js';
+import { withRelease } from './with-release.js';
 
 builder.subscriptionFields((t) => ({
   aggregateUpdated: t.field({
@@ -38,12 +39,19 @@ builder.subscriptionFields((t) => ({
     args: { ticker: t.arg.string({ required: true }), depth: t.arg.int({ defaultValue: DEFAULT_BOOK_DEPTH }) },
     subscribe: (_root, { ticker, depth }, ctx) => {
       bookDepth(depth); // reject a bad depth when subscribing, not on the first event
-      return pipe(
-        ctx.services.pubsub.subscribe('orderBookUpdated'),
-        filter((book) => book.ticker === ticker),
+      // A subscriber keeps its market's book followed over the WebSocket (demand-driven tracking)
+      // for as long as it is subscribed; unsubscribing starts the book's idle time.
+      const release = ctx.services.orderBooks.hold(ticker);
+      return withRelease(
+        pipe(
+          ctx.services.pubsub.subscribe('orderBookUpdated'),
+          filter((book) => book.ticker === ticker),
+        ),
+        release,
       );
     },
-    resolve: (book, { depth }) => orderBookView(book, depth),
+    // Every event is a book the WebSocket feed just changed: streaming by definition.
+    resolve: (book, { depth }) => orderBookView({ ...book, provenance: { ...book.provenance, streaming: true } }, depth),
   }),
   insightStream: t.field({
     type: InsightChunkRef,

@@ -115,6 +115,8 @@ export type DataQuality = {
   /** Milliseconds between the upstream producing the value and this answer. */
   freshnessMs: Scalars['Float']['output'];
   isFromCache: Scalars['Boolean']['output'];
+  /** true when a push stream keeps the value current as served (an order book held from the Kalshi WebSocket); false for a REST snapshot (e.g. a book asked for before its WebSocket snapshot arrived) or a stored copy. */
+  isStreaming: Scalars['Boolean']['output'];
   /** true when a bundled simulator invented the value (SIMULATORS), false when the real upstream sent it. Kept with the value in every cache tier. */
   simulated: Scalars['Boolean']['output'];
   /** 0.0 to 1.0. */

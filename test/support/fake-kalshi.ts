@@ -11,8 +11,11 @@
  *   (`{ market }` or 404), `GET /markets/{ticker}/orderbook?depth` (`{ orderbook_fp: { yes_dollars,
  *   no_dollars } }`, bids only, each side ascending, best last), `GET /markets/orderbooks?tickers`,
  *   `GET /markets/trades` (always empty) and `GET /portfolio/positions` (always empty). Errors use
- *   the documented body `{ code, message, details, service }`. Any auth headers are accepted (and
- *   recorded), none are required.
+ *   the documented body `{ code, message, details, service }`. Auth headers are recorded; only the
+ *   documented signed market-data route, `GET /markets/orderbooks`, requires them: KALSHI-ACCESS-KEY,
+ *   -TIMESTAMP and -SIGNATURE (base64 RSA-PSS/SHA-256, salt = digest length, over
+ *   `timestamp + METHOD + path`, path from /trade-api/ without the query), verified against
+ *   `publicKey` when one is given; 401 otherwise.
  * - WebSocket at `/trade-api/ws/v2`: commands `{ id, cmd, params }` — `subscribe` (one
  *   `subscribed` reply with a new sid per channel; on `orderbook_delta` an `orderbook_snapshot` of
  *   each market follows), `update_subscription` (exactly one sid, error 12 otherwise;
@@ -31,6 +34,7 @@
  * promise resolves — the last is "a REST answer that left the exchange before the latest delta".
  * Every request and command is recorded, and `waitFor…` helpers resolve on them.
  */
+import { constants as cryptoConstants, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -115,6 +119,8 @@ export interface FakeSubscription {
 
 export interface FakeKalshiOptions {
   markets?: FakeMarket[];
+  /** Verifies the signature of signed routes (`GET /markets/orderbooks`) with this key. @default only the headers' presence is checked */
+  publicKey?: KeyObject;
   /** Server WebSocket ping period. @default 10_000 (as documented) */
   pingIntervalMs?: number;
 }
@@ -356,6 +362,26 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
     return entry.answer;
   }
 
+  /** Why a signed route's request is refused (documented: KALSHI-ACCESS-* over timestamp + METHOD + path), or null. */
+  function signatureProblem(request: IncomingMessage, method: string, path: string): string | null {
+    const header = (name: string): string | undefined => {
+      const value = request.headers[name];
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    };
+    const key = header('kalshi-access-key');
+    const timestamp = header('kalshi-access-timestamp');
+    const signature = header('kalshi-access-signature');
+    if (!key || !timestamp || !signature) return 'missing KALSHI-ACCESS-* headers';
+    if (!options.publicKey) return null;
+    const valid = verifySignature(
+      'sha256',
+      Buffer.from(`${timestamp}${method}${path}`),
+      { key: options.publicKey, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: cryptoConstants.RSA_PSS_SALTLEN_DIGEST },
+      Buffer.from(signature, 'base64'),
+    );
+    return valid ? null : 'bad signature';
+  }
+
   function onRequest(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://fake');
     const method = request.method ?? 'GET';
@@ -363,6 +389,14 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
     const query = Object.fromEntries(url.searchParams);
     requests.push({ method, route, path: url.pathname, query, headers: { ...request.headers }, at: Date.now() });
     request.resume();
+    if (route === 'orderbooks') {
+      const problem = signatureProblem(request, method, url.pathname);
+      if (problem) {
+        changed();
+        sendJson(response, 401, errorBody(401, `authentication failed: ${problem}`));
+        return;
+      }
+    }
     const override = takeOverride(route);
     changed();
     if (override && 'hang' in override) {

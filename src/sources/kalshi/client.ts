@@ -49,9 +49,13 @@ import {
   readMarketResponse,
   readMarketsPage,
   readOrderbookResponse,
+  readOrderbooksResponse,
   readPositionsPage,
   readTradesPage,
 } from './wire-guards.js';
+
+/** Books per `GET /markets/orderbooks` call: the most tickers one call asks for. */
+export const MAX_ORDERBOOKS_PER_CALL = 100;
 
 /** Client-side pacing unless configured otherwise: half of Kalshi's basic tier of ≈ 20 reads/s. */
 export const DEFAULT_KALSHI_RATE_LIMIT = { ratePerSecond: 10, burst: 10 } as const;
@@ -79,9 +83,11 @@ export interface KalshiRestClientOptions {
   clock?: Clock;
   /**
    * Client-side pacing: a token bucket every request takes one token from, waiting when it is
-   * empty. `false` turns pacing off (tests that need to provoke a 429). @default { ratePerSecond: 10, burst: 10 }
+   * empty. `false` turns pacing off (tests that need to provoke a 429). `reserve`: tokens only
+   * calls with `priority` (the pollers) may spend, so client-driven reads never delay a poll by
+   * more than a refill. @default { ratePerSecond: 10, burst: 10, reserve: 0 }
    */
-  rateLimit?: { ratePerSecond: number; burst: number } | false;
+  rateLimit?: { ratePerSecond: number; burst: number; reserve?: number } | false;
 }
 
 export interface CallOptions {
@@ -89,6 +95,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's timeoutMs for this call. */
   timeoutMs?: number;
+  /**
+   * A poller's call: ahead of every client-driven read for the pacer's tokens, and allowed the
+   * reserve (token-bucket.ts). @default false (a read a GraphQL client caused)
+   */
+  priority?: boolean;
 }
 
 export interface ListMarketsParams {
@@ -227,6 +238,21 @@ export class KalshiRestClient {
   async getMarket(ticker: string, options: CallOptions = {}): Promise<Market | null> {
     const body = await this.get(`/markets/${encodeTicker(ticker)}`, {}, options, { notFoundIsNull: true });
     return body === NOT_FOUND ? null : this.read(body, readMarketResponse);
+  }
+
+  /**
+   * `GET /markets/orderbooks?tickers=A,B,…` (signed: needs credentials): up to
+   * MAX_ORDERBOOKS_PER_CALL books in one call. Markets Kalshi does not know are absent from the answer.
+   */
+  async getOrderBooks(tickers: readonly string[], options: CallOptions = {}): Promise<Array<{ ticker: string; orderbook: OrderbookFp }>> {
+    const path = '/markets/orderbooks';
+    this.requireCredentials(path);
+    if (tickers.length === 0 || tickers.length > MAX_ORDERBOOKS_PER_CALL) {
+      throw new InputError(`order books are read for 1 to ${MAX_ORDERBOOKS_PER_CALL} markets at a time (got ${tickers.length})`);
+    }
+    for (const ticker of tickers) encodeTicker(ticker);
+    const body = await this.get(path, { tickers: tickers.join(',') }, options);
+    return this.read(body, readOrderbooksResponse);
   }
 
   /** `GET /markets/{ticker}/orderbook`; depth 0 (default) = every level. A 404 throws (category data). */
@@ -384,7 +410,7 @@ export class KalshiRestClient {
 
     // Wait for a token first (only the caller's signal can cut this short: the per-call timeout
     // covers the upstream, not our own queue), then sign, so the timestamp is taken at departure.
-    if (this.pacer) await this.pacer.take(1, options.signal);
+    if (this.pacer) await this.pacer.take(1, { signal: options.signal, priority: options.priority === true });
 
     let extraHeaders: Record<string, string> = {};
     try {

@@ -18,11 +18,12 @@ import type { TradeRecord } from '../../core/market-history.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
-import { KalshiRestClient } from './client.js';
+import { KalshiRestClient, MAX_ORDERBOOKS_PER_CALL } from './client.js';
 import { KalshiMarketPoller } from './market-poller.js';
 import { kalshiHistoryReads, type KalshiHistoryReads } from './history-reads.js';
 import { normalizeWsTrade } from './normalize-history.js';
 import { KalshiPortfolioPoller, type SubaccountPosition } from './portfolio-poller.js';
+import { DemandedBooks } from './demanded-books.js';
 import { TrackedBooks } from './tracked-books.js';
 import { parseDollars } from './money.js';
 import { normalizeMarket, normalizeOrderBook } from './normalize.js';
@@ -53,6 +54,19 @@ export interface KalshiSource {
   liveBook(ticker: string): OrderBookRecord | null;
   /** One REST read of a book through the guard; null when Kalshi has no such market. */
   fetchOrderBook(ticker: string): Promise<OrderBookRecord | null>;
+  /**
+   * REST reads of these books through the guard, in the order asked; null where Kalshi has no
+   * such market, undefined where its book was malformed (logged, counted: the previous good copy
+   * stays served). With credentials one signed `GET /markets/orderbooks` per `orderBooksPerCall`
+   * books, else one `GET /markets/{ticker}/orderbook` per book.
+   */
+  fetchOrderBooks(tickers: readonly string[]): Promise<Array<OrderBookRecord | null | undefined>>;
+  /** How many books one REST call of fetchOrderBooks reads: 100 with credentials, else 1. */
+  readonly orderBooksPerCall: number;
+  /** A client read these books: they join the WebSocket subscription (demanded-books.ts). */
+  askBooks(tickers: readonly string[]): void;
+  /** A subscriber keeps this book followed until it calls the returned function. */
+  holdBook(ticker: string): () => void;
   /** One REST read of these markets through the guard (cache loader). */
   fetchMarkets(tickers: readonly string[]): Promise<MarketRecord[]>;
   stop(): Promise<void>;
@@ -92,13 +106,26 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     timeoutMs: config.breaker.timeoutMs,
     credentials,
     clock,
-    rateLimit: { ratePerSecond: config.kalshi.readsPerSecond, burst: config.kalshi.readsPerSecond },
+    // The pollers' calls are `priority` and may spend the reserve; client-driven reads may not.
+    rateLimit: { ratePerSecond: config.kalshi.readsPerSecond, burst: config.kalshi.readsPerSecond, reserve: config.kalshi.pollerReservedReads },
   });
   // The markets whose books are followed: the configured list, or the most active open ones, kept
-  // with hysteresis so the set does not churn at the top-N boundary (tracked-books.ts).
+  // with hysteresis so the set does not churn at the top-N boundary (tracked-books.ts), and
+  // every book a client asks for while it is asked for (demanded-books.ts; only with a feed).
   const tracker = config.kalshi.trackedTickers ? null : new TrackedBooks({ topN: config.kalshi.trackTopN });
-  const trackedTickers = (): string[] => config.kalshi.trackedTickers ?? tracker?.current() ?? [];
   let feed: KalshiWsFeed | null = null;
+  const demanded = wsUrl
+    ? new DemandedBooks({
+        clock,
+        max: config.kalshi.maxTrackedBooks,
+        idleMs: config.kalshi.bookIdleMs,
+        onChange: () => feed?.setTickers(trackedTickers()),
+      })
+    : null;
+  const trackedTickers = (): string[] => {
+    const base = config.kalshi.trackedTickers ?? tracker?.current() ?? [];
+    return demanded ? [...new Set([...base, ...demanded.current()])] : base;
+  };
   const poller = new KalshiMarketPoller({
     client,
     clock,
@@ -217,6 +244,16 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     }
   }
 
+  async function readOrderBook(ticker: string): Promise<OrderBookRecord | null> {
+    try {
+      const wire = await guard.call('getOrderBook', (signal) => client.getOrderBook(ticker, 0, { signal }), { signal: stopping.signal });
+      return origin(normalizeOrderBook(ticker, wire, clock.now()));
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      throw error;
+    }
+  }
+
   return {
     get feed() {
       return feed;
@@ -227,14 +264,34 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       const book = feed?.state === 'open' ? feed.book(ticker) : null;
       return book ? origin(book) : null;
     },
-    async fetchOrderBook(ticker) {
-      try {
-        const wire = await guard.call('getOrderBook', (signal) => client.getOrderBook(ticker, 0, { signal }), { signal: stopping.signal });
-        return origin(normalizeOrderBook(ticker, wire, clock.now()));
-      } catch (error) {
-        if ((error as { status?: number }).status === 404) return null;
-        throw error;
+    fetchOrderBook: readOrderBook,
+    orderBooksPerCall: credentials ? MAX_ORDERBOOKS_PER_CALL : 1,
+    async fetchOrderBooks(tickers) {
+      if (!credentials) return Promise.all(tickers.map(readOrderBook));
+      const chunks: string[][] = [];
+      for (let i = 0; i < tickers.length; i += MAX_ORDERBOOKS_PER_CALL) chunks.push(tickers.slice(i, i + MAX_ORDERBOOKS_PER_CALL));
+      const read = await Promise.all(
+        chunks.map((chunk) => guard.call('getOrderBooks', (signal) => client.getOrderBooks(chunk, { signal }), { signal: stopping.signal })),
+      );
+      const fetchedAt = clock.now();
+      // Absent from the answer: Kalshi has no such market (null). Malformed: undefined.
+      const byTicker = new Map<string, OrderBookRecord | undefined>();
+      for (const { ticker, orderbook } of read.flat()) {
+        try {
+          byTicker.set(ticker, origin(normalizeOrderBook(ticker, orderbook, fetchedAt)));
+        } catch (error) {
+          byTicker.set(ticker, undefined);
+          deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' });
+          logger.warn({ err: error, ticker }, 'malformed Kalshi order book skipped; the previous good copy stays served');
+        }
       }
+      return tickers.map((ticker) => (byTicker.has(ticker) ? byTicker.get(ticker) : null));
+    },
+    askBooks(tickers) {
+      demanded?.ask(tickers);
+    },
+    holdBook(ticker) {
+      return demanded?.hold(ticker) ?? (() => undefined);
     },
     async fetchMarkets(tickers) {
       let requestedAt = clock.now();
@@ -265,6 +322,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
      */
     async stop() {
       if (!stopping.signal.aborted) stopping.abort(new Error('Kalshi source stopped'));
+      demanded?.stop();
       await poller.stop();
       await portfolio?.stop();
       await feed?.stop();

@@ -58,6 +58,7 @@ export class KalshiMarketPoller {
     const { client, clock, guard, logger, metrics } = this.deps;
     try {
       // The stop goes to the guard: a poll cut by stop() is a cancellation, not a Kalshi failure.
+      // `priority`: the poll goes ahead of every client-driven read for the pacer's tokens.
       // (The request gets it too, so it ends even under a guard that ignores it.)
       // When the (last) attempt's first request left: no page of its answer can be older, so this
       // times the listing's prices against the WebSocket's (normalizeMarket, LiveMarkets).
@@ -68,7 +69,7 @@ export class KalshiMarketPoller {
           requestedAt = clock.now();
           return client.listAllMarkets(
             { limit: this.deps.pageLimit ?? 200 },
-            { maxPages: this.deps.maxPages ?? 5, signal: AbortSignal.any([signal, this.loop.signal]) },
+            { maxPages: this.deps.maxPages ?? 5, signal: AbortSignal.any([signal, this.loop.signal]), priority: true },
           );
         },
         { signal: this.loop.signal },

@@ -90,7 +90,7 @@ export class KalshiPortfolioPoller {
       async (signal) => {
         const scan = await client.getAllPositions(
           { subaccount, limit: PAGE_LIMIT },
-          { maxPages: this.deps.maxPages ?? 10, signal: AbortSignal.any([signal, this.loop.signal]) },
+          { maxPages: this.deps.maxPages ?? 10, signal: AbortSignal.any([signal, this.loop.signal]), priority: true },
         );
         if (scan.cursor !== '') {
           throw new UpstreamError(`Kalshi subaccount ${subaccount} has more positions than ${scan.pages} pages; portfolio incomplete`, {

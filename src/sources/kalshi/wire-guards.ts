@@ -82,6 +82,19 @@ export function readOrderbookResponse(body: unknown): OrderbookFp {
   return { yes_dollars: readSide(book, 'yes_dollars'), no_dollars: readSide(book, 'no_dollars') };
 }
 
+/**
+ * `GET /markets/orderbooks`: `{ orderbooks: [{ ticker, orderbook_fp: { yes_dollars, no_dollars } }] }`.
+ * The whole answer is refused when one entry is malformed: its books arrived together, and a book
+ * that cannot be read says the envelope is not the documented one.
+ */
+export function readOrderbooksResponse(body: unknown): Array<{ ticker: string; orderbook: OrderbookFp }> {
+  if (!isRecord(body)) throw new PayloadShapeError('orderbooks: body is not a JSON object');
+  return arrayOfRecords(body, 'orderbooks', 'orderbooks').map((entry, index) => {
+    if (typeof entry.ticker !== 'string' || entry.ticker === '') throw new PayloadShapeError(`orderbooks: orderbooks[${index}].ticker is not a ticker`);
+    return { ticker: entry.ticker, orderbook: readOrderbookResponse(entry) };
+  });
+}
+
 /** `GET /markets/trades`: `{ trades: object[], cursor: string }`. */
 export function readTradesPage(body: unknown): GetTradesResponse {
   if (!isRecord(body)) throw new PayloadShapeError('trades page: body is not a JSON object');

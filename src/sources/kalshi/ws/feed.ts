@@ -71,6 +71,12 @@ export interface KalshiWsFeedOptions {
   backoff?: BackoffOptions;
   /** A failed subscribe command is retried after this long. @default backoff.initialMs */
   subscribeRetryMs?: number;
+  /**
+   * A market added to the order-book sid whose snapshot has not come this long after add_markets
+   * is asked for with `get_snapshot` (Kalshi documents the snapshot, but a lost one would leave the
+   * book unserved for good). @default 5000
+   */
+  snapshotTimeoutMs?: number;
   /** Source of the jitter, in [0, 1). @default Math.random */
   random?: () => number;
   /** Every book after each snapshot or delta applied to it. */
@@ -96,6 +102,8 @@ export interface KalshiWsFeedStats {
   seqGaps: number;
   /** Books dropped and re-requested (one per market per gap). */
   resyncs: number;
+  /** Markets asked for with get_snapshot because no snapshot followed their add_markets. */
+  snapshotRequests: number;
   /** Subscriptions renewed after a terminal error (10, 25). */
   resubscribes: number;
   /** Connections the watchdog terminated. */
@@ -143,6 +151,8 @@ interface Connection {
   readonly sidOf: Map<KalshiWsChannel, number>;
   /** Channels with a subscribe in flight. */
   readonly subscribing: Set<KalshiWsChannel>;
+  /** Timers waiting for the snapshots of markets just added (cancelled with the connection). */
+  readonly snapshotTimers: Set<TimerHandle>;
   lastError: string | null;
 }
 
@@ -161,6 +171,7 @@ export class KalshiWsFeed {
   private readonly heartbeatTimeoutMs: number;
   private readonly backoff: BackoffOptions;
   private readonly subscribeRetryMs: number;
+  private readonly snapshotTimeoutMs: number;
   private readonly random: () => number;
   private readonly path: string;
   /** The markets we want tracked; the server's view per sid is in Connection.subs. */
@@ -179,6 +190,7 @@ export class KalshiWsFeed {
     malformed: 0,
     seqGaps: 0,
     resyncs: 0,
+    snapshotRequests: 0,
     resubscribes: 0,
     heartbeatTimeouts: 0,
     tradesLost: 0,
@@ -196,6 +208,7 @@ export class KalshiWsFeed {
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 35_000;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.subscribeRetryMs = options.subscribeRetryMs ?? this.backoff.initialMs;
+    this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 5000;
     this.random = options.random ?? Math.random;
     // The handshake is signed over the URL's path (`/trade-api/ws/v2` on the real host).
     this.path = new URL(options.url).pathname;
@@ -301,6 +314,7 @@ export class KalshiWsFeed {
       subs: new Map(),
       sidOf: new Map(),
       subscribing: new Set(),
+      snapshotTimers: new Set(),
       lastError: null,
     };
     this.connection = connection;
@@ -349,6 +363,8 @@ export class KalshiWsFeed {
       this.guard('close', (code: number, reason: Buffer) => {
         if (this.connection !== connection) return;
         connection.watchdog?.cancel();
+        for (const timer of connection.snapshotTimers) timer.cancel();
+        connection.snapshotTimers.clear();
         this.connection = null;
         this.retryTimer?.cancel();
         this.retryTimer = null;
@@ -464,6 +480,7 @@ export class KalshiWsFeed {
           { cmd: 'update_subscription', params: { sid, action: 'add_markets', market_tickers: add } },
           { cmd: 'update_subscription', sid, action: 'add_markets', tickers: add },
         );
+        if (channel === 'orderbook_delta') this.awaitSnapshots(connection, sid, add);
       }
       if (remove.length > 0) {
         for (const ticker of remove) sub.markets.delete(ticker);
@@ -507,6 +524,32 @@ export class KalshiWsFeed {
     if (verdict === 'unknown') return;
     if (verdict === 'gap' && message.seq > expected) this.counters.tradesLost += message.seq - expected;
     this.notify('onTrade', message.msg, { sid: message.sid, seq: message.seq });
+  }
+
+  /**
+   * After add_markets the server owes a snapshot of each added market; any still missing after
+   * snapshotTimeoutMs (and still wanted) is asked for once with get_snapshot. Until then, and
+   * after, the book is simply not held here, and the read model serves REST for it.
+   */
+  private awaitSnapshots(connection: Connection, sid: number, tickers: readonly string[]): void {
+    const timer = this.clock.setTimeout(
+      this.guard('snapshot wait', () => {
+        connection.snapshotTimers.delete(timer);
+        const sub = connection.subs.get(sid);
+        if (this.connection !== connection || !sub) return;
+        const late = tickers.filter((ticker) => this.desired.has(ticker) && sub.markets.has(ticker) && !this.local.has(ticker));
+        if (late.length === 0) return;
+        this.counters.snapshotRequests += late.length;
+        this.logger.warn({ sid, markets: late.length }, 'kalshi ws: no snapshot after add_markets, requesting them');
+        this.send(
+          connection,
+          { cmd: 'update_subscription', params: { sid, action: 'get_snapshot', market_tickers: late } },
+          { cmd: 'update_subscription', sid, action: 'get_snapshot', tickers: late },
+        );
+      }),
+      this.snapshotTimeoutMs,
+    );
+    connection.snapshotTimers.add(timer);
   }
 
   /** Drops the books of `tickers` and asks the order-book sid for fresh snapshots of them. */
