@@ -21,7 +21,8 @@ import { parseJohnFault } from './john/faults.js';
 import { startJohnSimulator, type JohnSimulator } from './john/server.js';
 import { DEFAULT_SIMULATED_ATTRIBUTION } from './kalshi/attribution.js';
 import { createSimulatorCredentials } from './kalshi/rest-auth.js';
-import { parseKalshiRestFault, startKalshiRestSimulator, type KalshiRestSimulator } from './kalshi/rest-server.js';
+import { parseKalshiRestFault } from './kalshi/rest-faults.js';
+import { startKalshiRestSimulator, type KalshiRestSimulator } from './kalshi/rest-server.js';
 import { parseKalshiWsFault } from './kalshi/ws-faults.js';
 import { startKalshiWsSimulator, type KalshiWsSimulator } from './kalshi/ws-server.js';
 

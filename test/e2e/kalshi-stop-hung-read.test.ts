@@ -9,7 +9,7 @@
  * simulator with its `hang` fault), `app.stop()` while it hangs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseKalshiRestFault } from '../../src/simulators/kalshi/rest-server.js';
+import { parseKalshiRestFault } from '../../src/simulators/kalshi/rest-faults.js';
 import { fakeMarket, startFakeKalshi, type FakeKalshi } from '../support/fake-kalshi.js';
 import { startService, type RunningService } from '../support/service.js';
 

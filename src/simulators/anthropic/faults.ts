@@ -6,6 +6,7 @@
  * flaky run replays exactly; `times` (default: until cleared) counts only the requests it hit.
  */
 import { Prng } from '../../core/prng.js';
+import { bare, FaultSyntaxError, parseFault, rateOption, statusOnly, timesOption, wholeNumber, type FaultVocabulary } from '../fault.js';
 
 interface FaultFrequency {
   /** Requests this fault is served to before it clears itself. @default until clearFault() */
@@ -37,79 +38,44 @@ export type AnthropicFault = FaultFrequency &
 
 export type AnthropicFaultKind = AnthropicFault['kind'];
 
-const FAULT_SYNTAX =
-  'expected e.g. "status:529", "status:429:retry=2", "delay:1500", "hang", "malformed", "truncated", "sse-error" or ' +
-  '"invalid-tool-input", optionally followed by ",rate=0..1", ",times=N", ",retry=S" or ",code=ERROR_CODE" (status only)';
-
 const BARE_KINDS = ['hang', 'malformed', 'truncated', 'sse-error', 'invalid-tool-input'] as const;
 
-function fail(text: string, why: string): never {
-  throw new Error(`invalid Anthropic simulator fault "${text}": ${why}; ${FAULT_SYNTAX}`);
-}
+const ANTHROPIC_FAULTS: FaultVocabulary<AnthropicFault> = {
+  label: 'Anthropic simulator',
+  examples:
+    '"status:529", "status:429:retry=2", "delay:1500", "hang", "malformed", "truncated", "sse-error" or ' +
+    '"invalid-tool-input", optionally followed by ",rate=0..1", ",times=N", ",retry=S" or ",code=ERROR_CODE" (status only)',
+  kinds: {
+    status: (argument) => {
+      if (argument === undefined || !/^\d{3}$/.test(argument) || Number(argument) < 400 || Number(argument) > 599) {
+        throw new FaultSyntaxError('status needs an HTTP error code from 400 to 599');
+      }
+      return { kind: 'status', status: Number(argument) };
+    },
+    delay: (argument) => {
+      const delayMs = wholeNumber(argument);
+      if (delayMs === undefined) throw new FaultSyntaxError('delay needs milliseconds, e.g. delay:1500');
+      return { kind: 'delay', delayMs };
+    },
+    ...Object.fromEntries(BARE_KINDS.map((kind) => [kind, bare<AnthropicFault>({ kind })])),
+  },
+  options: {
+    rate: rateOption,
+    times: timesOption,
+    retry: statusOnly<AnthropicFault>('retry', (fault, value) => {
+      if (!/^\d{1,6}(\.\d+)?$/.test(value)) throw new FaultSyntaxError('retry must be seconds (a non-negative number)');
+      return { ...fault, retryAfterSeconds: Number(value) };
+    }),
+    code: statusOnly<AnthropicFault>('code', (fault, value) => {
+      if (!/^[a-z0-9_]{1,100}$/.test(value)) throw new FaultSyntaxError('code must be an error code like enforced_spend_limit_reached');
+      return { ...fault, errorCode: value };
+    }),
+  },
+};
 
-function parseOption(text: string, part: string): [string, string] {
-  const match = /^([a-z_]+)=(.+)$/.exec(part);
-  if (!match) fail(text, `"${part}" is not key=value`);
-  return [match[1]!, match[2]!];
-}
-
-/** Parses the environment form of a fault. Throws an Error naming the input and the expected form. */
+/** Parses ANTHROPIC_SIM_FAULT in the shared grammar (../fault.ts). Throws an Error naming the input and the expected form. */
 export function parseAnthropicFault(text: string): AnthropicFault {
-  const parts = text.split(',').map((part) => part.trim());
-  const [head = '', ...rest] = parts;
-  if (head === '') fail(text, 'empty fault');
-  const [kind = '', ...args] = head.split(':').map((piece) => piece.trim());
-  const options = [...args.filter((arg) => arg.includes('=')), ...rest].map((part) => parseOption(text, part));
-  const positional = args.filter((arg) => !arg.includes('='));
-
-  let fault: AnthropicFault;
-  if (kind === 'status') {
-    const [code, ...extra] = positional;
-    if (code === undefined || !/^\d{3}$/.test(code) || Number(code) < 400 || Number(code) > 599) fail(text, 'status needs an HTTP error code from 400 to 599');
-    if (extra.length > 0) fail(text, `unexpected "${extra.join(':')}"`);
-    fault = { kind: 'status', status: Number(code) };
-  } else if (kind === 'delay') {
-    const [ms, ...extra] = positional;
-    if (ms === undefined || !/^\d{1,9}$/.test(ms)) fail(text, 'delay needs milliseconds, e.g. delay:1500');
-    if (extra.length > 0) fail(text, `unexpected "${extra.join(':')}"`);
-    fault = { kind: 'delay', delayMs: Number(ms) };
-  } else if ((BARE_KINDS as readonly string[]).includes(kind)) {
-    if (positional.length > 0) fail(text, `${kind} takes no argument`);
-    fault = { kind: kind as (typeof BARE_KINDS)[number] };
-  } else {
-    fail(text, `unknown kind "${kind}"`);
-  }
-
-  for (const [key, value] of options) {
-    switch (key) {
-      case 'rate': {
-        const rate = /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(value) ? Number(value) : Number.NaN;
-        if (!(rate >= 0 && rate <= 1)) fail(text, 'rate must be a number from 0 to 1');
-        fault.rate = rate;
-        break;
-      }
-      case 'times': {
-        if (!/^[1-9]\d{0,8}$/.test(value)) fail(text, 'times must be a positive integer');
-        fault.times = Number(value);
-        break;
-      }
-      case 'retry': {
-        if (fault.kind !== 'status') fail(text, 'retry applies to status faults only');
-        if (!/^\d{1,6}(\.\d+)?$/.test(value)) fail(text, 'retry must be seconds (a non-negative number)');
-        fault.retryAfterSeconds = Number(value);
-        break;
-      }
-      case 'code': {
-        if (fault.kind !== 'status') fail(text, 'code applies to status faults only');
-        if (!/^[a-z0-9_]{1,100}$/.test(value)) fail(text, 'code must be an error code like enforced_spend_limit_reached');
-        fault.errorCode = value;
-        break;
-      }
-      default:
-        fail(text, `unknown option "${key}"`);
-    }
-  }
-  return fault;
+  return parseFault(text, ANTHROPIC_FAULTS);
 }
 
 /** Holds the injected fault and decides, per request, whether that request gets it. */

@@ -6,6 +6,7 @@
  * seeded PRNG) and `times` (how many requests it hits before it clears itself; default: until
  * clearFault()).
  */
+import { bare, FaultSyntaxError, parseFault, rateOption, statusOnly, timesOption, type FaultVocabulary } from '../fault.js';
 
 /** The statuses John is known to answer with when something is wrong. */
 export const JOHN_FAULT_STATUSES = [500, 502, 503, 401, 403, 429] as const;
@@ -61,85 +62,55 @@ export function validateJohnFault(fault: JohnFault): JohnFault {
   return fault;
 }
 
-const FORMS =
-  'status:<500|502|503|401|403|429>, delay:<ms>, hang, malformed, truncated or bad-shape[:metrics|envelope], ' +
-  'optionally followed by ,rate=<0..1> ,times=<n> (and ,retry-after=<s> for status)';
-
-/**
- * Parses `kind[:argument][,option=value…]`, e.g. `status:503`, `hang`, `malformed,rate=0.2`,
- * `delay:2000,times=3`, `bad-shape:envelope`, `status:429,retry-after=5`. Throws an Error naming the
- * accepted forms when the text is not one of them.
- */
-export function parseJohnFault(text: string): JohnFault {
-  const fail: (why: string) => never = (why) => {
-    throw new Error(`Invalid John fault ${JSON.stringify(text)}: ${why}. Expected ${FORMS}.`);
-  };
-  const [head = '', ...optionParts] = text.split(',').map((part) => part.trim());
-  const colon = head.indexOf(':');
-  const kind = (colon === -1 ? head : head.slice(0, colon)).trim().toLowerCase();
-  const argument = colon === -1 ? undefined : head.slice(colon + 1).trim();
-  if (kind === '') fail('no fault kind');
-
-  const options: JohnFaultOptions & { retryAfterSeconds?: number } = {};
-  for (const part of optionParts) {
-    const match = /^([a-z-]+)\s*=\s*(.+)$/i.exec(part);
-    if (!match) return fail(`option ${JSON.stringify(part)} is not name=value`);
-    const name = match[1]!.toLowerCase();
-    const value = number(match[2]!);
-    if (value === undefined) fail(`option ${name} needs a number`);
-    else if (name === 'rate') options.rate = value;
-    else if (name === 'times') options.times = value;
-    else if (name === 'retry-after' && kind === 'status') options.retryAfterSeconds = value;
-    else fail(`unknown option ${JSON.stringify(name)}`);
-  }
-  const withOptions = <F extends JohnFault>(fault: F): F => {
-    const { retryAfterSeconds, ...common } = options;
-    return { ...fault, ...common, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
-  };
-  const noArgument = (): void => {
-    if (argument !== undefined) fail(`${kind} takes no argument`);
-  };
-
-  let fault: JohnFault;
-  switch (kind) {
-    case 'status': {
-      const status = argument === undefined ? undefined : number(argument);
-      if (status === undefined || !(JOHN_FAULT_STATUSES as readonly number[]).includes(status)) {
-        return fail(`status must be one of ${JOHN_FAULT_STATUSES.join(', ')}`);
-      }
-      fault = withOptions({ kind, status: status as JohnFaultStatus });
-      break;
-    }
-    case 'delay': {
-      const delayMs = argument === undefined ? undefined : number(argument);
-      if (delayMs === undefined) return fail('delay needs milliseconds, e.g. delay:2000');
-      fault = withOptions({ kind, delayMs });
-      break;
-    }
-    case 'bad-shape': {
-      if (argument === undefined) fault = withOptions({ kind });
-      else if (argument === 'metrics' || argument === 'envelope') fault = withOptions({ kind, target: argument });
-      else return fail('bad-shape takes metrics or envelope');
-      break;
-    }
-    case 'hang':
-    case 'malformed':
-    case 'truncated':
-      noArgument();
-      fault = withOptions({ kind });
-      break;
-    default:
-      return fail(`unknown fault kind ${JSON.stringify(kind)}`);
-  }
-  try {
-    return validateJohnFault(fault);
-  } catch (error) {
-    return fail((error as Error).message);
-  }
+/** A non-negative number (decimals allowed), or undefined. */
+function number(text: string | undefined): number | undefined {
+  return text !== undefined && /^\d+(\.\d+)?$/.test(text) ? Number(text) : undefined;
 }
 
-function number(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (!/^\d+(\.\d+)?$/.test(trimmed)) return undefined;
-  return Number(trimmed);
+const JOHN_FAULTS: FaultVocabulary<JohnFault> = {
+  label: 'John simulator',
+  examples:
+    'status:503 (one of 500, 502, 503, 401, 403, 429), delay:2000, hang, malformed, truncated or bad-shape[:metrics|envelope], ' +
+    'optionally followed by ,rate=<0..1> ,times=<n> (and ,retry-after=<s> for status)',
+  kinds: {
+    status: (argument) => {
+      const status = number(argument);
+      if (status === undefined || !(JOHN_FAULT_STATUSES as readonly number[]).includes(status)) {
+        throw new FaultSyntaxError(`status must be one of ${JOHN_FAULT_STATUSES.join(', ')}`);
+      }
+      return { kind: 'status', status: status as JohnFaultStatus };
+    },
+    delay: (argument) => {
+      const delayMs = number(argument);
+      if (delayMs === undefined) throw new FaultSyntaxError('delay needs milliseconds, e.g. delay:2000');
+      return { kind: 'delay', delayMs };
+    },
+    'bad-shape': (argument) => {
+      if (argument === undefined) return { kind: 'bad-shape' };
+      if (argument === 'metrics' || argument === 'envelope') return { kind: 'bad-shape', target: argument };
+      throw new FaultSyntaxError('bad-shape takes metrics or envelope');
+    },
+    hang: bare({ kind: 'hang' }),
+    malformed: bare({ kind: 'malformed' }),
+    truncated: bare({ kind: 'truncated' }),
+  },
+  options: {
+    rate: rateOption,
+    times: timesOption,
+    'retry-after': statusOnly<JohnFault>('retry-after', (fault, value) => {
+      const retryAfterSeconds = number(value);
+      if (retryAfterSeconds === undefined) throw new FaultSyntaxError('retry-after must be seconds (a non-negative number)');
+      return { ...fault, retryAfterSeconds };
+    }),
+  },
+};
+
+/**
+ * Parses JOHN_SIM_FAULT in the shared grammar (../fault.ts), e.g. `status:503`, `hang`,
+ * `malformed,rate=0.2`, `delay:2000,times=3`, `bad-shape:envelope`, `status:429,retry-after=5`.
+ * Throws an Error naming the input and the accepted forms when the text is not one of them.
+ */
+export function parseJohnFault(text: string): JohnFault {
+  // The vocabulary checks what validateJohnFault checks, so a parsed fault is always servable.
+  return parseFault(text, JOHN_FAULTS);
 }

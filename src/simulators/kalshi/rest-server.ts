@@ -103,6 +103,7 @@ export const DEFAULT_SIMULATOR_RATE_LIMIT: Readonly<{ ratePerSecond: number; bur
  * - malformed: a 200 whose body is not JSON
  * - truncated: a 200 whose content-length promises more than is sent before the socket is destroyed
  * - reset: the socket is destroyed without an answer
+ * KALSHI_SIM_FAULT is read into one by rest-faults.ts.
  */
 export type SimulatorFault = (
   | { kind: 'status'; status: number; body?: unknown }
@@ -112,65 +113,6 @@ export type SimulatorFault = (
   | { kind: 'truncated' }
   | { kind: 'reset' }
 ) & { times?: number; rate?: number };
-
-const FAULT_EXAMPLES = 'status:503, status:429,rate=0.5, delay:200, hang, malformed, truncated, reset (options: rate=0..1, times=N)';
-
-/**
- * Reads a fault from an environment-style string: `status:503`, `status:429,rate=0.5`, `hang`,
- * `malformed`, `truncated`, `reset`, `delay:200`, with optional `,rate=0..1` and `,times=N`.
- * Throws an Error naming the input and the accepted forms.
- */
-export function parseKalshiRestFault(text: string): SimulatorFault {
-  const fail = (why: string): never => {
-    throw new Error(`invalid Kalshi simulator fault ${JSON.stringify(text)}: ${why}; expected e.g. ${FAULT_EXAMPLES}`);
-  };
-  const [head = '', ...options] = text.split(',').map((part) => part.trim());
-  const [kind = '', argument, ...extra] = head.split(':');
-  if (extra.length > 0) fail(`too many ":" in ${JSON.stringify(head)}`);
-  const noArgument = (): void => {
-    if (argument !== undefined) fail(`${kind} takes no argument`);
-  };
-  let fault: SimulatorFault;
-  switch (kind.toLowerCase()) {
-    case 'status': {
-      const status = argument !== undefined && /^\d{3}$/.test(argument) ? Number(argument) : Number.NaN;
-      if (!(status >= 100 && status <= 599)) fail('status needs a three-digit HTTP status, as in status:503');
-      fault = { kind: 'status', status };
-      break;
-    }
-    case 'delay': {
-      const delayMs = argument !== undefined && /^\d{1,9}$/.test(argument) ? Number(argument) : Number.NaN;
-      if (Number.isNaN(delayMs)) fail('delay needs milliseconds, as in delay:200');
-      fault = { kind: 'delay', delayMs };
-      break;
-    }
-    case 'hang':
-    case 'malformed':
-    case 'truncated':
-    case 'reset':
-      noArgument();
-      fault = { kind: kind.toLowerCase() as 'hang' | 'malformed' | 'truncated' | 'reset' };
-      break;
-    default:
-      return fail(kind === '' ? 'no fault kind' : `unknown fault kind ${JSON.stringify(kind)}`);
-  }
-  for (const option of options) {
-    const [name = '', value = '', ...rest] = option.split('=');
-    if (rest.length > 0 || value === '') fail(`option ${JSON.stringify(option)} is not name=value`);
-    if (name === 'rate') {
-      const rate = /^\d*\.?\d+$/.test(value) ? Number(value) : Number.NaN;
-      if (!(rate >= 0 && rate <= 1)) fail('rate must be a probability from 0 to 1');
-      fault.rate = rate;
-    } else if (name === 'times') {
-      const times = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
-      if (!(times >= 1)) fail('times must be a positive integer');
-      fault.times = times;
-    } else {
-      fail(`unknown option ${JSON.stringify(name)}`);
-    }
-  }
-  return fault;
-}
 
 export interface KalshiRestSimulator {
   /** e.g. `http://127.0.0.1:54321/trade-api/v2` */

@@ -1,9 +1,9 @@
 /**
  * Failures the WebSocket simulator can be told to produce, so the feed's recovery paths (resync,
  * reconnect, resubscribe, watchdog, auth) are exercised against a real socket rather than a mock.
- * `parseKalshiWsFault` reads the same faults from short strings, for an environment variable.
+ * `parseKalshiWsFault` reads the same faults from KALSHI_WS_SIM_FAULT, in the shared grammar (../fault.ts).
  */
-import { ConfigError } from '../../core/errors.js';
+import { bare, FaultSyntaxError, parseFault, wholeNumber, type FaultVocabulary } from '../fault.js';
 
 export type KalshiWsFault =
   /** Terminates every open socket now (no close frame), as a dropped network would. */
@@ -27,35 +27,35 @@ export type KalshiWsFault =
    */
   | { kind: 'malformed'; sequenced?: boolean };
 
-const FORMS = 'drop | seq-gap[:times] | error-code:10|25 | silence | reject-handshake:401|503 | malformed[:sequenced]';
+const KALSHI_WS_FAULTS: FaultVocabulary<KalshiWsFault> = {
+  label: 'Kalshi WebSocket simulator',
+  examples: 'drop, seq-gap[:times], error-code:10|25, silence, reject-handshake:401|503, malformed[:sequenced]',
+  kinds: {
+    drop: bare({ kind: 'drop' }),
+    silence: bare({ kind: 'silence' }),
+    malformed: (argument) => {
+      if (argument === undefined) return { kind: 'malformed' };
+      if (argument === 'sequenced') return { kind: 'malformed', sequenced: true };
+      throw new FaultSyntaxError('malformed takes nothing or sequenced');
+    },
+    'seq-gap': (argument) => {
+      if (argument === undefined) return { kind: 'seq-gap' };
+      const times = wholeNumber(argument);
+      if (times === undefined || times < 1) throw new FaultSyntaxError('seq-gap takes a positive number of gaps');
+      return { kind: 'seq-gap', times };
+    },
+    'error-code': (argument) => {
+      if (argument === '10' || argument === '25') return { kind: 'error-code', code: Number(argument) as 10 | 25 };
+      throw new FaultSyntaxError('error-code is 10 (channel error) or 25 (buffer overflow)');
+    },
+    'reject-handshake': (argument) => {
+      if (argument === '401' || argument === '503') return { kind: 'reject-handshake', status: Number(argument) as 401 | 503 };
+      throw new FaultSyntaxError('reject-handshake answers 401 or 503');
+    },
+  },
+};
 
 /** `drop`, `seq-gap`, `seq-gap:3`, `error-code:25`, `silence`, `reject-handshake:503`, `malformed`, `malformed:sequenced`. */
 export function parseKalshiWsFault(text: string): KalshiWsFault {
-  const [kind = '', argument, ...rest] = text.trim().split(':');
-  const bad = (): ConfigError => new ConfigError(`Kalshi WebSocket fault ${JSON.stringify(text)} is not one of: ${FORMS}`);
-  if (rest.length > 0) throw bad();
-  switch (kind) {
-    case 'drop':
-    case 'silence':
-      if (argument !== undefined) throw bad();
-      return { kind };
-    case 'malformed':
-      if (argument === undefined) return { kind };
-      if (argument === 'sequenced') return { kind, sequenced: true };
-      throw bad();
-    case 'seq-gap': {
-      if (argument === undefined) return { kind };
-      const times = /^\d{1,6}$/.test(argument) ? Number(argument) : 0;
-      if (times < 1) throw bad();
-      return { kind, times };
-    }
-    case 'error-code':
-      if (argument === '10' || argument === '25') return { kind, code: Number(argument) as 10 | 25 };
-      throw bad();
-    case 'reject-handshake':
-      if (argument === '401' || argument === '503') return { kind, status: Number(argument) as 401 | 503 };
-      throw bad();
-    default:
-      throw bad();
-  }
+  return parseFault(text, KALSHI_WS_FAULTS);
 }

@@ -73,8 +73,8 @@ describe('parseAnthropicFault', () => {
   });
 
   test.each([
-    ['', /empty/],
-    ['explode', /unknown kind "explode"/],
+    ['', /no fault kind/],
+    ['explode', /unknown fault kind "explode"/],
     ['status', /HTTP error code/],
     ['status:200', /HTTP error code/],
     ['status:5xx', /HTTP error code/],
@@ -84,7 +84,7 @@ describe('parseAnthropicFault', () => {
     ['truncated,times=0', /times must be/],
     ['truncated,retry=2', /status faults only/],
     ['status:500,colour=red', /unknown option "colour"/],
-    ['status:500,rate', /not key=value/],
+    ['status:500,rate', /is not name=value/],
   ])('rejects %j with a clear message', (text, why) => {
     expect(() => parseAnthropicFault(text)).toThrow(why);
     expect(() => parseAnthropicFault(text)).toThrow(/expected e\.g\. "status:529"/);

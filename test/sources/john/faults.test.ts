@@ -25,16 +25,17 @@ describe('parseJohnFault', () => {
     ['delay', /delay needs milliseconds/],
     ['delay:soon', /delay needs milliseconds/],
     ['hang:5', /hang takes no argument/],
-    ['malformed,rate=1.5', /rate must be from 0 to 1/],
-    ['malformed,rate=-1', /option rate needs a number/],
+    ['malformed,rate=1.5', /rate must be a probability from 0 to 1/],
+    ['malformed,rate=-1', /rate must be a probability/],
     ['truncated,times=0', /times must be a positive integer/],
     ['truncated,times=1.5', /times must be a positive integer/],
     ['hang,often', /is not name=value/],
-    ['hang,retry-after=2', /unknown option "retry-after"/],
+    ['hang,retry-after=2', /retry-after applies to status faults only/],
+    ['hang,colour=red', /unknown option "colour"/],
     ['bad-shape:everything', /bad-shape takes metrics or envelope/],
   ])('rejects %j', (text, message) => {
     expect(() => parseJohnFault(text)).toThrow(message);
-    expect(() => parseJohnFault(text)).toThrow(/Expected status:</);
+    expect(() => parseJohnFault(text)).toThrow(/^invalid John simulator fault .*; expected e\.g\. status:503/);
   });
 
   it('validates faults built in code too', () => {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { UpstreamError } from '../../../src/core/errors.js';
 import { KalshiRestClient } from '../../../src/sources/kalshi/client.js';
-import { parseKalshiRestFault, startKalshiRestSimulator, type KalshiRestSimulator, type SimulatorFault } from '../../../src/simulators/kalshi/rest-server.js';
+import { parseKalshiRestFault } from '../../../src/simulators/kalshi/rest-faults.js';
+import { startKalshiRestSimulator, type KalshiRestSimulator, type SimulatorFault } from '../../../src/simulators/kalshi/rest-server.js';
 
 const START = Date.UTC(2026, 10, 24, 12, 0, 0);
 

@@ -326,7 +326,7 @@ describe('WebSocket faults from strings, and snapshot payloads', () => {
       'silence:a:b',
       'malformed:x',
     ]) {
-      expect(() => parseKalshiWsFault(bad), bad).toThrow(/Kalshi WebSocket fault/);
+      expect(() => parseKalshiWsFault(bad), bad).toThrow(/^invalid Kalshi WebSocket simulator fault .*; expected e\.g\. drop/);
     }
   });
 
