@@ -6,6 +6,7 @@ import { listen } from './core/listen.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aggregator } from './aggregate/aggregator.js';
+import { MarketHistory } from './aggregate/market-history.js';
 import { ReadModel } from './aggregate/read-model.js';
 import { LiveInsights } from './aggregate/live-insights.js';
 import { attributionRules, PortfolioPnl } from './aggregate/portfolio-pnl.js';
@@ -157,6 +158,8 @@ function wireApp(options: AppOptions): App {
   // Each market's quote into market_ticks when it changes, at most once a second (candles read them).
   const marketTicks = new MarketTickRecorder({ clock, sink: () => history, current: (ticker) => markets.get(ticker), logger });
   const markets = new LiveMarkets(pubsub, isLive('kalshi'));
+  // Candles and trades: the trade channel's prints published and stored, the exchange's history before ours.
+  const marketHistory = new MarketHistory({ store: () => history, exchange: () => kalshi?.history ?? null, pubsub, clock, logger });
   const businessMetrics = new LiveBusinessMetrics(isLive('john'));
 
   let simulators: Simulators | null = null;
@@ -250,6 +253,7 @@ function wireApp(options: AppOptions): App {
         return anthropic.engine.request(tickers);
       },
     },
+    marketHistory,
     businessMetrics: {
       list: (agentId, limit) => Promise.resolve(businessMetrics.list(agentId, limit)),
       byAgents: (agentIds) => requireReadModel().metricsByAgents(agentIds),
@@ -355,6 +359,7 @@ function wireApp(options: AppOptions): App {
           model.marketPatched(record.ticker);
         },
         currentMarket: (ticker) => markets.get(ticker),
+        onTrade: (trade, position) => marketHistory.tradeReceived(trade, position),
         onPositions: (latest) => {
           pnl.positionsPolled(latest);
           aggregator.markDirty();
@@ -499,7 +504,7 @@ function wireApp(options: AppOptions): App {
             name: 'flush',
             timeoutMs: share('flush'),
             run: async () => {
-              const results = await Promise.allSettled([snapshots?.stop(), archive.flush(), readModel?.flush(), marketTicks.flush()]);
+              const results = await Promise.allSettled([snapshots?.stop(), archive.flush(), marketHistory.stop(), readModel?.flush(), marketTicks.flush()]);
               const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
               if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${results.length} flushes failed`);
             },

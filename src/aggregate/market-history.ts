@@ -54,8 +54,9 @@ export interface MarketHistoryStore {
   exchangeCandles(query: { ticker: string; interval: CandleInterval; from: Date; to: Date }): Promise<CandleRecord[]>;
   recordBackfill(input: { kind: 'candles' | 'trades'; ticker: string; interval: CandleInterval | null; from: Date; to: Date; rows: number }): Promise<void>;
   backfilledRanges(query: { kind: 'candles' | 'trades'; ticker: string; interval: CandleInterval | null; from: Date; to: Date }): Promise<BackfillRangeView[]>;
-  marketTicks(query: { ticker: string; from: Date; to: Date; limit?: number }): Promise<MarketTickView[]>;
-  latestMarketTickBefore(ticker: string, at: Date): Promise<MarketTickView | null>;
+  /** The service's market ticks (market_ticks); without them RECORDED candles carry no bid, ask or open interest. */
+  marketTicks?(query: { ticker: string; from: Date; to: Date; limit?: number }): Promise<MarketTickView[]>;
+  latestMarketTickBefore?(ticker: string, at: Date): Promise<MarketTickView | null>;
 }
 
 /** What this needs of the exchange (the Kalshi source's history reads). */
@@ -65,7 +66,8 @@ export interface ExchangeHistory {
 }
 
 export interface MarketHistoryOptions {
-  store: MarketHistoryStore;
+  /** null until the history store is open. */
+  store: () => MarketHistoryStore | null;
   /** null while the exchange is not reachable through a started source. */
   exchange: () => ExchangeHistory | null;
   pubsub: NorthstarPubSub;
@@ -105,7 +107,6 @@ export function candleRange(query: CandlesQuery, nowMs: number): { fromMs: numbe
 }
 
 export class MarketHistory {
-  private readonly store: MarketHistoryStore;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private pending: TradeRecord[] = [];
@@ -116,7 +117,6 @@ export class MarketHistory {
   private liveSinceMs: number | null = null;
 
   constructor(private readonly options: MarketHistoryOptions) {
-    this.store = options.store;
     this.clock = options.clock;
     this.logger = options.logger;
   }
@@ -202,6 +202,12 @@ export class MarketHistory {
 
   // ---- internals ----
 
+  private get store(): MarketHistoryStore {
+    const store = this.options.store();
+    if (!store) throw new Error('the history store is not open');
+    return store;
+  }
+
   private async settled(): Promise<void> {
     await this.flush().catch(() => undefined);
   }
@@ -210,10 +216,14 @@ export class MarketHistory {
   private async ownRecordsSince(ticker: string, withTicks: boolean): Promise<number | null> {
     const [trade, tick] = await Promise.all([
       this.store.firstOwnTradeAt(ticker),
-      withTicks ? this.store.marketTicks({ ticker, from: new Date(0), to: new Date(this.clock.now() + 1), limit: 1 }) : Promise.resolve([]),
+      withTicks ? this.ticks({ ticker, from: new Date(0), to: new Date(this.clock.now() + 1), limit: 1 }) : Promise.resolve([]),
     ]);
     const times = [trade?.getTime(), tick[0]?.at.getTime(), this.liveSinceMs ?? undefined].filter((t): t is number => t !== undefined);
     return times.length > 0 ? Math.min(...times) : null;
+  }
+
+  private ticks(query: { ticker: string; from: Date; to: Date; limit: number }): Promise<MarketTickView[]> {
+    return this.store.marketTicks?.(query) ?? Promise.resolve([]);
   }
 
   private async exchangeCandles(ticker: string, interval: CandleInterval, fromMs: number, toMs: number, now: number): Promise<CandleRecord[]> {
@@ -239,8 +249,8 @@ export class MarketHistory {
     const from = new Date(fromMs);
     const to = new Date(toMs);
     const [before, ticks, trades] = await Promise.all([
-      this.store.latestMarketTickBefore(ticker, from),
-      this.store.marketTicks({ ticker, from, to, limit: MAX_RECORDS_PER_READ }),
+      this.store.latestMarketTickBefore?.(ticker, from) ?? null,
+      this.ticks({ ticker, from, to, limit: MAX_RECORDS_PER_READ }),
       this.store.tradesBetween({ ticker, from, to, limit: MAX_RECORDS_PER_READ }),
     ]);
     return buildCandles({ ticker, interval, fromMs, toMs, before: before ? quoteOf(before) : null, ticks: ticks.map(quoteOf), trades });

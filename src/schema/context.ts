@@ -19,6 +19,7 @@ import type { Logger } from '../core/logger.js';
 import type { NorthstarPubSub } from '../core/pubsub.js';
 import type { LiveMarkets } from '../aggregate/live-markets.js';
 import type { MarketHistory } from '../aggregate/market-history.js';
+import type { MarketHistory } from '../aggregate/market-history.js';
 import type { BookReadBudget } from '../aggregate/read-model.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -112,6 +113,8 @@ export interface Services {
     list(agentId: string | null, limit: number): Promise<BusinessMetricRecord[]>;
     byAgents(agentIds: readonly string[]): Promise<BusinessMetricRecord[][]>;
   };
+  /** Candles and public trades (aggregate/market-history.ts). */
+  marketHistory: Pick<MarketHistory, 'candles' | 'trades'>;
   /** Candles and public trades (aggregate/market-history.ts). */
   marketHistory: Pick<MarketHistory, 'candles' | 'trades'>;
   health(): Promise<HealthView>;

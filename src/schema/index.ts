@@ -18,6 +18,7 @@ import './health.js';
 import './query.js';
 import './mutation.js';
 import './subscription.js';
+import './market-history-fields.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 
