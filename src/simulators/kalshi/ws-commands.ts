@@ -3,7 +3,7 @@
  * error Kalshi would answer with (its code and message). Only the shape is checked here; whether a
  * sid or a market exists is the server's business, since it needs the session and the model.
  */
-import { isRecord } from '../../sources/kalshi/wire-guards.js';
+import { isRecord } from '../../core/is-record.js';
 import { isKalshiWsChannel, UPDATE_ACTIONS, WS_ERROR, type KalshiWsChannel, type UpdateAction } from '../../sources/kalshi/ws/protocol.js';
 
 export type SimCommand =

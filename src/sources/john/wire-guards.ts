@@ -5,15 +5,12 @@
  * a `metrics` object). The metric values inside are checked one by one by normalizeJohnMetrics, so
  * a single bad metric costs that metric, not the agent's whole answer.
  */
+import { isRecord } from '../../core/is-record.js';
 import type { JohnMetricsResponse } from './protocol.js';
 
 /** A response body that does not have the documented shape. */
 export class PayloadShapeError extends Error {
   override readonly name = 'PayloadShapeError';
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -10,7 +10,7 @@ import { MARKET_STATUSES, marketId, type MarketRecord, type MarketStatus, type O
 import { UpstreamError } from '../../core/errors.js';
 import { HUNDREDTHS_PER_CONTRACT, MICROS_PER_DOLLAR, parseCountHundredths, parseDollarMicros } from './money.js';
 import type { Market, OrderbookFp } from './protocol.js';
-import { isRecord } from './wire-guards.js';
+import { isRecord } from '../../core/is-record.js';
 
 function invalid(message: string, cause?: unknown): UpstreamError {
   return new UpstreamError(message, { source: 'kalshi', category: 'data', retryable: false, cause });

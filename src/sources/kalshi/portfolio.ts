@@ -9,7 +9,7 @@
 import { UpstreamError } from '../../core/errors.js';
 import { MICROS_PER_CENT, parseCountHundredths, parseDollarMicros } from './money.js';
 import type { GetBalanceResponse, MarketPosition } from './protocol.js';
-import { isRecord } from './wire-guards.js';
+import { isRecord } from '../../core/is-record.js';
 
 export interface KalshiPosition {
   ticker: string;

@@ -20,14 +20,15 @@ import type {
   Trade,
 } from './protocol.js';
 
+import { isRecord } from '../../core/is-record.js';
+
 /** A response body that does not have the documented shape. */
 export class PayloadShapeError extends Error {
   override readonly name = 'PayloadShapeError';
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** Re-exported for the parsers beside this file; defined once in core. */
+export { isRecord };
 
 function recordField(body: unknown, field: string, what: string): Record<string, unknown> {
   if (!isRecord(body)) throw new PayloadShapeError(`${what}: body is not a JSON object`);

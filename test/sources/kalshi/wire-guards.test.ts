@@ -1,21 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import {
   describeErrorBody,
-  isRecord,
   PayloadShapeError,
   readMarketResponse,
   readMarketsPage,
   readOrderbookResponse,
   readTradesPage,
 } from '../../../src/sources/kalshi/wire-guards.js';
-
-describe('isRecord', () => {
-  test('objects only', () => {
-    expect(isRecord({})).toBe(true);
-    expect(isRecord({ a: 1 })).toBe(true);
-    for (const value of [null, undefined, [], 'x', 1, true]) expect(isRecord(value)).toBe(false);
-  });
-});
 
 describe('readMarketsPage', () => {
   test('accepts the envelope and leaves market fields to the normalizer', () => {

@@ -7,7 +7,7 @@
  * skipped. A frame that is malformed throws WsMessageShapeError carrying whatever of the envelope
  * (`sid`, `seq`) could be read, so the feed can still tell that a sequenced message was lost.
  */
-import { isRecord } from '../wire-guards.js';
+import { isRecord } from '../../../core/is-record.js';
 import { isKalshiWsChannel, type KalshiWsServerMessage, type OrderbookDeltaMsg, type OrderbookSnapshotMsg, type TickerMsg, type TradeMsg } from './protocol.js';
 
 export class WsMessageShapeError extends Error {
