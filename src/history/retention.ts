@@ -3,12 +3,16 @@
  * RETENTION_DAYS. Rows go in batches bounded by id, so no single statement holds the SQLite write
  * lock (or a PostgreSQL transaction) for long and the snapshot writer keeps getting in between.
  */
-import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { PollLoop } from '../core/poll-loop.js';
 import type { HistoryClient } from './database.js';
+import { KEYFRAME_EVERY } from './snapshot-documents.js';
 
 export interface PruneCounts {
   pnlSnapshots: number;
+  snapshotDocuments: number;
+  marketTicks: number;
   rawApiResponses: number;
   normalizedData: number;
   auditLog: number;
@@ -39,11 +43,28 @@ interface Target {
   deleteDue(maxId: number | null): Promise<number>;
 }
 
-function targets(prisma: HistoryClient, olderThan: Date, now: Date): Target[] {
+/**
+ * The keyframes that documents past the horizon are deltas against: kept while those are. The
+ * encoder writes a keyframe at least every KEYFRAME_EVERY documents, so only the oldest few kept
+ * documents can point before the horizon.
+ */
+async function keyframesInUse(prisma: HistoryClient, olderThan: Date): Promise<number[]> {
+  const oldestKept = await prisma.snapshotDocument.findMany({
+    where: { takenAt: { gte: olderThan } },
+    orderBy: [{ takenAt: 'asc' }, { id: 'asc' }],
+    take: KEYFRAME_EVERY + 1,
+    select: { baseId: true },
+  });
+  return [...new Set(oldestKept.flatMap((row) => (row.baseId === null ? [] : [row.baseId])))];
+}
+
+function targets(prisma: HistoryClient, olderThan: Date, now: Date, keyframes: number[]): Target[] {
   const idUpTo = (maxId: number | null) => (maxId === null ? {} : { id: { lte: maxId } });
   const nth = async (query: Promise<{ id: number } | null>) => (await query)?.id ?? null;
 
   const snapshots = { snapshotTime: { lt: olderThan } };
+  // A document goes with its tick's rows (it is as old as the newest of them), unless a kept delta needs it.
+  const documents = { takenAt: { lt: olderThan }, ...(keyframes.length ? { id: { notIn: keyframes } } : {}) };
   const raw = { fetchTimestamp: { lt: olderThan } };
   // Old, or expired: the seed's trigger deleted expired normalized rows on every insert.
   const normalized = { OR: [{ createdAt: { lt: olderThan } }, { expiresAt: { lt: now } }] };
@@ -57,6 +78,14 @@ function targets(prisma: HistoryClient, olderThan: Date, now: Date): Target[] {
       table: 'pnlSnapshots',
       nthDueId: (n) => nth(prisma.pnlSnapshot.findFirst({ where: snapshots, orderBy: { id: 'asc' }, skip: n - 1, select: { id: true } })),
       deleteDue: async (maxId) => (await prisma.pnlSnapshot.deleteMany({ where: { ...snapshots, ...idUpTo(maxId) } })).count,
+    },
+    {
+      table: 'snapshotDocuments',
+      nthDueId: (n) => nth(prisma.snapshotDocument.findFirst({ where: documents, orderBy: { id: 'asc' }, skip: n - 1, select: { id: true } })),
+      deleteDue: async (maxId) => {
+        const where = maxId === null ? documents : { AND: [documents, { id: { lte: maxId } }] };
+        return (await prisma.snapshotDocument.deleteMany({ where })).count;
+      },
     },
     {
       table: 'rawApiResponses',
@@ -88,8 +117,12 @@ function targets(prisma: HistoryClient, olderThan: Date, now: Date): Target[] {
  */
 export async function pruneHistory(prisma: HistoryClient, options: PruneOptions): Promise<PruneCounts> {
   const batchSize = Math.max(1, Math.trunc(options.batchSize ?? 5000));
-  const counts: PruneCounts = { pnlSnapshots: 0, rawApiResponses: 0, normalizedData: 0, auditLog: 0, cacheEntries: 0 };
-  for (const target of targets(prisma, options.olderThan, options.now ?? new Date())) {
+  const counts: PruneCounts = { pnlSnapshots: 0, snapshotDocuments: 0, marketTicks: 0, rawApiResponses: 0, normalizedData: 0, auditLog: 0, cacheEntries: 0 };
+  const keyframes = await keyframesInUse(prisma, options.olderThan);
+  for (const target of [
+    ...targets(prisma, options.olderThan, options.now ?? new Date(), keyframes),
+    ...tickTargets(prisma, options.olderThan, await tickerIds(prisma)),
+  ]) {
     for (;;) {
       if (options.signal?.aborted) return counts;
       const boundary = await target.nthDueId(batchSize);
@@ -103,6 +136,32 @@ export async function pruneHistory(prisma: HistoryClient, options: PruneOptions)
     }
   }
   return counts;
+}
+
+async function tickerIds(prisma: HistoryClient): Promise<number[]> {
+  return (await prisma.marketTicker.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((row) => row.id);
+}
+
+/**
+ * market_ticks, one ticker at a time: its primary key (ticker_id, at_ms) finds a ticker's old rows
+ * without an index of its own. A batch is bounded by the at_ms of its last row, as the others by id.
+ */
+function tickTargets(prisma: HistoryClient, olderThan: Date, tickers: number[]): Target[] {
+  const before = BigInt(olderThan.getTime());
+  return tickers.map((tickerId) => ({
+    table: 'marketTicks',
+    nthDueId: async (n) => {
+      const row = await prisma.marketTick.findFirst({
+        where: { tickerId, atMs: { lt: before } },
+        orderBy: { atMs: 'asc' },
+        skip: n - 1,
+        select: { atMs: true },
+      });
+      return row ? Number(row.atMs) : null;
+    },
+    deleteDue: async (maxAt) =>
+      (await prisma.marketTick.deleteMany({ where: { tickerId, atMs: { lt: before, ...(maxAt === null ? {} : { lte: BigInt(maxAt) }) } } })).count,
+  }));
 }
 
 export interface RetentionJobOptions {
@@ -127,23 +186,21 @@ export interface RetentionJob {
 const DAY_MS = 86_400_000;
 
 /**
- * Runs once now, then `intervalMs` after each run ends: a run that outlasts the interval delays
- * the next one instead of overlapping it. Failures are logged and retried on the next tick.
+ * Runs once now, then `intervalMs` after each run ends (the shared PollLoop): a run that outlasts
+ * the interval delays the next one instead of overlapping it. Failures are logged and retried on
+ * the next tick; stop() aborts a run between batches.
  */
 export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
   const { prisma, clock, retentionDays, intervalMs } = options;
   const logger = options.logger ?? silentLogger;
-  const abort = new AbortController();
-  let timer: TimerHandle | null = null;
-  let running: Promise<void> | null = null;
 
-  const run = async (): Promise<void> => {
+  const run = async (signal: AbortSignal): Promise<void> => {
     const startedAt = clock.now();
     try {
       const counts = await pruneHistory(prisma, {
         olderThan: new Date(startedAt - retentionDays * DAY_MS),
         now: new Date(startedAt),
-        signal: abort.signal,
+        signal,
         ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       });
       const total = (Object.keys(counts) as PrunedTable[]).reduce((sum, table) => sum + counts[table], 0);
@@ -154,21 +211,7 @@ export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
     }
   };
 
-  const tick = (): void => {
-    timer = null;
-    running = run().finally(() => {
-      running = null;
-      if (!abort.signal.aborted) timer = clock.setTimeout(tick, intervalMs);
-    });
-  };
-  tick();
-
-  return {
-    async stop() {
-      abort.abort();
-      timer?.cancel();
-      timer = null;
-      await running;
-    },
-  };
+  const loop = new PollLoop({ clock, intervalMs, poll: run, stopReason: 'retention stopped' });
+  loop.start();
+  return { stop: () => loop.stop() };
 }

@@ -273,7 +273,8 @@ export async function writeSnapshots(prisma: HistoryClient, rows: SnapshotInput[
   await prisma.$transaction(async (tx) => {
     const ids = new Map<string, number>();
     for (const [key, document] of encoded) {
-      const takenAt = prepared.find((row) => row.key === key)!.data.snapshotTime as Date;
+      // The newest of its rows' times: retention removes a document only once all its rows are gone.
+      const takenAt = new Date(Math.max(...prepared.filter((row) => row.key === key).map((row) => (row.data.snapshotTime as Date).getTime())));
       ids.set(key, (await tx.snapshotDocument.create({ data: { takenAt, ...document }, select: { id: true } })).id);
     }
     await insertRows(

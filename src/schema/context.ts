@@ -60,7 +60,8 @@ export interface HistoryReader {
   cursorOf(row: SnapshotRowView): string;
   getSnapshot(id: string): Promise<SnapshotRowView | null>;
   dailySnapshots(query: { from: Date; to: Date; agentId?: string | null }): Promise<DailySummaryView[]>;
-  pnlHistory(query: { agentId: string; from: Date; to: Date }): Promise<PnLPointView[]>;
+  /** interval: the last point per UTC bucket; null, every point. Refuses (RESULT_TOO_LARGE) a range of more than 5000 points. */
+  pnlHistory(query: { agentId: string; from: Date; to: Date; interval?: 'ONE_MINUTE' | 'ONE_HOUR' | 'ONE_DAY' | null }): Promise<PnLPointView[]>;
 }
 
 export interface CacheTierStatusView {

@@ -3,7 +3,7 @@ import { InputError } from '../core/errors.js';
 import { AggregateRef } from './aggregate.js';
 import { builder } from './builder.js';
 import { BusinessMetricRef } from './business-metric.js';
-import { MarketStatusEnum } from './enums.js';
+import { CandleIntervalEnum, MarketStatusEnum } from './enums.js';
 import { HealthRef } from './health.js';
 import { InsightRef } from './insight.js';
 import { MarketRef } from './market.js';
@@ -132,12 +132,19 @@ builder.queryFields((t) => ({
   }),
   pnlHistory: t.field({
     type: [PnLPointRef],
+    // 5000 is MAX_PNL_POINTS (src/history/snapshots.ts). Refused rather than truncated: a client
+    // drawing a chart from a silently cut series would show it as complete.
+    description:
+      "One agent's P&L over [from, to], oldest first. Without `interval`, every stored point (one per SNAPSHOT_INTERVAL_MS); " +
+      'with one, the last point of each UTC-aligned bucket that has any. At most 5000 points: a range that would hold more is ' +
+      'refused with the error code RESULT_TOO_LARGE (extensions.maxPoints), never cut short; narrow the range or widen the interval.',
     args: {
       agentId: t.arg.string({ required: true }),
       from: t.arg({ type: 'DateTime', required: true }),
       to: t.arg({ type: 'DateTime', required: true }),
+      interval: t.arg({ type: CandleIntervalEnum, description: 'Bucket size: the last point per bucket. Omitted: every point.' }),
     },
-    resolve: (_root, args, ctx) => ctx.services.history.pnlHistory({ agentId: args.agentId, ...rangeOf(args.from, args.to) }),
+    resolve: (_root, args, ctx) => ctx.services.history.pnlHistory({ agentId: args.agentId, ...rangeOf(args.from, args.to), interval: args.interval ?? null }),
   }),
   sources: t.field({
     type: [SourceStatusRef],

@@ -72,7 +72,15 @@ describe('pruneHistory', () => {
       batchSize: 10,
       onBatch: (table, n) => batches.push([table, n]),
     });
-    expect(counts).toEqual<PruneCounts>({ pnlSnapshots: 35, rawApiResponses: 1, normalizedData: 2, auditLog: 1, cacheEntries: 1 });
+    expect(counts).toEqual<PruneCounts>({
+      pnlSnapshots: 35,
+      snapshotDocuments: 0,
+      marketTicks: 0,
+      rawApiResponses: 1,
+      normalizedData: 2,
+      auditLog: 1,
+      cacheEntries: 1,
+    });
     expect(batches.filter(([table]) => table === 'pnlSnapshots').map(([, n]) => n)).toEqual([10, 10, 10, 5]);
 
     const p = ctx.store.prisma;
@@ -120,6 +128,7 @@ describe('startRetentionJob', () => {
     await seed(5, 3);
     const clock = new ManualClock(NOW);
     const runs: PruneCounts[] = [];
+    const pendingDuringRuns: number[] = [];
     let notify: () => void = () => {};
     const nextRun = () => new Promise<void>((resolve) => (notify = resolve));
 
@@ -132,11 +141,12 @@ describe('startRetentionJob', () => {
       batchSize: 2,
       onRun: (counts) => {
         runs.push(counts);
+        pendingDuringRuns.push(clock.pending);
         notify();
       },
     });
-    // While the first run is in flight nothing else is scheduled: runs cannot overlap.
-    expect(clock.pending).toBe(0);
+    // The first run is due at once (the shared PollLoop's first delay is 0).
+    await clock.advance(0);
     await ran;
     await clock.advance(0);
     expect(runs.map((run) => run.pnlSnapshots)).toEqual([5]);
@@ -153,6 +163,8 @@ describe('startRetentionJob', () => {
     await clock.advance(DAY_MS);
     await ran;
     expect(runs.map((run) => run.pnlSnapshots)).toEqual([5, 0, 3]);
+    // While a run is in flight nothing else is scheduled: runs cannot overlap.
+    expect(pendingDuringRuns).toEqual([0, 0, 0]);
 
     await job.stop();
     expect(clock.pending).toBe(0);
