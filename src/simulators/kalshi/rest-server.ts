@@ -25,6 +25,7 @@ import {
   type MarketStatusFilter,
   type PositionCountFilter,
 } from '../../sources/kalshi/protocol.js';
+import { KALSHI_DEFAULT_PAGE_SIZE, KALSHI_MAX_PAGE_SIZE } from '../../sources/kalshi/paging.js';
 import { TokenBucket } from '../../sources/kalshi/token-bucket.js';
 import { DEFAULT_SEED, KalshiMarketModel, type KalshiMarketModelOptions, type SimMarket } from './market-model.js';
 import {
@@ -167,7 +168,7 @@ function route({ model, portfolio }: Exchange, method: string, segments: string[
 }
 
 function listMarkets(model: KalshiMarketModel, query: Query): Reply {
-  const limit = intParam(query, 'limit', 1, 1000, 100);
+  const limit = intParam(query, 'limit', 1, KALSHI_MAX_PAGE_SIZE, KALSHI_DEFAULT_PAGE_SIZE);
   if (typeof limit !== 'number') return limit;
   const after = cursorParam(query, 'm');
   if (typeof after !== 'number') return after;
@@ -207,7 +208,7 @@ function listMarkets(model: KalshiMarketModel, query: Query): Reply {
 }
 
 function listTrades(model: KalshiMarketModel, query: Query): Reply {
-  const limit = intParam(query, 'limit', 1, 1000, 100);
+  const limit = intParam(query, 'limit', 1, KALSHI_MAX_PAGE_SIZE, KALSHI_DEFAULT_PAGE_SIZE);
   if (typeof limit !== 'number') return limit;
   const before = cursorParam(query, 't');
   if (typeof before !== 'number') return before;
@@ -233,7 +234,7 @@ function subaccountParam(query: Query): number | Reply {
 }
 
 function listPositions(portfolio: KalshiPortfolioModel, query: Query): Reply {
-  const limit = intParam(query, 'limit', 1, 1000, 100);
+  const limit = intParam(query, 'limit', 1, KALSHI_MAX_PAGE_SIZE, KALSHI_DEFAULT_PAGE_SIZE);
   if (typeof limit !== 'number') return limit;
   const after = cursorParam(query, 'p');
   if (typeof after !== 'number') return after;

@@ -28,6 +28,7 @@ import { TrackedBooks } from './tracked-books.js';
 import { parseDollars } from './money.js';
 import { normalizeMarket, normalizeOrderBook } from './normalize.js';
 import type { KalshiCredentials } from './signing.js';
+import { KALSHI_MAX_PAGE_SIZE } from './paging.js';
 import { KalshiWsFeed } from './ws/feed.js';
 import type { TickerMsg, TradeMsg } from './ws/protocol.js';
 
@@ -299,7 +300,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
         'listMarkets',
         (signal) => {
           requestedAt = clock.now();
-          return client.listMarkets({ tickers, limit: Math.min(1000, tickers.length) }, { signal });
+          return client.listMarkets({ tickers, limit: Math.min(KALSHI_MAX_PAGE_SIZE, tickers.length) }, { signal });
         },
         { signal: stopping.signal },
       );

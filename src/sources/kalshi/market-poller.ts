@@ -14,6 +14,7 @@ import type { SourceGuard } from '../resilience/source-guard.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
 import type { KalshiRestClient } from './client.js';
 import { normalizeMarket } from './normalize.js';
+import { MARKET_LISTING } from './paging.js';
 
 export interface KalshiMarketPollerDeps {
   client: KalshiRestClient;
@@ -29,7 +30,7 @@ export interface KalshiMarketPollerDeps {
   onMarkets: (markets: MarketRecord[], listing: { complete: boolean }) => void;
   /** Samples raw and normalized responses into the history store. */
   archive?: UpstreamArchive;
-  /** Page size and page cap per poll: a bound on what one poll may cost the upstream. */
+  /** Page size and page cap per poll: a bound on what one poll may cost the upstream. @default MARKET_LISTING (paging.ts) */
   pageLimit?: number;
   maxPages?: number;
 }
@@ -68,8 +69,8 @@ export class KalshiMarketPoller {
         (signal) => {
           requestedAt = clock.now();
           return client.listAllMarkets(
-            { limit: this.deps.pageLimit ?? 200 },
-            { maxPages: this.deps.maxPages ?? 5, signal: AbortSignal.any([signal, this.loop.signal]), priority: true },
+            { limit: this.deps.pageLimit ?? MARKET_LISTING.pageSize },
+            { maxPages: this.deps.maxPages ?? MARKET_LISTING.maxPages, signal: AbortSignal.any([signal, this.loop.signal]), priority: true },
           );
         },
         { signal: this.loop.signal },

@@ -16,6 +16,7 @@ import { UpstreamError } from '../../core/errors.js';
 import { PollLoop } from '../../core/poll-loop.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { KalshiRestClient } from './client.js';
+import { KALSHI_MAX_PAGE_SIZE } from './paging.js';
 import { normalizePositions, type KalshiPosition } from './portfolio.js';
 
 export type SubaccountPosition = KalshiPosition & { subaccount: number };
@@ -34,9 +35,6 @@ export interface KalshiPortfolioPollerDeps {
   /** Pages per subaccount per poll, at Kalshi's maximum page size of 1000. @default 10 */
   maxPages?: number;
 }
-
-/** Kalshi's largest page: fewest requests per poll. */
-const PAGE_LIMIT = 1000;
 
 export class KalshiPortfolioPoller {
   private readonly loop: PollLoop<void>;
@@ -89,7 +87,8 @@ export class KalshiPortfolioPoller {
       'getPositions',
       async (signal) => {
         const scan = await client.getAllPositions(
-          { subaccount, limit: PAGE_LIMIT },
+          // Kalshi's largest page: fewest requests per poll.
+          { subaccount, limit: KALSHI_MAX_PAGE_SIZE },
           { maxPages: this.deps.maxPages ?? 10, signal: AbortSignal.any([signal, this.loop.signal]), priority: true },
         );
         if (scan.cursor !== '') {
