@@ -10,6 +10,7 @@
  * - without a feed, order books over REST on demand (the cache tiers sit in front).
  * Books and price changes go out as `orderBookUpdated` / `marketUpdated`.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import { fromSimulator, type MarketRecord, type OrderBookRecord } from '../../core/domain.js';
@@ -27,8 +28,8 @@ import { DemandedBooks } from './demanded-books.js';
 import { TrackedBooks } from './tracked-books.js';
 import { parseDollars } from './money.js';
 import { normalizeMarket, normalizeOrderBook } from './normalize.js';
-import type { KalshiCredentials } from './signing.js';
 import { KALSHI_MAX_PAGE_SIZE } from './paging.js';
+import type { KalshiCredentials } from './signing.js';
 import { KalshiWsFeed } from './ws/feed.js';
 import type { TickerMsg, TradeMsg } from './ws/protocol.js';
 
@@ -102,6 +103,8 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
   // Aborted first by stop(): the reads the cache loaders have in flight end as cancellations (not
   // counted against Kalshi, not recorded), and stop() does not wait for a hung answer.
   const stopping = new AbortController();
+  // Every client-driven read in flight listens on it (through the guard): many at once are normal.
+  setMaxListeners(0, stopping.signal);
   const client = new KalshiRestClient({
     baseUrl,
     timeoutMs: config.breaker.timeoutMs,
