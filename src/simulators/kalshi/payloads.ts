@@ -5,20 +5,26 @@
  */
 import { formatCountHundredths, formatDollarMicros, MICROS_PER_CENT } from '../../sources/kalshi/money.js';
 import type {
+  BatchGetMarketCandlesticksResponse,
+  BidAskDistribution,
   ErrorBody,
   EventPosition,
   GetBalanceResponsePayload,
+  GetMarketCandlesticksResponse,
   GetMarketOrderbookResponse,
+  GetMarketOrderbooksResponse,
   GetMarketResponse,
   GetMarketsResponse,
   GetPositionsResponse,
   GetTradesResponse,
+  MarketCandlestick,
   MarketPayload,
   MarketPositionPayload,
   PriceLevelFp,
   RateLimitedBody,
   Trade,
 } from '../../sources/kalshi/protocol.js';
+import type { SimCandle, SimOhlc } from './candle-history.js';
 import type { SimLevel, SimMarket, SimTrade } from './market-model.js';
 import type { SimAccount, SimPosition } from './portfolio-model.js';
 
@@ -94,6 +100,11 @@ function levels(side: readonly SimLevel[], depth: number): PriceLevelFp[] {
 }
 
 /** The book as `GET /markets/{ticker}/orderbook` sends it; depth 0 = every level. */
+/** `GET /markets/orderbooks`: every level of each market's book, in the order asked. */
+export function orderbooksPayload(markets: readonly SimMarket[]): GetMarketOrderbooksResponse {
+  return { orderbooks: markets.map((m) => ({ ticker: m.ticker, orderbook_fp: orderbookPayload(m, 0).orderbook_fp })) };
+}
+
 export function orderbookPayload(m: SimMarket, depth: number): GetMarketOrderbookResponse {
   return { orderbook_fp: { yes_dollars: levels(m.yesBids, depth), no_dollars: levels(m.noBids, depth) } };
 }
@@ -184,4 +195,34 @@ export function balancePayload(account: SimAccount, portfolioValueMicros: number
     updated_ts: Math.floor(account.updatedAt / 1000),
     balance_breakdown: [{ exchange_index: 0, balance: balanceDollars }],
   };
+}
+
+// ---- candlesticks ----
+
+function bidAsk(ohlc: SimOhlc): BidAskDistribution {
+  return { open_dollars: cents(ohlc.open), low_dollars: cents(ohlc.low), high_dollars: cents(ohlc.high), close_dollars: cents(ohlc.close) };
+}
+
+/** One candlestick; `price` is empty when nothing traded in the period, as Kalshi sends it. */
+export function candlestickPayload(c: SimCandle): MarketCandlestick {
+  return {
+    end_period_ts: Math.floor(c.endMs / 1000),
+    yes_bid: bidAsk(c.bid),
+    yes_ask: bidAsk(c.ask),
+    price: c.price
+      ? { open_dollars: cents(c.price.open), low_dollars: cents(c.price.low), high_dollars: cents(c.price.high), close_dollars: cents(c.price.close) }
+      : {},
+    volume_fp: formatCountHundredths(c.volumeHundredths),
+    open_interest_fp: formatCountHundredths(c.openInterestHundredths),
+  };
+}
+
+/** `GET /markets/candlesticks`. */
+export function candlesticksBatchPayload(markets: ReadonlyArray<{ ticker: string; candles: readonly SimCandle[] }>): BatchGetMarketCandlesticksResponse {
+  return { markets: markets.map((m) => ({ market_ticker: m.ticker, candlesticks: m.candles.map(candlestickPayload) })) };
+}
+
+/** `GET /series/{series_ticker}/markets/{ticker}/candlesticks`. */
+export function marketCandlesticksPayload(ticker: string, candles: readonly SimCandle[]): GetMarketCandlesticksResponse {
+  return { ticker, candlesticks: candles.map(candlestickPayload) };
 }

@@ -27,6 +27,8 @@ import {
 } from '../../sources/kalshi/protocol.js';
 import { KALSHI_DEFAULT_PAGE_SIZE, KALSHI_MAX_PAGE_SIZE } from '../../sources/kalshi/paging.js';
 import { TokenBucket } from '../../sources/kalshi/token-bucket.js';
+import { SimCandleHistory } from './candle-history.js';
+import { candleRoute } from './candle-routes.js';
 import { DEFAULT_SEED, KalshiMarketModel, type KalshiMarketModelOptions, type SimMarket } from './market-model.js';
 import {
   balancePayload,
@@ -326,6 +328,9 @@ export async function startKalshiRestSimulator(options: KalshiRestSimulatorOptio
   // The account and the fault dice draw from PRNGs of their own, so the market model's state
   // for a seed is the same whether or not anyone reads the portfolio or injects faults.
   const portfolio = new KalshiPortfolioModel({ ...options.portfolioOptions, model, seed: seed ^ 0x9e3779b9 });
+  // Candlesticks consistent with the model: recorded as it runs, generated backwards before it started.
+  const candleHistory = new SimCandleHistory(model, seed);
+  candleHistory.observe(clock.now());
   const faultDice = new Prng(seed ^ 0x0fa17);
   const auth: SimulatorAuthOptions = {
     ...(options.publicKey === undefined ? {} : { publicKey: options.publicKey }),
@@ -368,11 +373,14 @@ export async function startKalshiRestSimulator(options: KalshiRestSimulatorOptio
       const failure = checkSignature(req.headers, method, url.pathname, clock.now(), auth);
       if (failure) return failure;
     }
-    return route({ model, portfolio }, method, segments, url.searchParams);
+    return (
+      candleRoute(candleHistory, model, method, segments, url.searchParams, clock.now()) ?? route({ model, portfolio }, method, segments, url.searchParams)
+    );
   };
 
   const answer = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
     portfolio.step(clock.now());
+    candleHistory.observe(clock.now());
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const path = url.pathname.replace(/\/+$/, '');
     const reply = admitAndRoute(req, url, path);
@@ -442,6 +450,7 @@ export async function startKalshiRestSimulator(options: KalshiRestSimulatorOptio
     stepTimer = clock.setTimeout(() => {
       if (closed) return;
       portfolio.step(clock.now());
+      candleHistory.observe(clock.now());
       scheduleStep();
     }, stepIntervalMs);
   };
