@@ -7,7 +7,7 @@ import { Counter, Histogram, Registry } from 'prom-client';
 import type { CacheTier } from '../core/domain.js';
 
 /** The tier operations that are timed and can fail. */
-export type CacheOperation = 'get' | 'set' | 'invalidate' | 'prune' | 'snapshot' | 'load';
+export type CacheOperation = 'get' | 'set' | 'prune' | 'snapshot' | 'load';
 
 export interface TierCounts {
   hits: number;

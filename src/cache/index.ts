@@ -24,7 +24,6 @@ export {
   TieredCache,
   type CacheWrite,
   type GetOptions,
-  type InvalidateResult,
   type LoadedValue,
   type Loader,
   type TierStatus,

@@ -84,15 +84,6 @@ export class MemoryTier {
     return this.lru.delete(key);
   }
 
-  /** Removes every key starting with `prefix`; returns how many. */
-  deletePrefix(prefix: string): number {
-    let deleted = 0;
-    for (const key of [...this.lru.keys()]) {
-      if (key.startsWith(prefix) && this.lru.delete(key)) deleted += 1;
-    }
-    return deleted;
-  }
-
   /** Every entry, fresh or stale, most recently used first: what the L4 snapshot job writes. */
   *entries(): IterableIterator<[string, CacheEntry]> {
     for (const [key, slot] of this.lru.entries()) yield [key, slot.entry];

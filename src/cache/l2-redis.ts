@@ -29,8 +29,6 @@ export interface RedisTierOptions {
   connectTimeoutMs?: number;
   /** Reconnect backoff is min(attempt × 100 ms, this). @default 2000 */
   reconnectMaxDelayMs?: number;
-  /** Keys per SCAN step and per UNLINK during invalidation. @default 500 */
-  scanCount?: number;
   /** Failed commands in a row (timeouts while connected) after which the tier stops asking. @default 3 */
   failureThreshold?: number;
   /** How long it stops asking, on the clock; then requests probe again. @default 1000 */
@@ -45,16 +43,10 @@ export interface RedisHit {
   bytes: number;
 }
 
-/** Escapes Redis glob characters so a prefix matches literally in SCAN MATCH. */
-export function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
-}
-
 export class RedisTier {
   private readonly redis: Redis;
   private readonly clock: Clock;
   private readonly namespace: string;
-  private readonly scanCount: number;
   private readonly failureThreshold: number;
   private readonly cooldownMs: number;
   private consecutiveFailures = 0;
@@ -71,7 +63,6 @@ export class RedisTier {
   constructor(options: RedisTierOptions) {
     this.clock = options.clock;
     this.namespace = options.namespace ?? '';
-    this.scanCount = options.scanCount ?? 500;
     this.failureThreshold = Math.max(1, options.failureThreshold ?? 3);
     this.cooldownMs = options.cooldownMs ?? 1000;
     this.metrics = options.metrics;
@@ -234,31 +225,6 @@ export class RedisTier {
       return 0;
     } finally {
       this.metrics?.observe('L2', 'set', startedAt);
-    }
-  }
-
-  /**
-   * Deletes every key starting with `prefix`: SCAN MATCH (incremental, never KEYS) and UNLINK (the
-   * memory is freed off Redis's main thread) in steps of `scanCount`. Resolves the number removed;
-   * throws when Redis fails midway, since the caller asked for the keys to be gone.
-   */
-  async invalidate(prefix: string): Promise<number> {
-    const startedAt = performance.now();
-    const match = `${escapeGlob(this.fullKey(prefix))}*`;
-    let cursor = '0';
-    let removed = 0;
-    try {
-      do {
-        const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', this.scanCount);
-        cursor = next;
-        if (keys.length > 0) removed += await this.redis.unlink(...keys);
-      } while (cursor !== '0');
-      return removed;
-    } catch (error) {
-      this.metrics?.error('L2', 'invalidate');
-      throw error;
-    } finally {
-      this.metrics?.observe('L2', 'invalidate', startedAt);
     }
   }
 

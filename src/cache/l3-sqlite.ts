@@ -151,7 +151,7 @@ export class DatabaseTier {
    * One tier operation, timed and counted; its outcome is the tier's health (`healthy`). A failure
    * is rethrown for the caller to handle.
    */
-  private async operation<T>(name: 'get' | 'set' | 'invalidate' | 'prune', run: () => Promise<T>): Promise<T> {
+  private async operation<T>(name: 'get' | 'set' | 'prune', run: () => Promise<T>): Promise<T> {
     const startedAt = performance.now();
     try {
       const result = await run();
@@ -228,25 +228,6 @@ export class DatabaseTier {
             "expires_at" = excluded."expires_at",
             "updated_at" = excluded."updated_at"`;
       }
-    });
-  }
-
-  /**
-   * Deletes every row whose key starts with `prefix`. SQLite's LIKE (what `startsWith` becomes)
-   * ignores ASCII case, so candidates are re-checked here and deleted by id.
-   */
-  async invalidate(prefix: string): Promise<number> {
-    return this.operation('invalidate', async () => {
-      const candidates = await this.prisma.cacheEntry.findMany({
-        where: { cacheKey: { startsWith: prefix } },
-        select: { id: true, cacheKey: true },
-      });
-      const ids = candidates.filter((row) => row.cacheKey.startsWith(prefix)).map((row) => row.id);
-      let deleted = 0;
-      for (const batch of chunks(ids, KEYS_PER_QUERY)) {
-        deleted += (await this.prisma.cacheEntry.deleteMany({ where: { id: { in: batch } } })).count;
-      }
-      return deleted;
     });
   }
 

@@ -106,7 +106,7 @@ export class FileTier {
   private readonly index = new Map<string, CacheEntry>();
   /** Groups whose file no longer matches the index. */
   private readonly dirty = new Set<string>();
-  /** Serializes writers: a snapshot and an invalidation never write the same file at once. */
+  /** Serializes writers: two snapshots (the timer's and the one at close) never write the same file at once. */
   private writing: Promise<unknown> = Promise.resolve();
   private tmpCounter = 0;
   private lastWriteOk = true;
@@ -222,21 +222,6 @@ export class FileTier {
       }
     }
     return this.serialized(async () => ({ filesWritten: await this.writeDirty(), entriesUpdated }));
-  }
-
-  /** Removes every key starting with `prefix` from the index and rewrites the files it touched. */
-  invalidate(prefix: string): Promise<number> {
-    let removed = 0;
-    for (const key of [...this.index.keys()]) {
-      if (!key.startsWith(prefix)) continue;
-      this.index.delete(key);
-      this.dirty.add(groupOf(key));
-      removed += 1;
-    }
-    return this.serialized(async () => {
-      await this.writeDirty();
-      return removed;
-    });
   }
 
   private serialized<R>(task: () => Promise<R>): Promise<R> {

@@ -76,13 +76,6 @@ export interface TierStatus {
   misses: number;
 }
 
-export interface InvalidateResult {
-  /** Entries removed per tier (Redis: keys unlinked; L3: rows deleted). */
-  removed: Partial<Record<'L1' | 'L2' | 'L3' | 'L4', number>>;
-  /** Tiers that could not be invalidated (logged); their copies expire by TTL. */
-  failed: CacheTier[];
-}
-
 export interface TieredCacheOptions {
   l1: MemoryTier;
   l2?: RedisTier | null;
@@ -436,36 +429,6 @@ export class TieredCache {
     }
     this.l3Writer?.enqueue(toL3);
     if (this.l2) await this.l2.setMany(toL2);
-  }
-
-  /**
-   * Removes every key starting with `prefix` from every tier (L2 by SCAN + UNLINK). A tier that
-   * fails is reported in `failed` (and logged); the others are still cleared.
-   */
-  async invalidate(prefix: string): Promise<InvalidateResult> {
-    const result: InvalidateResult = { removed: { L1: this.l1.deletePrefix(prefix) }, failed: [] };
-    const attempt = async (tier: 'L2' | 'L3' | 'L4', run: () => Promise<number>): Promise<void> => {
-      try {
-        result.removed[tier] = await run();
-      } catch (error) {
-        result.failed.push(tier);
-        this.logger.warn({ err: error, tier, prefix }, 'cache invalidation failed for a tier; its copies expire by TTL');
-      }
-    };
-    const { l2, l3, l4, l3Writer } = this;
-    await Promise.all([
-      l2 ? attempt('L2', () => l2.invalidate(prefix)) : undefined,
-      l3
-        ? attempt('L3', async () => {
-            // Queued writes must not bring the keys back after the delete.
-            l3Writer?.discardPrefix(prefix);
-            await l3Writer?.flush();
-            return l3.invalidate(prefix);
-          })
-        : undefined,
-      l4 ? attempt('L4', () => l4.invalidate(prefix)) : undefined,
-    ]);
-    return result;
   }
 
   /** What L1 holds, fresh or stale: the L4 snapshot job's input. */

@@ -46,11 +46,6 @@ export class WriteBehind {
     if (this.pending.size > 0) this.draining ??= this.drainSoon();
   }
 
-  /** Forgets queued writes of keys starting with `prefix` (an invalidation must not be undone by them). */
-  discardPrefix(prefix: string): void {
-    for (const key of [...this.pending.keys()]) if (key.startsWith(prefix)) this.pending.delete(key);
-  }
-
   /** Resolves when everything enqueued so far (and since) has been written or has failed. */
   async flush(): Promise<void> {
     while (this.draining) await this.draining;

@@ -13,12 +13,16 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { CacheEntry } from '../../src/cache/entry.js';
-import { escapeGlob } from '../../src/cache/l2-redis.js';
 import type { SourceId } from '../../src/core/domain.js';
 
 export { openTestStore, type TestStore } from '../history/helpers.js';
 
 export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Escapes Redis glob characters so a namespace matches literally in SCAN MATCH. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
+}
 
 /** A key namespace no other test (or test run) uses. */
 export function uniqueNamespace(): string {

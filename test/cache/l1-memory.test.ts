@@ -49,16 +49,6 @@ describe('MemoryTier', () => {
     expect(l1.peekStale('huge')).toBeUndefined();
   });
 
-  it('deletes by prefix only', () => {
-    const clock = new ManualClock();
-    const l1 = new MemoryTier({ clock });
-    for (const key of ['data:kalshi:markets:A:v1', 'data:kalshi:markets:B:v1', 'data:kalshi:orderBooks:A:v1']) {
-      l1.set(key, makeEntry(key, clock.now()));
-    }
-    expect(l1.deletePrefix('data:kalshi:markets:')).toBe(2);
-    expect([...l1.entries()].map(([key]) => key)).toEqual(['data:kalshi:orderBooks:A:v1']);
-  });
-
   it('lists stale entries too (the L4 snapshot wants them)', async () => {
     const clock = new ManualClock();
     const l1 = new MemoryTier({ clock });

@@ -156,22 +156,6 @@ describe('DatabaseTier', () => {
     expect(runs).toHaveLength(2);
   });
 
-  it('invalidates by prefix, case-sensitively (SQLite LIKE is not)', async () => {
-    const clock = new ManualClock();
-    const l3 = new DatabaseTier({ prisma: test.store.prisma, clock });
-    const now = clock.now();
-    await l3.setMany([
-      ['data:kalshi:markets:A:v1', makeEntry(1, now)],
-      ['data:kalshi:markets:B:v1', makeEntry(2, now)],
-      ['DATA:KALSHI:MARKETS:C:v1', makeEntry(3, now)],
-      ['data:kalshi:orderBooks:A:v1', makeEntry(4, now)],
-      ['data:kalshi:markets_x:A:v1', makeEntry(5, now)],
-    ]);
-    expect(await l3.invalidate('data:kalshi:markets:')).toBe(2);
-    const left = await test.store.prisma.cacheEntry.findMany({ select: { cacheKey: true }, orderBy: { cacheKey: 'asc' } });
-    expect(left.map((row) => row.cacheKey)).toEqual(['DATA:KALSHI:MARKETS:C:v1', 'data:kalshi:markets_x:A:v1', 'data:kalshi:orderBooks:A:v1']);
-  });
-
   it('reports a failing database as unhealthy and answers reads with misses', async () => {
     const clock = new ManualClock();
     const broken = await openTestStore();

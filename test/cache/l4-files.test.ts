@@ -127,23 +127,6 @@ describe('FileTier', () => {
     expect(await readdir(l4.directory)).toEqual([]);
   });
 
-  it('invalidates by prefix and rewrites (or removes) the files it touched', async () => {
-    const clock = new ManualClock();
-    const l4 = new FileTier({ cacheDir: temp.dir, clock });
-    await l4.writeSnapshot([
-      [MARKET_A, makeEntry('a', clock.now())],
-      [MARKET_B, makeEntry('b', clock.now())],
-      [METRIC, makeEntry('m', clock.now(), { source: 'john' })],
-    ]);
-    expect(await l4.invalidate('data:kalshi:markets:kalshi:A')).toBe(1);
-    expect(await l4.invalidate('data:john:')).toBe(1);
-    expect(await readdir(l4.directory)).toEqual(['kalshi.markets.json']);
-
-    const reloaded = new FileTier({ cacheDir: temp.dir, clock });
-    await reloaded.loadAll();
-    expect([...reloaded.entries()].map(([key]) => key)).toEqual([MARKET_B]);
-  });
-
   it('reports a failed write as unhealthy and keeps the group dirty for the next run', async () => {
     const clock = new ManualClock();
     // A regular file where the fallback directory should be: every write fails.

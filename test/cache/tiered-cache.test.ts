@@ -420,34 +420,6 @@ describe('writes, invalidation, status', () => {
     expect(l3Writes).toHaveBeenCalledTimes(1);
   });
 
-  it('invalidates a prefix in every tier and nothing outside it', async () => {
-    const { cache, clock, l1, l2, l3, l4 } = await build();
-    const markets = ['A', 'B'].map(keyOf);
-    const book = cacheKey('kalshi', 'orderBooks', 'A');
-    await cache.setMany([...markets, book].map((key) => ({ key, value: key, source: 'kalshi' as const, originAt: clock.now() })));
-    await cache.flush();
-    await l4!.writeSnapshot(cache.entries());
-
-    const result = await cache.invalidate('data:kalshi:markets:');
-    expect(result).toEqual({ removed: { L1: 2, L2: 2, L3: 2, L4: 2 }, failed: [] });
-    for (const key of markets) {
-      expect(l1.peekStale(key)).toBeUndefined();
-      expect(l4!.get(key)).toBeUndefined();
-    }
-    expect((await l2!.getMany(markets)).size).toBe(0);
-    expect((await l3!.getMany(markets)).size).toBe(0);
-    expect(await cache.getMany(markets)).toEqual([null, null]);
-    expect((await cache.get(book))?.value).toBe(book);
-  });
-
-  it('an invalidation is not undone by a queued background write', async () => {
-    const { cache, clock, l3 } = await build({ l2: false, l4: false });
-    await cache.set(KEY, 'queued', { source: 'kalshi', originAt: clock.now() });
-    await cache.invalidate('data:kalshi:');
-    await cache.flush();
-    expect((await l3!.getMany([KEY])).size).toBe(0);
-  });
-
   it('reports every tier for health, an absent tier as unhealthy', async () => {
     const full = await build();
     await full.cache.get(KEY, tableLoader({ [KEY]: 1 }, full.clock));
