@@ -38,11 +38,12 @@ export interface AuthFailure {
 }
 
 /**
- * The portfolio endpoints are the ones Kalshi signs for; market data is public. `segments` is the
- * decoded path after /trade-api/v2.
+ * The portfolio endpoints are the ones Kalshi signs for, and of market data the many-books read
+ * `GET /markets/orderbooks`; the rest of market data is public. `segments` is the decoded path
+ * after /trade-api/v2.
  */
 export function needsSignature(segments: readonly string[], options: SimulatorAuthOptions): boolean {
-  return options.requireAuth === true || segments[0] === 'portfolio';
+  return options.requireAuth === true || segments[0] === 'portfolio' || (segments[0] === 'markets' && segments[1] === 'orderbooks' && segments.length === 2);
 }
 
 /**

@@ -37,6 +37,7 @@ import {
   marketResponsePayload,
   marketsPagePayload,
   orderbookPayload,
+  orderbooksPayload,
   positionsPagePayload,
   rateLimitedPayload,
   tradePayload,
@@ -159,6 +160,7 @@ function route({ model, portfolio }: Exchange, method: string, segments: string[
   if (root !== 'markets' || rest.length > 0) return notFound('route not found');
   if (ticker === undefined) return listMarkets(model, query);
   if (ticker === 'trades' && leaf === undefined) return listTrades(model, query);
+  if (ticker === 'orderbooks' && leaf === undefined) return listOrderbooks(model, query);
   const market = model.getState(ticker);
   if (leaf === undefined) return market ? { status: 200, body: marketResponsePayload(marketPayload(market)) } : notFound('market not found', ticker);
   if (leaf === 'orderbook') {
@@ -167,6 +169,26 @@ function route({ model, portfolio }: Exchange, method: string, segments: string[
     return market ? { status: 200, body: orderbookPayload(market, depth) } : notFound('market not found', ticker);
   }
   return notFound('route not found');
+}
+
+/** Most markets one `GET /markets/orderbooks` may name. */
+const MAX_ORDERBOOKS_TICKERS = 100;
+
+/** `tickers` as a comma list (as documented) or repeated (as kalshi-typescript sends an array); unknown markets are left out. */
+function listOrderbooks(model: KalshiMarketModel, query: Query): Reply {
+  const tickers = [
+    ...new Set(
+      query
+        .getAll('tickers')
+        .flatMap((value) => value.split(','))
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (tickers.length === 0) return badRequest('tickers is required');
+  if (tickers.length > MAX_ORDERBOOKS_TICKERS) return badRequest(`at most ${MAX_ORDERBOOKS_TICKERS} tickers`, `got ${tickers.length}`);
+  const markets = tickers.map((ticker) => model.getState(ticker)).filter((m) => m !== undefined && m !== null);
+  return { status: 200, body: orderbooksPayload(markets) };
 }
 
 function listMarkets(model: KalshiMarketModel, query: Query): Reply {

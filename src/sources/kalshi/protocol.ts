@@ -137,6 +137,11 @@ export interface OrderbookFp {
 }
 
 /** `GET /markets/{ticker}/orderbook`. */
+/** `GET /markets/orderbooks` (signed): one entry per market Kalshi knows among those asked for. */
+export interface GetMarketOrderbooksResponse {
+  orderbooks: Array<{ ticker: string; orderbook_fp: OrderbookFp }>;
+}
+
 export interface GetMarketOrderbookResponse {
   orderbook_fp: OrderbookFp;
 }

@@ -10,12 +10,13 @@
  * shared global axios instance, so once a signed API exists, every later request is signed. The
  * unsigned checks therefore run before any signed API is constructed.
  */
-import { Configuration, PortfolioApi } from 'kalshi-typescript';
+import { Configuration, MarketApi, PortfolioApi } from 'kalshi-typescript';
 import { KalshiAuth } from 'kalshi-typescript/dist/auth.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { normalizeBalance, normalizePositions } from '../../../src/sources/kalshi/portfolio.js';
 import type { GetBalanceResponse, MarketPosition } from '../../../src/sources/kalshi/protocol.js';
+import { KalshiRestClient } from '../../../src/sources/kalshi/client.js';
 import { verifyKalshiSignature } from '../../../src/sources/kalshi/signing.js';
 import { createSimulatorCredentials } from '../../../src/simulators/kalshi/rest-auth.js';
 import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/simulators/kalshi/rest-server.js';
@@ -88,5 +89,29 @@ describe('contract: kalshi-typescript PortfolioApi against the simulator', () =>
       expect(data.balance_breakdown?.[0]?.exchange_index).toBe(0);
       expect(normalizeBalance(data as GetBalanceResponse).balanceMicros).toBe(sim.portfolio.account(0)!.cashMicros);
     });
+  });
+
+  test("GET /markets/orderbooks (signed): kalshi-typescript's getMarketOrderbooks reads many books in one call, our client too", async () => {
+    const tickers = sim.model
+      .listMarkets()
+      .slice(0, 3)
+      .map((m) => m.ticker);
+    // Unsigned: refused. (Plain fetch: kalshi-typescript's axios instance signs once any api was given a key.)
+    expect((await fetch(`${sim.baseUrl}/markets/orderbooks?tickers=${tickers.join(',')}`)).status).toBe(401);
+    const signed = new MarketApi(new Configuration({ basePath: sim.baseUrl, apiKey: KEY_ID, privateKeyPem }));
+    const { status, data } = await signed.getMarketOrderbooks([...tickers, 'NOPE-NOT-LISTED']);
+    expect(status).toBe(200);
+    expect(data.orderbooks.map((b) => b.ticker)).toEqual(tickers);
+    for (const entry of data.orderbooks) {
+      const single = await signed.getMarketOrderbook(entry.ticker);
+      expect(entry.orderbook_fp).toEqual(single.data.orderbook_fp);
+    }
+    const client = new KalshiRestClient({ baseUrl: sim.baseUrl, credentials: pair.credentials, rateLimit: false });
+    try {
+      const ours = await client.getOrderBooks(tickers);
+      expect(ours.map((b) => [b.ticker, b.orderbook])).toEqual(data.orderbooks.map((b) => [b.ticker, b.orderbook_fp]));
+    } finally {
+      await client.close();
+    }
   });
 });

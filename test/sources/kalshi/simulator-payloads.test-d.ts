@@ -5,6 +5,7 @@
  */
 import type {
   GetMarketOrderbookResponse as KtGetMarketOrderbookResponse,
+  GetMarketOrderbooksResponse as KtGetMarketOrderbooksResponse,
   GetMarketResponse as KtGetMarketResponse,
   GetMarketsResponse as KtGetMarketsResponse,
   GetTradesResponse as KtGetTradesResponse,
@@ -21,6 +22,7 @@ import type {
   marketResponsePayload,
   marketsPagePayload,
   orderbookPayload,
+  orderbooksPayload,
   tradePayload,
   tradesPagePayload,
 } from '../../../src/simulators/kalshi/payloads.js';
@@ -38,6 +40,12 @@ describe('simulator payloads are kalshi-typescript payloads', () => {
 
   test('GET /markets/{ticker}/orderbook', () => {
     expectTypeOf<ReturnType<typeof orderbookPayload>>().toExtend<KtGetMarketOrderbookResponse>();
+  });
+
+  test('GET /markets/orderbooks', () => {
+    expectTypeOf<ReturnType<typeof orderbooksPayload>>().toExtend<KtGetMarketOrderbooksResponse>();
+    // And what Kalshi sends is what our client reads.
+    expectTypeOf<KtGetMarketOrderbooksResponse['orderbooks'][number]['ticker']>().toEqualTypeOf<string>();
   });
 
   test('GET /markets/trades', () => {
