@@ -256,7 +256,6 @@ function wireApp(options: AppOptions): App {
     marketHistory,
     businessMetrics: {
       list: (agentId, limit) => Promise.resolve(businessMetrics.list(agentId, limit)),
-      byAgents: (agentIds) => requireReadModel().metricsByAgents(agentIds),
     },
     health: () => health.health(),
   };
@@ -324,7 +323,6 @@ function wireApp(options: AppOptions): App {
         },
         askBooks: (tickers) => kalshi?.askBooks(tickers),
         holdBook: (ticker) => kalshi?.holdBook(ticker) ?? (() => undefined),
-        fetchMetrics: () => (john ? john.fetchMetrics() : Promise.reject(notStarted('john'))),
         latestInsight: (ticker) => insights.latest(ticker),
       },
     });

@@ -33,7 +33,6 @@ export interface ReadModelSources {
   askBooks(tickers: readonly string[]): void;
   /** A subscriber keeps this book asked for until it calls the returned function. */
   holdBook(ticker: string): () => void;
-  fetchMetrics(): Promise<BusinessMetricRecord[]>;
   latestInsight(ticker: string | null): InsightRecord | null;
 }
 
@@ -294,32 +293,6 @@ export class ReadModel {
       return Promise.resolve(loaded);
     });
     return served.map((s) => (s ? stamped(s) : null));
-  }
-
-  async metricsByAgents(agentIds: readonly string[]): Promise<BusinessMetricRecord[][]> {
-    const out: Array<BusinessMetricRecord[] | null> = agentIds.map((agentId) => {
-      const live = this.deps.businessMetrics.list(agentId);
-      return live.length > 0 && live.every((m) => m.provenance.tier === 'LIVE') ? live : null;
-    });
-    const missing = agentIds.filter((_, i) => out[i] === null);
-    if (missing.length > 0) {
-      const served = await this.deps.cache.getMany<BusinessMetricRecord[]>(missing.map(keys.metrics), async () => {
-        const byAgent = groupByAgent(await this.deps.sources.fetchMetrics());
-        return new Map(
-          [...byAgent].map(([agentId, list]): [string, LoadedValue<BusinessMetricRecord[]>] => [
-            keys.metrics(agentId),
-            { value: list, source: 'john', originAt: Math.min(...list.map((r) => r.provenance.originAt)) },
-          ]),
-        );
-      });
-      let next = 0;
-      for (let i = 0; i < out.length; i++) {
-        if (out[i] !== null) continue;
-        const s = served[next++];
-        out[i] = s ? s.value.map((m) => ({ ...m, provenance: { ...m.provenance, fetchedAt: s.fetchedAt, tier: s.tier } })) : [];
-      }
-    }
-    return out.map((list) => list ?? []);
   }
 
   // ---- startup and shutdown ----

@@ -112,7 +112,6 @@ export interface Services {
   };
   businessMetrics: {
     list(agentId: string | null, limit: number): Promise<BusinessMetricRecord[]>;
-    byAgents(agentIds: readonly string[]): Promise<BusinessMetricRecord[][]>;
   };
   /** Candles and public trades (aggregate/market-history.ts). */
   marketHistory: Pick<MarketHistory, 'candles' | 'trades'>;

@@ -6,7 +6,7 @@
  * freshness is the cache tiers' job.
  */
 import DataLoader from 'dataloader';
-import type { BusinessMetricRecord, InsightRecord, MarketRecord, OrderBookRecord } from '../core/domain.js';
+import type { InsightRecord, MarketRecord, OrderBookRecord } from '../core/domain.js';
 import type { BookReadBudget } from '../aggregate/read-model.js';
 import type { Services } from './context.js';
 
@@ -14,7 +14,6 @@ export interface Loaders {
   marketByTicker: DataLoader<string, MarketRecord | null>;
   orderBookByTicker: DataLoader<string, OrderBookRecord | null>;
   latestInsightByTicker: DataLoader<string, InsightRecord | null>;
-  businessMetricsByAgent: DataLoader<string, BusinessMetricRecord[]>;
 }
 
 export function createLoaders(services: Services): Loaders {
@@ -26,6 +25,5 @@ export function createLoaders(services: Services): Loaders {
     // An Error in the answer fails that key's load alone: its field is null with a coded error.
     orderBookByTicker: new DataLoader((tickers) => services.orderBooks.getMany(tickers, bookReads)),
     latestInsightByTicker: new DataLoader((tickers) => services.insights.latestMany(tickers)),
-    businessMetricsByAgent: new DataLoader((agentIds) => services.businessMetrics.byAgents(agentIds)),
   };
 }

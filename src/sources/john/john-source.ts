@@ -11,13 +11,10 @@ import type { Metrics } from '../../core/metrics.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
 import { JohnClient } from './client.js';
-import { normalizeJohnMetrics } from './normalize.js';
 import { JohnMetricsPoller } from './metrics-poller.js';
 
 export interface JohnSource {
   readonly baseUrl: string;
-  /** One read of every agent's metrics through the guard (cache loader); rejected metrics are left out. */
-  fetchMetrics(): Promise<BusinessMetricRecord[]>;
   stop(): Promise<void>;
 }
 
@@ -53,11 +50,6 @@ export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource>
   poller.start();
   return {
     baseUrl,
-    async fetchMetrics() {
-      const responses = await deps.guard.call('fetchMetrics', (signal) => client.fetchMetrics({ signal }));
-      const fetchedAt = clock.now();
-      return origin(responses.flatMap((response) => normalizeJohnMetrics(response, fetchedAt).records));
-    },
     async stop() {
       await poller.stop();
       await client.close();
