@@ -60,6 +60,8 @@ export interface Metrics {
   graphqlOperationDuration: Histogram<'operation_type' | 'operation_name' | 'outcome'>;
   upstreamCallDuration: Histogram<'source' | 'operation' | 'outcome'>;
   upstreamMalformedPayloads: Counter<'source'>;
+  /** Trades the Kalshi trade channel's sequence numbers say were lost (gaps on the trade sid). */
+  kalshiTradesLost: Counter;
   sourceAvailability: Gauge<'source'>;
   aggregatesPublished: Counter;
   snapshotsWritten: Counter;
@@ -104,6 +106,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'northstar_upstream_malformed_payloads_total',
       help: 'Upstream payloads rejected by a normalizer (the previous good value was kept)',
       labelNames: ['source'],
+      registers,
+    }),
+    kalshiTradesLost: new Counter({
+      name: 'northstar_kalshi_trades_lost_total',
+      help: 'Trades missed on the Kalshi WebSocket trade channel (sequence gaps on its sid); candles over them lack those prints',
       registers,
     }),
     sourceAvailability: new Gauge({

@@ -10,7 +10,11 @@
  *   `series_ticker`; answer `{ markets, cursor }`, empty cursor = last page), `GET /markets/{ticker}`
  *   (`{ market }` or 404), `GET /markets/{ticker}/orderbook?depth` (`{ orderbook_fp: { yes_dollars,
  *   no_dollars } }`, bids only, each side ascending, best last), `GET /markets/orderbooks?tickers`,
- *   `GET /markets/trades` (always empty) and `GET /portfolio/positions` (always empty). Errors use
+ *   `GET /markets/trades?ticker&limit&cursor&min_ts&max_ts` (the trades set with setTrades, newest
+ *   first), `GET /markets/candlesticks?market_tickers&start_ts&end_ts&period_interval` and
+ *   `GET /series/{series}/markets/{ticker}/candlesticks?…` (the candlesticks set with setCandlesticks
+ *   whose `end_period_ts` falls in [start_ts, end_ts]; period_interval 1, 60 or 1440; up to 100
+ *   markets) and `GET /portfolio/positions` (always empty). Errors use
  *   the documented body `{ code, message, details, service }`. Auth headers are recorded; only the
  *   documented signed market-data route, `GET /markets/orderbooks`, requires them: KALSHI-ACCESS-KEY,
  *   -TIMESTAMP and -SIGNATURE (base64 RSA-PSS/SHA-256, salt = digest length, over
@@ -73,7 +77,25 @@ export interface FakeMarket {
 export type FakeLevels = ReadonlyArray<readonly [string | number, string | number]>;
 export type Side = 'yes' | 'no';
 
-export type FakeRoute = 'markets' | 'market' | 'orderbook' | 'orderbooks' | 'trades' | 'positions';
+export type FakeRoute = 'markets' | 'market' | 'orderbook' | 'orderbooks' | 'trades' | 'positions' | 'candlesticks' | 'series-candlesticks';
+
+/** A public trade as `GET /markets/trades` sends it. */
+export interface FakeTrade {
+  trade_id: string;
+  ticker: string;
+  count_fp: string;
+  yes_price_dollars: string;
+  no_price_dollars: string;
+  taker_side?: Side;
+  taker_outcome_side: Side;
+  taker_book_side?: 'bid' | 'ask';
+  created_time: string;
+  is_block_trade?: boolean;
+  [field: string]: unknown;
+}
+
+/** A candlestick as Kalshi sends it (`end_period_ts` Unix seconds, the period's inclusive end); any JSON for malformed cases. */
+export type FakeCandlestick = Record<string, unknown>;
 
 /**
  * How an overridden route answers:
@@ -155,6 +177,18 @@ export interface FakeKalshi {
     ticker: string,
     fields?: { price_dollars?: string; yes_bid_dollars?: string; yes_ask_dollars?: string; volume_fp?: string; open_interest_fp?: string; ts_ms?: number },
   ): number;
+  /**
+   * Sends a `trade` message to every trade sid covering the market, with that sid's next seq
+   * (`skipSeq` skips that many numbers first: trades "lost" on the way). Returns how many sids it went to.
+   */
+  pushTrade(
+    trade: { trade_id: string; market_ticker: string; yes_price_dollars: string; count_fp: string; taker_outcome_side: Side; ts_ms?: number },
+    options?: { skipSeq?: number },
+  ): number;
+  /** Replaces the trades GET /markets/trades answers (any order; served newest first). */
+  setTrades(trades: FakeTrade[]): void;
+  /** Replaces a market's candlesticks for one period_interval (1, 60 or 1440 minutes). */
+  setCandlesticks(ticker: string, periodMinutes: 1 | 60 | 1440, candlesticks: FakeCandlestick[]): void;
   /** Sends any frame to every open connection (for protocol edge cases). */
   sendRaw(frame: unknown): void;
   /** Terminates every WebSocket connection. */
@@ -237,6 +271,8 @@ interface Connection {
 export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<FakeKalshi> {
   const markets = new Map<string, FakeMarket>();
   const books = new Map<string, Book>();
+  let trades: FakeTrade[] = [];
+  const candlesticks = new Map<string, FakeCandlestick[]>();
   const overrides = new Map<FakeRoute, Array<{ answer: FakeOverride; left: number }>>();
   const requests: RecordedRequest[] = [];
   const commands: RecordedCommand[] = [];
@@ -287,6 +323,9 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
     const rest = path.slice(REST_PREFIX.length);
     if (rest === '/markets') return { route: 'markets' };
     if (rest === '/markets/trades') return { route: 'trades' };
+    if (rest === '/markets/candlesticks') return { route: 'candlesticks' };
+    const seriesCandles = /^\/series\/([^/]+)\/markets\/([^/]+)\/candlesticks$/.exec(rest);
+    if (seriesCandles) return { route: 'series-candlesticks', ticker: decodeURIComponent(seriesCandles[2]!) };
     if (rest === '/markets/orderbooks') return { route: 'orderbooks' };
     if (rest === '/portfolio/positions') return { route: 'positions' };
     const book = /^\/markets\/([^/]+)\/orderbook$/.exec(rest);
@@ -343,8 +382,42 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
         const tickers = (query.tickers ?? '').split(',').filter(Boolean);
         return [200, { orderbooks: tickers.filter((t) => markets.has(t) || books.has(t)).map((t) => ({ ticker: t, orderbook_fp: restBook(t) })) }];
       }
-      case 'trades':
-        return [200, { trades: [], cursor: '' }];
+      case 'trades': {
+        const limit = query.limit === undefined ? 100 : Number(query.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return [400, errorBody(400, 'limit must be 1..1000')];
+        let offset = 0;
+        if (query.cursor) {
+          const decoded = /^t:(\d+)$/.exec(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+          if (!decoded) return [400, errorBody(400, 'invalid cursor')];
+          offset = Number(decoded[1]);
+        }
+        const seconds = (trade: FakeTrade): number => Math.floor(Date.parse(trade.created_time) / 1000);
+        const list = [...trades]
+          .sort((a, b) => Date.parse(b.created_time) - Date.parse(a.created_time))
+          .filter((t) => (query.ticker ? t.ticker === query.ticker : true))
+          .filter((t) => (query.min_ts ? seconds(t) >= Number(query.min_ts) : true))
+          .filter((t) => (query.max_ts ? seconds(t) <= Number(query.max_ts) : true));
+        const page = list.slice(offset, offset + limit);
+        const next = offset + limit < list.length ? Buffer.from(`t:${offset + limit}`).toString('base64url') : '';
+        return [200, { trades: page.map((t) => ({ ...t })), cursor: next }];
+      }
+      case 'candlesticks':
+      case 'series-candlesticks': {
+        const period = Number(query.period_interval);
+        if (![1, 60, 1440].includes(period)) return [400, errorBody(400, 'period_interval must be 1, 60 or 1440')];
+        if (!/^\d+$/.test(query.start_ts ?? '') || !/^\d+$/.test(query.end_ts ?? '')) return [400, errorBody(400, 'start_ts and end_ts are required')];
+        const start = Number(query.start_ts);
+        const end = Number(query.end_ts);
+        const of = (t: string): FakeCandlestick[] =>
+          (candlesticks.get(`${t}/${period}`) ?? []).filter((c) => typeof c.end_period_ts !== 'number' || (c.end_period_ts >= start && c.end_period_ts <= end));
+        if (route === 'series-candlesticks') {
+          if (!markets.has(ticker!)) return [404, errorBody(404, 'market not found')];
+          return [200, { ticker, candlesticks: of(ticker!) }];
+        }
+        const tickers = (query.market_tickers ?? '').split(',').filter(Boolean);
+        if (tickers.length === 0 || tickers.length > 100) return [400, errorBody(400, 'market_tickers: 1 to 100 tickers')];
+        return [200, { markets: tickers.filter((t) => markets.has(t)).map((t) => ({ market_ticker: t, candlesticks: of(t) })) }];
+      }
       case 'positions':
         return [200, { market_positions: [], event_positions: [], cursor: '' }];
       default:
@@ -646,6 +719,27 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
       for (const [connection, sid] of targets) send(connection, { type: 'ticker', sid, msg });
       changed();
       return targets.length;
+    },
+
+    pushTrade(trade, tradeOptions = {}) {
+      const micros = priceMicros(trade.yes_price_dollars);
+      const msg = { ...trade, no_price_dollars: dollars(1_000_000 - micros), ts_ms: trade.ts_ms ?? Date.now() };
+      const targets = subsHolding('trade', trade.market_ticker);
+      for (const [connection, sid, sub] of targets) {
+        sub.seq += 1 + (tradeOptions.skipSeq ?? 0);
+        send(connection, { type: 'trade', sid, seq: sub.seq, msg });
+      }
+      changed();
+      return targets.length;
+    },
+    setTrades(list) {
+      trades = list.map((trade) => ({ ...trade }));
+    },
+    setCandlesticks(ticker, periodMinutes, list) {
+      candlesticks.set(
+        `${ticker}/${periodMinutes}`,
+        list.map((c) => ({ ...c })),
+      );
     },
 
     sendRaw(frame) {

@@ -180,6 +180,10 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       },
       onTicker: (msg) => patchFromTicker(msg),
       onTrade: (msg, position) => tradeReceived(msg, position),
+      onTradesLost: (count) => {
+        deps.metrics.kalshiTradesLost.inc(count);
+        logger.warn({ source: 'kalshi', lost: count }, 'Kalshi trade channel: trades lost (sequence gap); candles over them lack those prints');
+      },
       onStateChange: (state, detail) => logger.info({ source: 'kalshi', transport: 'ws', state, detail }, `Kalshi WebSocket ${state}`),
       onMalformed: () => deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' }),
     });

@@ -84,6 +84,8 @@ export interface KalshiWsFeedOptions {
   onTicker?: (msg: TickerMsg) => void;
   /** A trade of any market (the trade channel is subscribed for every market), with its place on the trade sid. */
   onTrade?: (msg: TradeMsg, position: { sid: number; seq: number }) => void;
+  /** A gap on the trade sid: this many trades were lost. */
+  onTradesLost?: (count: number) => void;
   onStateChange?: (state: KalshiWsFeedState, detail?: string) => void;
   /** A market's book was dropped (sequence gap, unusable delta) and a snapshot requested. */
   onResync?: (ticker: string) => void;
@@ -119,7 +121,7 @@ export interface KalshiWsFeedStats {
 }
 
 /** The callbacks of KalshiWsFeedOptions, by name. */
-type Callbacks = Required<Pick<KalshiWsFeedOptions, 'onBook' | 'onTicker' | 'onTrade' | 'onStateChange' | 'onResync' | 'onMalformed'>>;
+type Callbacks = Required<Pick<KalshiWsFeedOptions, 'onBook' | 'onTicker' | 'onTrade' | 'onTradesLost' | 'onStateChange' | 'onResync' | 'onMalformed'>>;
 
 /** Which counter a guarded handler's failure goes to. */
 type HandlerKind = 'frameErrors' | 'handlerErrors';
@@ -522,7 +524,10 @@ export class KalshiWsFeed {
     const expected = (connection.subs.get(message.sid)?.lastSeq ?? 0) + 1;
     const verdict = this.checkSeq(connection, message.sid, message.seq);
     if (verdict === 'unknown') return;
-    if (verdict === 'gap' && message.seq > expected) this.counters.tradesLost += message.seq - expected;
+    if (verdict === 'gap' && message.seq > expected) {
+      this.counters.tradesLost += message.seq - expected;
+      this.notify('onTradesLost', message.seq - expected);
+    }
     this.notify('onTrade', message.msg, { sid: message.sid, seq: message.seq });
   }
 
