@@ -17,13 +17,17 @@ export interface Loaders {
 }
 
 export function createLoaders(services: Services): Loaders {
-  // One budget of REST book reads per execution, shared by all its batches (KALSHI_BOOK_READS_PER_REQUEST).
-  const limit = services.config.kalshi.bookReadsPerRequest;
-  const bookReads: BookReadBudget = { limit, remaining: limit };
+  // One budget of REST book reads per execution, shared by all its batches (KALSHI_BOOK_READS_PER_REQUEST);
+  // made on the first book batch, so an execution that reads no book pays nothing for it.
+  let bookReads: BookReadBudget | null = null;
+  const budget = (): BookReadBudget => {
+    const limit = services.config.kalshi.bookReadsPerRequest;
+    return (bookReads ??= { limit, remaining: limit });
+  };
   return {
     marketByTicker: new DataLoader((tickers) => services.markets.getMany(tickers)),
     // An Error in the answer fails that key's load alone: its field is null with a coded error.
-    orderBookByTicker: new DataLoader((tickers) => services.orderBooks.getMany(tickers, bookReads)),
+    orderBookByTicker: new DataLoader((tickers) => services.orderBooks.getMany(tickers, budget())),
     latestInsightByTicker: new DataLoader((tickers) => services.insights.latestMany(tickers)),
   };
 }

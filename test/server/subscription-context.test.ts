@@ -65,6 +65,7 @@ function bookOf(ticker: string): OrderBookRecord | null {
 
 // Only what the loaders reach: the server path under test builds its loaders from this.
 const services = {
+  config: { kalshi: { bookReadsPerRequest: 10 } },
   orderBooks: {
     getMany: (tickers: readonly string[]) => {
       bookReads.push([...tickers]);
