@@ -145,6 +145,12 @@ export interface FakeKalshiOptions {
   publicKey?: KeyObject;
   /** Server WebSocket ping period. @default 10_000 (as documented) */
   pingIntervalMs?: number;
+  /**
+   * Whether `add_markets` on an order-book sid is followed by a snapshot of each added market. The
+   * documentation says to expect one, and to ask with `get_snapshot` if none comes: false plays
+   * the exchange whose snapshot does not come. @default true
+   */
+  snapshotsOnAdd?: boolean;
 }
 
 export interface FakeKalshi {
@@ -567,7 +573,7 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
         if (action === 'add_markets') {
           for (const ticker of tickers) sub.tickers.add(ticker);
           send(connection, { type: 'ok', id, sid, seq: sub.seq, msg: { market_tickers: [...sub.tickers] } });
-          if (sub.channel === 'orderbook_delta') for (const ticker of tickers) sendSnapshot(connection, sid, ticker);
+          if (sub.channel === 'orderbook_delta' && options.snapshotsOnAdd !== false) for (const ticker of tickers) sendSnapshot(connection, sid, ticker);
         } else if (action === 'delete_markets') {
           for (const ticker of tickers) sub.tickers.delete(ticker);
           send(connection, { type: 'ok', id, sid, seq: sub.seq, msg: { market_tickers: [...sub.tickers] } });
