@@ -9,6 +9,7 @@
  *   subscriber (filtered by ticker) and `trades`, older ones are backfilled from GET /markets/trades
  *   once, and a RECORDED ONE_MINUTE candle over them has their OHLC and volume;
  * - a gap on the trade sid is counted as lost trades and drops no book;
+ * - an exchange failure is a coded upstream error, and the range is read again next time;
  * - bad input is a coded BAD_USER_INPUT; `Market.candles` works nested.
  */
 import { createClient as createWsClient, type Client } from 'graphql-ws';
@@ -191,6 +192,19 @@ describe('candles and trades through the service', () => {
     await data(service.url, CANDLES, variables);
     await data(service.url, CANDLES, variables);
     expect(candleCalls()).toBe(calls + 3);
+  });
+
+  it('an exchange that fails answers a coded upstream error, and nothing is remembered as read', async () => {
+    const from = past - 60 * MIN;
+    const variables = { ticker: B, interval: 'ONE_MINUTE', from: new Date(from).toISOString(), to: new Date(from + 2 * MIN).toISOString() };
+    const remove = fake.override('candlesticks', { status: 503 });
+    const failed = await gql<{ candles: CandleView[] }>(service.url, CANDLES, variables);
+    expect(failed.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    remove();
+    fake.setCandlesticks(B, 1, [candlestick(from + MIN, 30)]);
+    const calls = candleCalls();
+    expect((await data<{ candles: CandleView[] }>(service.url, CANDLES, variables)).candles).toHaveLength(1);
+    expect(candleCalls()).toBe(calls + 1);
   });
 
   it('live trades reach tradeExecuted (filtered by ticker) and trades; older ones are backfilled once; a RECORDED minute candle has their OHLC and volume', async () => {
