@@ -17,8 +17,8 @@ import { LiveMarkets } from './aggregate/live-markets.js';
 import { SnapshotWriter } from './aggregate/snapshot-writer.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Config } from './core/config.js';
-import type { SourceId } from './core/domain.js';
-import { ConfigError, UpstreamError } from './core/errors.js';
+import { SOURCE_IDS, type SourceId } from './core/domain.js';
+import { UpstreamError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import { createMetrics, type Metrics } from './core/metrics.js';
 import { createNorthstarPubSub, type NorthstarPubSub } from './core/pubsub.js';
@@ -27,14 +27,11 @@ import { findProjectRoot } from './history/migration-files.js';
 import type { HistoryReader, Services } from './schema/context.js';
 import { schema } from './schema/index.js';
 import { startAnthropicSource, type AnthropicSource } from './sources/anthropic/anthropic-source.js';
-import { ANTHROPIC_RETRY_POLICY } from './sources/anthropic/retry-policy.js';
 import { startJohnSource, type JohnSource } from './sources/john/john-source.js';
-import { JOHN_RETRY_POLICY } from './sources/john/retry-policy.js';
-import { startKalshiSource, type KalshiEndpoint, type KalshiSource } from './sources/kalshi/kalshi-source.js';
-import { loadKalshiCredentials } from './sources/kalshi/signing.js';
-import { KALSHI_RETRY_POLICY } from './sources/kalshi/retry-policy.js';
-import type { RetryPolicy } from './sources/resilience/retry.js';
-import { SourceGuard, type GuardHistory } from './sources/resilience/source-guard.js';
+import { startKalshiSource, type KalshiSource } from './sources/kalshi/kalshi-source.js';
+import type { GuardHistory } from './sources/resilience/source-guard.js';
+import { createSourceGuards } from './sources/resilience/source-guards.js';
+import { resolveEndpoints } from './sources/endpoints.js';
 import { SourceStatusBoard } from './sources/source-status.js';
 import { UpstreamArchive } from './sources/upstream-archive.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './server/graphql-ws.js';
@@ -80,12 +77,6 @@ export interface App {
 /** The package version, read once; works from src/ (tsx) and from dist/src/ (compiled). */
 const VERSION = (JSON.parse(readFileSync(join(findProjectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 /**
- * How long a market may be missing from complete Kalshi listings before it is forgotten: longer
- * than a few polls (a listing paged while the list changed may miss one), short enough that
- * delisted markets leave the aggregate the same hour.
- */
-const UNLISTED_MARKET_GRACE_MS = 10 * 60_000;
-/**
  * The most each shutdown step may take, as a share of SHUTDOWN_TIMEOUT_MS. The steps share that
  * budget (each is also cut to what is left of it), so what one does not use the next may.
  */
@@ -95,14 +86,6 @@ const SHUTDOWN_SHARE = { drain: 0.5, subscriptions: 0.2, connections: 0.1, produ
  * budget, if more): together with it, a shutdown ends within SHUTDOWN_TIMEOUT_MS + 1.2 s.
  */
 const STORE_CLOSE_MS = { cache: 700, history: 500 } as const;
-
-function kalshiCredentials(config: Config) {
-  try {
-    return loadKalshiCredentials(config.kalshi);
-  } catch (error) {
-    throw new ConfigError(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
 
 const NO_SIMULATORS: Simulators = { kalshi: null, anthropic: null, john: null, simulated: [], close: () => Promise.resolve() };
 
@@ -120,11 +103,7 @@ function wireApp(options: AppOptions): App {
   const statuses = new SourceStatusBoard(
     clock,
     pubsub,
-    [
-      { source: 'kalshi', simulated: config.simulators.kalshi, enabled: true },
-      { source: 'anthropic', simulated: config.simulators.anthropic, enabled: true },
-      { source: 'john', simulated: config.simulators.john, enabled: true },
-    ],
+    SOURCE_IDS.map((source) => ({ source, simulated: config.simulators[source], enabled: true })),
     metrics,
   );
   // Guards write breaker transitions and freshness to the history store once it is open.
@@ -132,27 +111,7 @@ function wireApp(options: AppOptions): App {
     recordAudit: (input) => history?.recordAudit(input) ?? Promise.resolve(),
     upsertFreshness: (input) => history?.upsertFreshness(input) ?? Promise.resolve(),
   };
-  const guardFor = (source: SourceId, retry: RetryPolicy, timeoutMs: number): SourceGuard =>
-    new SourceGuard({
-      source,
-      clock,
-      logger: logger.child({ source }),
-      statuses,
-      breaker: {
-        timeoutMs,
-        errorThresholdPercentage: config.breaker.errorThresholdPercentage,
-        resetTimeoutMs: config.breaker.resetTimeoutMs,
-        volumeThreshold: config.breaker.volumeThreshold,
-      },
-      retry,
-      metrics,
-      history: guardHistory,
-    });
-  const guards: Record<SourceId, SourceGuard> = {
-    kalshi: guardFor('kalshi', KALSHI_RETRY_POLICY, config.breaker.timeoutMs),
-    anthropic: guardFor('anthropic', ANTHROPIC_RETRY_POLICY, config.anthropic.timeoutMs),
-    john: guardFor('john', JOHN_RETRY_POLICY, config.breaker.timeoutMs),
-  };
+  const guards = createSourceGuards({ config, clock, logger, statuses, metrics, history: guardHistory });
   const isLive = (source: SourceId) => () => statuses.availability(source) === 'LIVE';
   const archive = new UpstreamArchive({ store: () => history, clock, logger });
   // Each market's quote into market_ticks when it changes, at most once a second (candles read them).
@@ -268,41 +227,7 @@ function wireApp(options: AppOptions): App {
       : NO_SIMULATORS;
     const sims = simulators;
     pnl.attributeBy(attributionRules(config.kalshi.agentAttribution, sims.kalshi?.attribution ?? null));
-    const kalshiEndpoint: KalshiEndpoint = sims.kalshi
-      ? {
-          baseUrl: sims.kalshi.baseUrl,
-          wsUrl: sims.kalshi.wsUrl,
-          credentials: sims.kalshi.credentials,
-          subaccounts: config.kalshi.subaccounts ?? sims.kalshi.subaccounts,
-          simulated: true,
-        }
-      : {
-          baseUrl: config.kalshi.baseUrl!,
-          wsUrl: config.kalshi.wsUrl,
-          credentials: kalshiCredentials(config),
-          subaccounts: config.kalshi.subaccounts ?? [0],
-          simulated: false,
-        };
-    const anthropicEndpoint = sims.anthropic
-      ? { baseUrl: sims.anthropic.baseUrl, apiKey: sims.anthropic.apiKey, simulated: true }
-      : { baseUrl: config.anthropic.baseUrl!, apiKey: config.anthropic.apiKey, simulated: false };
-    const johnEndpoint = sims.john
-      ? { baseUrl: sims.john.baseUrl, read: config.john.endpoint ?? sims.john.endpoint, simulated: true }
-      : { baseUrl: config.john.baseUrl!, read: config.john.endpoint ?? { kind: 'single' as const }, simulated: false };
-    for (const [source, baseUrl] of [
-      ['kalshi', kalshiEndpoint.baseUrl],
-      ['anthropic', anthropicEndpoint.baseUrl],
-      ['john', johnEndpoint.baseUrl],
-    ] as const) {
-      logger.info({ source, mode: config.simulators[source] ? 'simulated' : 'live', baseUrl }, `source ${source}`);
-    }
-    if (config.nodeEnv === 'production' && sims.simulated.length > 0)
-      logger.warn(
-        { simulated: sims.simulated },
-        `SIMULATORS runs ${sims.simulated.join(', ')} on the bundled simulators in production: invented prices are being served`,
-      );
-    if (config.kalshi.wsUrl && !kalshiEndpoint.credentials)
-      logger.warn('KALSHI_WS_URL is set without KALSHI_API_KEY and a private key: Kalshi refuses unsigned WebSocket handshakes');
+    const endpoints = resolveEndpoints(config, sims, logger);
 
     history = await HistoryStore.open(config.databaseUrl, { clock, logger });
     logger.info({ database: config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'postgresql' }, 'history store ready (migrations applied)');
@@ -336,19 +261,16 @@ function wireApp(options: AppOptions): App {
     const [k, a, j] = await Promise.allSettled([
       startKalshiSource({
         config,
-        endpoint: kalshiEndpoint,
+        endpoint: endpoints.kalshi,
         clock,
         logger,
         metrics,
         guard: guards.kalshi,
         archive,
         onMarkets: (records, listing) => {
-          markets.upsert(records, 'refresh');
+          const forgotten = markets.listingReceived(records, listing, clock.now());
+          if (forgotten.length > 0) logger.info({ source: 'kalshi', tickers: forgotten }, 'markets no longer listed by the exchange forgotten');
           marketTicks.observe(records);
-          if (listing.complete) {
-            const forgotten = markets.forgetUnlisted(clock.now() - UNLISTED_MARKET_GRACE_MS);
-            if (forgotten.length > 0) logger.info({ source: 'kalshi', tickers: forgotten }, 'markets no longer listed by the exchange forgotten');
-          }
           model.marketsRefreshed(records);
         },
         onMarketPatch: (record) => {
@@ -369,7 +291,7 @@ function wireApp(options: AppOptions): App {
       }),
       startAnthropicSource({
         config,
-        endpoint: anthropicEndpoint,
+        endpoint: endpoints.anthropic,
         clock,
         logger,
         guard: guards.anthropic,
@@ -379,7 +301,7 @@ function wireApp(options: AppOptions): App {
       }),
       startJohnSource({
         config,
-        endpoint: johnEndpoint,
+        endpoint: endpoints.john,
         clock,
         logger,
         metrics,

@@ -32,6 +32,13 @@ export interface MarketFilter {
   limit?: number | null;
 }
 
+/**
+ * How long a market may be missing from complete Kalshi listings before it is forgotten: longer
+ * than a few polls (a listing paged while the list changed may miss one), short enough that
+ * delisted markets leave the aggregate the same hour.
+ */
+export const UNLISTED_MARKET_GRACE_MS = 10 * 60_000;
+
 export class LiveMarkets {
   private readonly byTicker = new Map<string, MarketRecord>();
   /** When each market was last in a listing (or first seen, if a patch brought it). */
@@ -72,6 +79,15 @@ export class LiveMarkets {
       }
     }
     return changed;
+  }
+
+  /**
+   * A poll's listing: its markets merged in, and after a complete one (every page read) the
+   * markets no listing has held for UNLISTED_MARKET_GRACE_MS forgotten. Returns the forgotten tickers.
+   */
+  listingReceived(records: readonly MarketRecord[], listing: { complete: boolean }, nowMs: number): string[] {
+    this.upsert(records, 'refresh');
+    return listing.complete ? this.forgetUnlisted(nowMs - UNLISTED_MARKET_GRACE_MS) : [];
   }
 
   /**

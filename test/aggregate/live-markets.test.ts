@@ -4,7 +4,7 @@
  * listing, or known only from a patch, is kept until then.
  */
 import { describe, expect, it } from 'vitest';
-import { isAtLeastAsNew, LiveMarkets, mergeMarket } from '../../src/aggregate/live-markets.js';
+import { isAtLeastAsNew, LiveMarkets, mergeMarket, UNLISTED_MARKET_GRACE_MS } from '../../src/aggregate/live-markets.js';
 import type { MarketRecord, PriceObservation } from '../../src/core/domain.js';
 import { createNorthstarPubSub, type NorthstarPubSub } from '../../src/core/pubsub.js';
 import { market } from '../support/records.js';
@@ -164,5 +164,18 @@ describe('LiveMarkets: every write keeps the newest observation per price field'
     expect(isAtLeastAsNew({ at: 1, upstreamAt: 9 }, { at: 2, upstreamAt: 8 })).toBe(true);
     expect(isAtLeastAsNew({ at: 9, upstreamAt: 1 }, { at: 2, upstreamAt: 8 })).toBe(false);
     expect(isAtLeastAsNew({ at: 9, upstreamAt: 1 }, { at: 2 })).toBe(true);
+  });
+});
+
+describe('LiveMarkets.listingReceived', () => {
+  it('merges every listing, and forgets after complete ones only, UNLISTED_MARKET_GRACE_MS after the last one that held the market', () => {
+    const markets = new LiveMarkets(createNorthstarPubSub());
+    expect(markets.listingReceived([market('A', 0.4, 0), market('B', 0.5, 0)], { complete: true }, 0)).toEqual([]);
+    const late = UNLISTED_MARKET_GRACE_MS + 1;
+    // An incomplete listing (cut by its page cap) says nothing about B.
+    expect(markets.listingReceived([market('A', 0.41, late)], { complete: false }, late)).toEqual([]);
+    expect(markets.get('B')?.prices.bid).toBe(0.5);
+    expect(markets.listingReceived([market('A', 0.42, late)], { complete: true }, late)).toEqual(['B']);
+    expect(markets.list().map((m) => [m.ticker, m.prices.bid])).toEqual([['A', 0.42]]);
   });
 });
