@@ -15,6 +15,11 @@ export interface UpstreamErrorInit {
   requestId?: string;
   /** Milliseconds the upstream asked us to wait (retry-after), when it said so. */
   retryAfterMs?: number;
+  /**
+   * Raised on our side before any request left (e.g. a read shed by the client-side pacer): it says
+   * nothing about the upstream's health, so no breaker counts it. @default false
+   */
+  local?: boolean;
   cause?: unknown;
 }
 
@@ -26,6 +31,7 @@ export class UpstreamError extends Error {
   readonly status: number | undefined;
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly local: boolean;
 
   constructor(message: string, init: UpstreamErrorInit) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -35,6 +41,7 @@ export class UpstreamError extends Error {
     this.status = init.status;
     this.requestId = init.requestId;
     this.retryAfterMs = init.retryAfterMs;
+    this.local = init.local === true;
   }
 }
 

@@ -12,6 +12,10 @@
  * (e) A burst of 80 client book reads, each its own request, does not delay the market poll by
  *     more than one interval: measured on the listing requests the fake sees (before, a poll
  *     waited behind the whole burst in the pacer: about 80 / KALSHI_READS_PER_SECOND = 4 s).
+ * (f) A burst far beyond what the pacer can serve within the call deadline: the reads that would
+ *     queue past half of CB_TIMEOUT_MS are refused at once (not sent, not counted), so the breaker
+ *     stays CLOSED and the poll goes on (before, they timed out in the queue, each timeout counted
+ *     against Kalshi, and the breaker opened: the pollers failed fast too).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,5 +203,48 @@ describe('a burst of client book reads and the market poll (whole service, fake 
     // means no gap above two intervals.
     expect(Math.max(...gaps), `gaps between polls (ms): ${gaps.join(', ')}`).toBeLessThanOrEqual(2 * INTERVAL_MS);
     expect(during.length).toBeGreaterThan(4);
+  });
+});
+
+describe('a burst far beyond the pacer within the call deadline (whole service, fake Kalshi)', () => {
+  const READS = 40;
+  const markets = manyMarkets(READS, 'FAKE-26-FLOOD');
+  let fake: FakeKalshi;
+  let service: RunningService;
+
+  beforeAll(async () => {
+    fake = await startFakeKalshi({ markets });
+    withBooks(
+      fake,
+      markets.map((m) => m.ticker),
+    );
+    service = await startService({ KALSHI_BASE_URL: fake.baseUrl, KALSHI_POLL_INTERVAL_MS: '300', KALSHI_READS_PER_SECOND: '5', CB_TIMEOUT_MS: '1000' });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await fake?.close();
+  });
+
+  it('reads that would wait past the deadline are shed, not timed out: the breaker stays CLOSED and the polls go on', async () => {
+    const answers = await Promise.all(
+      markets.map((m) =>
+        query<{ orderBook: { ticker: string } | null }>(service.url, 'query ($t: String!) { orderBook(ticker: $t) { ticker } }', { t: m.ticker }),
+      ),
+    );
+    const served = answers.filter((a) => a.data?.orderBook !== null && a.data?.orderBook !== undefined).length;
+    // 5 tokens a second, half a second of queue allowed: a handful served, the rest shed (null).
+    expect(served).toBeGreaterThan(0);
+    expect(served).toBeLessThan(READS);
+    expect(answers.every((a) => a.errors === undefined)).toBe(true);
+    // Shed reads never left: the exchange saw only the ones served.
+    expect(countOf(fake, (r) => r.route === 'orderbook')).toBe(served);
+
+    const sources = await query<{ sources: Array<{ source: string; breaker: string; consecutiveFailures: number }> }>(
+      service.url,
+      '{ sources { source breaker consecutiveFailures } }',
+    );
+    expect(sources.data!.sources.find((s) => s.source === 'KALSHI')).toMatchObject({ breaker: 'CLOSED', consecutiveFailures: 0 });
+    const polled = countOf(fake, (r) => r.route === 'markets');
+    await fake.waitFor(() => countOf(fake, (r) => r.route === 'markets') > polled, 3000, 'the next poll');
   });
 });

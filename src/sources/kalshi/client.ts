@@ -39,7 +39,7 @@ import type {
   PositionCountFilter,
 } from './protocol.js';
 import { signKalshiRequest, type KalshiCredentials } from './signing.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket, TokenBucketOverflowError } from './token-bucket.js';
 import {
   describeErrorBody,
   PayloadShapeError,
@@ -85,9 +85,11 @@ export interface KalshiRestClientOptions {
    * Client-side pacing: a token bucket every request takes one token from, waiting when it is
    * empty. `false` turns pacing off (tests that need to provoke a 429). `reserve`: tokens only
    * calls with `priority` (the pollers) may spend, so client-driven reads never delay a poll by
-   * more than a refill. @default { ratePerSecond: 10, burst: 10, reserve: 0 }
+   * more than a refill. `maxClientWaitMs`: a client-driven read that would wait longer for its
+   * token is refused at once (rate_limit, `local`: no breaker counts it) instead of timing out in
+   * the queue. @default { ratePerSecond: 10, burst: 10, reserve: 0 } (no bound on the wait)
    */
-  rateLimit?: { ratePerSecond: number; burst: number; reserve?: number } | false;
+  rateLimit?: { ratePerSecond: number; burst: number; reserve?: number; maxClientWaitMs?: number } | false;
 }
 
 export interface CallOptions {
@@ -174,6 +176,7 @@ export class KalshiRestClient {
   private readonly credentials: KalshiCredentials | null;
   private readonly clock: Clock;
   private readonly pacer: TokenBucket | null;
+  private readonly maxClientWaitMs: number | undefined;
   /** Aborted by close(): cuts the requests in flight, so close() never waits for a hung answer. */
   private readonly closing = new AbortController();
 
@@ -187,6 +190,7 @@ export class KalshiRestClient {
     this.clock = options.clock ?? systemClock;
     const rateLimit = options.rateLimit ?? DEFAULT_KALSHI_RATE_LIMIT;
     this.pacer = rateLimit === false ? null : new TokenBucket({ ...rateLimit, clock: this.clock });
+    this.maxClientWaitMs = rateLimit === false || !('maxClientWaitMs' in rateLimit) ? undefined : rateLimit.maxClientWaitMs;
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 4,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
@@ -385,6 +389,23 @@ export class KalshiRestClient {
     }
   }
 
+  /** Waits for a token; a client-driven read that would wait past maxClientWaitMs is refused at once. */
+  private async paced(pacer: TokenBucket, what: string, options: CallOptions): Promise<void> {
+    const priority = options.priority === true;
+    try {
+      await pacer.take(1, { signal: options.signal, priority, maxWaitMs: priority ? undefined : this.maxClientWaitMs });
+    } catch (error) {
+      if (!(error instanceof TokenBucketOverflowError)) throw error;
+      throw new UpstreamError(`${what}: not sent, the client-side pacer is saturated (${error.message})`, {
+        source: 'kalshi',
+        category: 'rate_limit',
+        retryable: false,
+        local: true,
+        cause: error,
+      });
+    }
+  }
+
   private read<T>(body: unknown, reader: (body: unknown) => T): T {
     try {
       return reader(body);
@@ -410,7 +431,7 @@ export class KalshiRestClient {
 
     // Wait for a token first (only the caller's signal can cut this short: the per-call timeout
     // covers the upstream, not our own queue), then sign, so the timestamp is taken at departure.
-    if (this.pacer) await this.pacer.take(1, { signal: options.signal, priority: options.priority === true });
+    if (this.pacer) await this.paced(this.pacer, what, options);
 
     let extraHeaders: Record<string, string> = {};
     try {

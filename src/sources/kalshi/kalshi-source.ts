@@ -111,7 +111,14 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     credentials,
     clock,
     // The pollers' calls are `priority` and may spend the reserve; client-driven reads may not.
-    rateLimit: { ratePerSecond: config.kalshi.readsPerSecond, burst: config.kalshi.readsPerSecond, reserve: config.kalshi.pollerReservedReads },
+    // A client read that would queue past half the call's deadline is shed at once: timing out in
+    // the queue would count against the breaker, and an open breaker stops the pollers too.
+    rateLimit: {
+      ratePerSecond: config.kalshi.readsPerSecond,
+      burst: config.kalshi.readsPerSecond,
+      reserve: config.kalshi.pollerReservedReads,
+      maxClientWaitMs: Math.floor(config.breaker.timeoutMs / 2),
+    },
   });
   // The markets whose books are followed: the configured list, or the most active open ones, kept
   // with hysteresis so the set does not churn at the top-N boundary (tracked-books.ts), and
@@ -275,7 +282,15 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     fetchOrderBook: readOrderBook,
     orderBooksPerCall: credentials ? MAX_ORDERBOOKS_PER_CALL : 1,
     async fetchOrderBooks(tickers) {
-      if (!credentials) return Promise.all(tickers.map(readOrderBook));
+      if (!credentials) {
+        // One read per book: a book whose read failed (e.g. shed by the pacer) is undefined, so its
+        // previous copy covers it while the others are served; only when every read failed is
+        // the failure the answer.
+        const settled = await Promise.allSettled(tickers.map(readOrderBook));
+        const failed = settled.find((outcome) => outcome.status === 'rejected');
+        if (failed && settled.every((outcome) => outcome.status === 'rejected')) throw failed.reason;
+        return settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : undefined));
+      }
       const chunks: string[][] = [];
       for (let i = 0; i < tickers.length; i += MAX_ORDERBOOKS_PER_CALL) chunks.push(tickers.slice(i, i + MAX_ORDERBOOKS_PER_CALL));
       const read = await Promise.all(

@@ -13,6 +13,12 @@
  * spend the last `reserve` tokens. So a burst of client reads cannot push the next poll back: the
  * poll finds the reserve waiting for it, or is first in line for the next token. Within a lane the
  * order stays first come, first served.
+ *
+ * An ordinary take may also bound its wait (`maxWaitMs`): when the tokens owed to everyone queued
+ * ahead of it (and the reserve) would take longer than that to refill, it is refused at once with
+ * a TokenBucketOverflowError instead of queueing. A burst of client reads is so shed at the door,
+ * rather than timing out inside the caller's deadline, where each timeout would count against the
+ * upstream's breaker and could open it for the pollers too.
  */
 import type { Clock, TimerHandle } from '../../core/clock.js';
 
@@ -34,6 +40,20 @@ export interface TakeOptions {
   signal?: AbortSignal;
   /** Served before ordinary takes, and may spend the reserve. @default false */
   priority?: boolean;
+  /** Ordinary takes only: refuse at once (TokenBucketOverflowError) when the wait would be longer. @default no bound */
+  maxWaitMs?: number;
+}
+
+/** An ordinary take refused because it would have waited longer than its `maxWaitMs`. */
+export class TokenBucketOverflowError extends Error {
+  override readonly name = 'TokenBucketOverflowError';
+  constructor(
+    /** The wait it would have had, at least. */
+    readonly waitMs: number,
+    readonly maxWaitMs: number,
+  ) {
+    super(`the pacer's queue is ${waitMs} ms long, over the ${maxWaitMs} ms a read may wait`);
+  }
 }
 
 interface Waiter {
@@ -110,13 +130,17 @@ export class TokenBucket {
    * AbortSignal as the second argument is the signal (ordinary lane).
    */
   take(cost = 1, options: TakeOptions | AbortSignal = {}): Promise<void> {
-    const { signal, priority = false } = options instanceof AbortSignal ? { signal: options } : options;
+    const { signal, priority = false, maxWaitMs } = options instanceof AbortSignal ? { signal: options } : options;
     this.checkCost(cost, priority);
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with the reason close() was given, as is: callers match it by identity
     if (this.closedWith) return Promise.reject(this.closedWith.reason);
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason, whatever it is (the AbortSignal convention); callers match it by identity
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.tryTake(cost, { priority })) return Promise.resolve();
+    if (!priority && maxWaitMs !== undefined) {
+      const waitMs = this.ordinaryWaitMs(cost);
+      if (waitMs > maxWaitMs) return Promise.reject(new TokenBucketOverflowError(waitMs, maxWaitMs));
+    }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         cost,
@@ -158,6 +182,16 @@ export class TokenBucket {
     // A cost above what the lane can ever hold could never be paid: fail loudly instead of waiting forever.
     const most = priority ? this.burst : this.burst - this.reserve;
     if (!(Number.isFinite(cost) && cost > 0 && cost <= most)) throw new RangeError(`cost must be in (0, ${most}], got ${cost}`);
+  }
+
+  /**
+   * The least an ordinary take of `cost` joining the queue now would wait: until the tokens owed
+   * to every waiter ahead (both lanes), its own and the reserve have refilled. Priority takes that
+   * arrive later can only make it longer.
+   */
+  private ordinaryWaitMs(cost: number): number {
+    const owed = [...this.priorityQueue, ...this.queue].reduce((sum, waiter) => sum + waiter.cost, 0);
+    return Math.max(0, Math.ceil(((owed + cost + this.reserve - this.tokens) * 1000) / this.ratePerSecond));
   }
 
   /** Whether the tokens held now pay `cost` in this lane (an ordinary take leaves the reserve). */

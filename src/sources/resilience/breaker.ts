@@ -74,6 +74,8 @@ export function countsAgainstUpstream(error: unknown): boolean {
   if (!isUpstreamError(error)) return false;
   if (error.status === 404) return false;
   if (error.category === 'circuit_breaker') return false;
+  // Refused on our side before any request left (a read shed by the pacer): no news about the upstream.
+  if (error.local) return false;
   return true;
 }
 

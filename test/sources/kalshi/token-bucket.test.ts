@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
-import { TokenBucket } from '../../../src/sources/kalshi/token-bucket.js';
+import { TokenBucket, TokenBucketOverflowError } from '../../../src/sources/kalshi/token-bucket.js';
 
 /** A take whose settlement can be inspected without awaiting it. */
 function track(promise: Promise<void>): { readonly state: 'pending' | 'resolved' | 'rejected'; readonly reason: unknown } {
@@ -210,6 +210,26 @@ describe('TokenBucket', () => {
       await clock.advance(1);
       expect(read.state).toBe('resolved');
       expect(clock.pending).toBe(0);
+    });
+
+    test('an ordinary take that would wait longer than maxWaitMs is refused at once; priority takes are never refused', async () => {
+      const clock = new ManualClock();
+      const bucket = new TokenBucket({ ratePerSecond: 10, burst: 3, reserve: 1, clock });
+      const now = [track(bucket.take(1, { maxWaitMs: 300 })), track(bucket.take(1, { maxWaitMs: 300 }))];
+      // The third ordinary take needs 1 + the reserve: 100 ms of refill, then 200, 300; the next 400.
+      const queued = [1, 2, 3].map(() => track(bucket.take(1, { maxWaitMs: 300 })));
+      const refused = track(bucket.take(1, { maxWaitMs: 300 }));
+      const poll = track(bucket.take(1, { priority: true, maxWaitMs: 0 }));
+      await clock.advance(0);
+      expect(now.map((t) => t.state)).toEqual(['resolved', 'resolved']);
+      expect(refused.state).toBe('rejected');
+      expect(refused.reason).toBeInstanceOf(TokenBucketOverflowError);
+      expect((refused.reason as TokenBucketOverflowError).waitMs).toBe(400);
+      expect(poll.state).toBe('resolved');
+      expect(bucket.waiting).toBe(3);
+      // The refused take took nothing: the queued ones are served on their schedule (the poll took the reserve: +100 ms).
+      await clock.advance(400);
+      expect(queued.map((t) => t.state)).toEqual(['resolved', 'resolved', 'resolved']);
     });
 
     test('a reserve must stay below the burst, and an ordinary cost above burst − reserve is refused', () => {
