@@ -69,4 +69,17 @@ describe('a value cached on the simulator and served after a restart on the real
     expect(new Set(qualities.map((q) => q.cacheTier)).has('LIVE')).toBe(false);
     expect(new Set(qualities.map((q) => q.simulated))).toEqual(new Set([true]));
   });
+
+  it('says simulated: true for the markets of the snapshots the first run stored', async () => {
+    const query = `{ snapshots(from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", first: 5) { edges { node { aggregate { markets { quality { simulated cacheTier } } } } } } }`;
+    const response = await fetch(second.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const body = (await response.json()) as {
+      data: { snapshots: { edges: Array<{ node: { aggregate: { markets: Array<{ quality: Quality }> } } }> } };
+      errors?: unknown[];
+    };
+    expect(body.errors).toBeUndefined();
+    const stored = body.data.snapshots.edges.flatMap((edge) => edge.node.aggregate.markets.map((m) => m.quality));
+    expect(stored.length).toBeGreaterThan(0);
+    expect(new Set(stored.map((q) => q.simulated))).toEqual(new Set([true]));
+  });
 });
