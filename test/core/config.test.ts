@@ -131,6 +131,23 @@ describe('JOHN_ENDPOINT', () => {
   });
 });
 
+describe('Kalshi demand and starvation limits (issue 10)', () => {
+  it('default: 50 books on demand, a minute idle, 10 book reads per operation, unknown tickers for 5 s, a quarter of the pacer for the pollers', () => {
+    const { kalshi } = loadConfig({});
+    expect(kalshi).toMatchObject({ maxTrackedBooks: 50, bookIdleMs: 60_000, bookReadsPerRequest: 10, unknownTickerTtlMs: 5000, pollerReservedReads: 2 });
+    expect(loadConfig({ KALSHI_READS_PER_SECOND: '1' }).kalshi.pollerReservedReads).toBe(0);
+    expect(loadConfig({ KALSHI_READS_PER_SECOND: '3' }).kalshi.pollerReservedReads).toBe(1);
+  });
+
+  it('refuses a poller reserve that would leave client reads no token', () => {
+    expect(loadConfig({ KALSHI_READS_PER_SECOND: '5', KALSHI_POLLER_RESERVED_READS: '4' }).kalshi.pollerReservedReads).toBe(4);
+    expect(() => loadConfig({ KALSHI_READS_PER_SECOND: '5', KALSHI_POLLER_RESERVED_READS: '5' })).toThrow(
+      /KALSHI_POLLER_RESERVED_READS must be below KALSHI_READS_PER_SECOND \(5\)/,
+    );
+    expect(() => loadConfig({ KALSHI_MAX_TRACKED_BOOKS: '-1' })).toThrow(/KALSHI_MAX_TRACKED_BOOKS must be an integer from 0 to 1000/);
+  });
+});
+
 describe('README configuration table', () => {
   it('documents every variable the service reads, and no other', async () => {
     const { readFileSync } = await import('node:fs');

@@ -28,4 +28,11 @@ describe('qualityOf', () => {
     expect(qualityOf('john', { ...stored, simulated: false }, NOW).simulated).toBe(false);
     expect(qualityOf('john', stored, NOW).simulated).toBe(false);
   });
+
+  it('says isStreaming only when the copy served is stamped streaming (a WebSocket book as served)', () => {
+    const book: Provenance = { tier: 'LIVE', originAt: NOW - 10, fetchedAt: NOW - 10 };
+    expect(qualityOf('kalshi', { ...book, streaming: true }, NOW).isStreaming).toBe(true);
+    expect(qualityOf('kalshi', book, NOW).isStreaming).toBe(false);
+    expect(qualityOf('kalshi', { ...book, tier: 'L1', streaming: false }, NOW)).toMatchObject({ isStreaming: false, isFromCache: true });
+  });
 });

@@ -222,6 +222,8 @@ describe('SourceBreaker: what counts against the upstream', () => {
     expect(countsAgainstUpstream(upstream('ECONNREFUSED', 'network'))).toBe(true);
     expect(countsAgainstUpstream(upstream('no such market', 'data', 404))).toBe(false);
     expect(countsAgainstUpstream(upstream('john circuit breaker is OPEN', 'circuit_breaker'))).toBe(false);
+    // Refused by our own pacer before any request left (a shed client read): no news about Kalshi.
+    expect(countsAgainstUpstream(new UpstreamError('not sent', { source: 'kalshi', category: 'rate_limit', retryable: false, local: true }))).toBe(false);
     expect(countsAgainstUpstream(new Error('the poller stopped'))).toBe(false);
     expect(countsAgainstUpstream('a string')).toBe(false);
   });
