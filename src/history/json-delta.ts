@@ -14,16 +14,14 @@
  *   ['k', keyField, order | null, { key: delta }]   order: the keys in order, null when unchanged
  */
 
+import { isRecord } from '../core/is-record.js';
+
 export type Delta = readonly ['=', unknown] | readonly ['o', Record<string, Delta>, string[]?] | readonly ['k', string, string[] | null, Record<string, Delta>];
 
 type JsonObject = Record<string, unknown>;
 
 /** The fields tried, in this order, as an array's element key. */
 const KEY_FIELDS = ['id', 'agentId', 'source', 'ticker'] as const;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The key field every element of both arrays carries, uniquely within each; null when none does. */
 function keyFieldOf(a: readonly unknown[], b: readonly unknown[]): string | null {
@@ -32,7 +30,7 @@ function keyFieldOf(a: readonly unknown[], b: readonly unknown[]): string | null
     const unique = (list: readonly unknown[]) => {
       const seen = new Set<string>();
       for (const item of list) {
-        if (!isObject(item)) return false;
+        if (!isRecord(item)) return false;
         const key = item[field];
         if (typeof key !== 'string' || seen.has(key)) return false;
         seen.add(key);
@@ -53,7 +51,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 /** null when next equals base. */
 export function diff(base: unknown, next: unknown): Delta | null {
   if (base === next) return null;
-  if (isObject(base) && isObject(next)) {
+  if (isRecord(base) && isRecord(next)) {
     const changes: Record<string, Delta> = {};
     let changed = false;
     for (const [key, value] of Object.entries(next)) {
@@ -97,7 +95,7 @@ export function patch(base: unknown, delta: Delta | null): unknown {
       return delta[1];
     case 'o': {
       const [, changes, removed] = delta;
-      const source = isObject(base) ? base : {};
+      const source = isRecord(base) ? base : {};
       const out: JsonObject = {};
       const gone = new Set(removed ?? []);
       for (const [key, value] of Object.entries(source)) if (!gone.has(key)) out[key] = value;
@@ -107,8 +105,8 @@ export function patch(base: unknown, delta: Delta | null): unknown {
     case 'k': {
       const [, field, order, changes] = delta;
       const list = Array.isArray(base) ? (base as unknown[]) : [];
-      const byKey = new Map(list.map((item) => [isObject(item) ? (item[field] as string) : '', item]));
-      const keys = order ?? list.map((item) => (isObject(item) ? (item[field] as string) : ''));
+      const byKey = new Map(list.map((item) => [isRecord(item) ? (item[field] as string) : '', item]));
+      const keys = order ?? list.map((item) => (isRecord(item) ? (item[field] as string) : ''));
       return keys.map((key) => (Object.hasOwn(changes, key) ? patch(byKey.get(key), changes[key]!) : byKey.get(key)));
     }
   }
