@@ -172,7 +172,10 @@ export class MarketHistory {
     }
     if (edge <= 0) return stored;
     const read = await exchange.trades(ticker, edge, limit - stored.length);
-    await this.store.storeTrades(read.trades);
+    // Kalshi's max_ts is in whole seconds: the answer may repeat trades we hold from just after the edge.
+    const near = await this.store.tradesBetween({ ticker, from: new Date(edge - 2000), to: new Date(edge + 2000), limit: MAX_TRADES_PER_ANSWER * 10 });
+    const held = new Set(near.map((trade) => trade.id));
+    await this.store.storeTrades(read.trades.filter((trade) => !held.has(trade.id)));
     if (read.malformed === 0) {
       const oldest = read.exhausted ? 0 : Math.min(...read.trades.map((trade) => trade.atMs), edge);
       await this.store.recordBackfill({ kind: 'trades', ticker, interval: null, from: new Date(oldest), to: new Date(edge), rows: read.trades.length });

@@ -122,19 +122,19 @@ export class HistoryStore {
   // ---- market history: trades, exchange candles, backfilled ranges (market-history.ts) ----
 
   storeTrades(trades: readonly marketHistory.TradeInput[]): Promise<number> {
-    return marketHistory.storeTrades(this.prisma, trades);
+    return marketHistory.storeTrades(this.prisma, trades, this.tickerIds);
   }
 
   latestTrades(query: { ticker: string; before: Date; limit: number }): Promise<marketHistory.TradeInput[]> {
-    return marketHistory.latestTrades(this.prisma, query);
+    return marketHistory.latestTrades(this.prisma, query, this.tickerIds);
   }
 
   tradesBetween(query: { ticker: string; from: Date; to: Date; limit: number }): Promise<marketHistory.TradeInput[]> {
-    return marketHistory.tradesBetween(this.prisma, query);
+    return marketHistory.tradesBetween(this.prisma, query, this.tickerIds);
   }
 
   firstOwnTradeAt(ticker: string): Promise<Date | null> {
-    return marketHistory.firstOwnTradeAt(this.prisma, ticker);
+    return marketHistory.firstOwnTradeAt(this.prisma, ticker, this.tickerIds);
   }
 
   storeExchangeCandles(candles: readonly marketHistory.CandleInput[]): Promise<void> {

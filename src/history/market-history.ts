@@ -1,24 +1,24 @@
 /**
- * The market-history tables: public trades (`trades`, one row per trade id), candlesticks read from
- * the exchange (`exchange_candles`, one row per ticker, interval and start) and the ranges already
- * read from it (`history_backfills`), so a range is asked for once, even when it held nothing.
+ * The market-history tables: public trades (`trades`: the ticker interned as in market_ticks, one
+ * row per market, time and trade id), candlesticks read from the exchange (`exchange_candles`, one
+ * row per ticker, interval and start) and the ranges already read from it (`history_backfills`),
+ * so a range is asked for once, even when it held nothing.
  *
  * Writes are single `INSERT … ON CONFLICT` statements (at most ROWS_PER_STATEMENT rows each), no
  * transaction: the SQLite connection is shared (serial-connection.ts), and nothing here may hold it
- * across awaits. A trade seen twice (the WebSocket and a backfill) keeps its first row; a candle
- * read again replaces the old one.
+ * across awaits. A trade stored twice keeps its first row; a candle read again replaces the old one.
  */
 import {
   CANDLE_INTERVAL_MINUTES,
   type CandleInterval,
   type CandleRecord,
   type OhlcMicros,
-  type TradeOrigin,
   type TimeRange,
   type TradeRecord,
   uncoveredRanges,
 } from '../core/market-history.js';
 import { Prisma, type HistoryClient } from './database.js';
+import { idOf, tickerIds } from './market-ticks.js';
 
 const ROWS_PER_STATEMENT = 100;
 
@@ -58,71 +58,87 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 const bigintOrNull = (value: number | null): bigint | null => (value === null ? null : BigInt(value));
 const numberOrNull = (value: bigint | number | null): number | null => (value === null ? null : Number(value));
 
-/** Stores trades; ids already stored are left as they are. Returns how many were new. */
-export async function storeTrades(prisma: HistoryClient, trades: readonly TradeRecord[]): Promise<number> {
+/**
+ * Stores trades; a trade already stored (same market, time and id) is left as it is. Returns how
+ * many were new. `known` is the store's memo of interned ticker ids.
+ */
+export async function storeTrades(prisma: HistoryClient, trades: readonly TradeRecord[], known: Map<string, number>): Promise<number> {
+  if (trades.length === 0) return 0;
+  const ids = await tickerIds(
+    prisma,
+    trades.map((trade) => trade.ticker),
+    known,
+  );
   let inserted = 0;
-  const unique = [...new Map(trades.map((trade) => [trade.id, trade])).values()];
+  const unique = [...new Map(trades.map((trade) => [`${trade.ticker}\u0000${trade.atMs}\u0000${trade.id}`, trade])).values()];
   for (const batch of chunks(unique, ROWS_PER_STATEMENT)) {
     const rows = batch.map(
       (t) =>
-        Prisma.sql`(${t.id}, ${t.ticker}, ${t.priceMicros}, ${BigInt(t.countHundredths)}, ${t.takerSide}, ${new Date(t.atMs)}, ${t.origin}, ${new Date(t.receivedAtMs)})`,
+        Prisma.sql`(${ids.get(t.ticker)!}, ${BigInt(t.atMs)}, ${t.id}, ${t.priceMicros}, ${BigInt(t.countHundredths)}, ${t.takerSide === 'yes'}, ${t.origin === 'ws'})`,
     );
     inserted += await prisma.$executeRaw`
-      INSERT INTO "trades" ("trade_id", "ticker", "price_micros", "count_hundredths", "taker_side", "executed_at", "origin", "received_at")
+      INSERT INTO "trades" ("ticker_id", "at_ms", "trade_id", "price_micros", "count_hundredths", "taker_yes", "from_feed")
       VALUES ${Prisma.join(rows)}
-      ON CONFLICT ("trade_id") DO NOTHING`;
+      ON CONFLICT ("ticker_id", "at_ms", "trade_id") DO NOTHING`;
   }
   return inserted;
 }
 
-interface TradeRow {
-  tradeId: string;
-  ticker: string;
-  priceMicros: number;
-  countHundredths: bigint;
-  takerSide: string;
-  executedAt: Date;
-  origin: string;
-  receivedAt: Date;
-}
+type StoredTrade = Prisma.MarketTradeGetPayload<object>;
 
-function tradeOf(row: TradeRow): TradeRecord {
+function tradeOf(ticker: string, row: StoredTrade): TradeRecord {
+  const atMs = Number(row.atMs);
   return {
     id: row.tradeId,
-    ticker: row.ticker,
+    ticker,
     priceMicros: row.priceMicros,
     countHundredths: Number(row.countHundredths),
-    takerSide: row.takerSide === 'no' ? 'no' : 'yes',
-    atMs: row.executedAt.getTime(),
-    origin: row.origin as TradeOrigin,
-    receivedAtMs: row.receivedAt.getTime(),
+    takerSide: row.takerYes ? 'yes' : 'no',
+    atMs,
+    origin: row.fromFeed ? 'ws' : 'rest',
+    // Not stored: when it arrived matters only to the live event.
+    receivedAtMs: atMs,
   };
 }
 
 /** A market's trades before `before` (exclusive), newest first. */
-export async function latestTrades(prisma: HistoryClient, query: { ticker: string; before: Date; limit: number }): Promise<TradeRecord[]> {
+export async function latestTrades(
+  prisma: HistoryClient,
+  query: { ticker: string; before: Date; limit: number },
+  known: Map<string, number>,
+): Promise<TradeRecord[]> {
+  const tickerId = await idOf(prisma, query.ticker, known);
+  if (tickerId === null) return [];
   const rows = await prisma.marketTrade.findMany({
-    where: { ticker: query.ticker, executedAt: { lt: query.before } },
-    orderBy: [{ executedAt: 'desc' }, { receivedAt: 'desc' }],
+    where: { tickerId, atMs: { lt: BigInt(query.before.getTime()) } },
+    orderBy: [{ atMs: 'desc' }, { tradeId: 'desc' }],
     take: query.limit,
   });
-  return rows.map(tradeOf);
+  return rows.map((row) => tradeOf(query.ticker, row));
 }
 
-/** A market's trades in [from, to), oldest first (ties in arrival order), at most `limit`. */
-export async function tradesBetween(prisma: HistoryClient, query: { ticker: string; from: Date; to: Date; limit: number }): Promise<TradeRecord[]> {
+/** A market's trades in [from, to), oldest first, at most `limit`. */
+export async function tradesBetween(
+  prisma: HistoryClient,
+  query: { ticker: string; from: Date; to: Date; limit: number },
+  known: Map<string, number>,
+): Promise<TradeRecord[]> {
+  const tickerId = await idOf(prisma, query.ticker, known);
+  if (tickerId === null) return [];
   const rows = await prisma.marketTrade.findMany({
-    where: { ticker: query.ticker, executedAt: { gte: query.from, lt: query.to } },
-    orderBy: [{ executedAt: 'asc' }, { receivedAt: 'asc' }],
+    where: { tickerId, atMs: { gte: BigInt(query.from.getTime()), lt: BigInt(query.to.getTime()) } },
+    orderBy: [{ atMs: 'asc' }, { tradeId: 'asc' }],
     take: query.limit,
   });
-  return rows.map(tradeOf);
+  return rows.map((row) => tradeOf(query.ticker, row));
 }
 
 /** The first trade of this market the service received itself (not from a backfill), if any. */
-export async function firstOwnTradeAt(prisma: HistoryClient, ticker: string): Promise<Date | null> {
-  const row = await prisma.marketTrade.findFirst({ where: { ticker, origin: 'ws' }, orderBy: { executedAt: 'asc' }, select: { executedAt: true } });
-  return row?.executedAt ?? null;
+export async function firstOwnTradeAt(prisma: HistoryClient, ticker: string, known: Map<string, number>): Promise<Date | null> {
+  const tickerId = await idOf(prisma, ticker, known);
+  if (tickerId === null) return null;
+  const row = await prisma.marketTrade.findFirst({ where: { tickerId, fromFeed: true }, orderBy: { atMs: 'asc' }, select: { atMs: true } });
+  return row ? new Date(Number(row.atMs)) : null;
 }
 
 function ohlcColumns(ohlc: OhlcMicros): [number | null, number | null, number | null, number | null] {

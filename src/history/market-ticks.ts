@@ -65,10 +65,11 @@ const bigintOrNull = (value: number | null): bigint | null => (value === null ? 
 const scaled = (value: bigint | number | null, unit: number): number | null => (value === null ? null : Number(value) / unit);
 
 /**
- * The ids of these tickers in market_tickers, adding the missing ones. `known` is the caller's
- * memo (tickers never change id), so a steady stream of flushes asks the database nothing here.
+ * The ids of these tickers in market_tickers, adding the missing ones (trades use them too:
+ * market-history.ts). `known` is the caller's memo (tickers never change id), so a steady stream
+ * of flushes asks the database nothing here.
  */
-async function tickerIds(prisma: HistoryClient, tickers: readonly string[], known: Map<string, number>): Promise<Map<string, number>> {
+export async function tickerIds(prisma: HistoryClient, tickers: readonly string[], known: Map<string, number>): Promise<Map<string, number>> {
   const missing = [...new Set(tickers)].filter((ticker) => !known.has(ticker));
   for (let start = 0; start < missing.length; start += ROWS_PER_STATEMENT) {
     const batch = missing.slice(start, start + ROWS_PER_STATEMENT);
@@ -118,7 +119,7 @@ function rowOf(ticker: string, row: StoredTick): MarketTickRow {
   };
 }
 
-async function idOf(prisma: HistoryClient, ticker: string, known: Map<string, number>): Promise<number | null> {
+export async function idOf(prisma: HistoryClient, ticker: string, known: Map<string, number>): Promise<number | null> {
   const memo = known.get(ticker);
   if (memo !== undefined) return memo;
   const row = await prisma.marketTicker.findUnique({ where: { ticker } });
