@@ -6,12 +6,11 @@
  * a single bad metric costs that metric, not the agent's whole answer.
  */
 import { isRecord } from '../../core/is-record.js';
+import { PayloadShapeError } from '../payload-shape-error.js';
 import type { JohnMetricsResponse } from './protocol.js';
 
-/** A response body that does not have the documented shape. */
-export class PayloadShapeError extends Error {
-  override readonly name = 'PayloadShapeError';
-}
+/** Re-exported for the client and normalizer beside this file; defined once, for every source. */
+export { PayloadShapeError };
 
 /**
  * One agent's object. The result is typed as the documented response, but its metric values are

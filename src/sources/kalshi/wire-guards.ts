@@ -19,16 +19,11 @@ import type {
   PriceLevelFp,
   Trade,
 } from './protocol.js';
-
 import { isRecord } from '../../core/is-record.js';
+import { PayloadShapeError } from '../payload-shape-error.js';
 
-/** A response body that does not have the documented shape. */
-export class PayloadShapeError extends Error {
-  override readonly name = 'PayloadShapeError';
-}
-
-/** Re-exported for the parsers beside this file; defined once in core. */
-export { isRecord };
+/** Re-exported for the parsers and clients beside this file; each is defined once, for every source. */
+export { isRecord, PayloadShapeError };
 
 function recordField(body: unknown, field: string, what: string): Record<string, unknown> {
   if (!isRecord(body)) throw new PayloadShapeError(`${what}: body is not a JSON object`);
