@@ -111,13 +111,15 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     credentials,
     clock,
     // The pollers' calls are `priority` and may spend the reserve; client-driven reads may not.
-    // A client read that would queue past half the call's deadline is shed at once: timing out in
-    // the queue would count against the breaker, and an open breaker stops the pollers too.
+    // A client read that would queue past a quarter of the call's deadline is shed at once: timing
+    // out in the queue would count against the breaker, and an open breaker stops the pollers too.
+    // A quarter, not all of it: polls arriving meanwhile go first (each a token), and the request
+    // itself needs the rest.
     rateLimit: {
       ratePerSecond: config.kalshi.readsPerSecond,
       burst: config.kalshi.readsPerSecond,
       reserve: config.kalshi.pollerReservedReads,
-      maxClientWaitMs: Math.floor(config.breaker.timeoutMs / 2),
+      maxClientWaitMs: Math.floor(config.breaker.timeoutMs / 4),
     },
   });
   // The markets whose books are followed: the configured list, or the most active open ones, kept
