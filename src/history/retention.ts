@@ -13,6 +13,9 @@ export interface PruneCounts {
   pnlSnapshots: number;
   snapshotDocuments: number;
   marketTicks: number;
+  /** Public trades (market-history.ts), and the records of trade ranges read from the exchange. */
+  trades: number;
+  tradeBackfills: number;
   rawApiResponses: number;
   normalizedData: number;
   auditLog: number;
@@ -72,6 +75,8 @@ function targets(prisma: HistoryClient, olderThan: Date, now: Date, keyframes: n
   // A cache row is the last good value of its key, kept past expiry for stale-if-error; the cache's
   // own prune job drops rows a day past expiry. Retention only sweeps what is past the horizon.
   const cache = { expiresAt: { lt: olderThan } };
+  // A trade range read from the exchange is forgotten with its trades, so asking again reads it again.
+  const tradeBackfills = { kind: 'trades', toAt: { lt: olderThan } };
 
   return [
     {
@@ -103,6 +108,11 @@ function targets(prisma: HistoryClient, olderThan: Date, now: Date, keyframes: n
       deleteDue: async (maxId) => (await prisma.auditLog.deleteMany({ where: { ...audit, ...idUpTo(maxId) } })).count,
     },
     {
+      table: 'tradeBackfills',
+      nthDueId: (n) => nth(prisma.historyBackfill.findFirst({ where: tradeBackfills, orderBy: { id: 'asc' }, skip: n - 1, select: { id: true } })),
+      deleteDue: async (maxId) => (await prisma.historyBackfill.deleteMany({ where: { ...tradeBackfills, ...idUpTo(maxId) } })).count,
+    },
+    {
       table: 'cacheEntries',
       nthDueId: (n) => nth(prisma.cacheEntry.findFirst({ where: cache, orderBy: { id: 'asc' }, skip: n - 1, select: { id: true } })),
       deleteDue: async (maxId) => (await prisma.cacheEntry.deleteMany({ where: { ...cache, ...idUpTo(maxId) } })).count,
@@ -117,11 +127,23 @@ function targets(prisma: HistoryClient, olderThan: Date, now: Date, keyframes: n
  */
 export async function pruneHistory(prisma: HistoryClient, options: PruneOptions): Promise<PruneCounts> {
   const batchSize = Math.max(1, Math.trunc(options.batchSize ?? 5000));
-  const counts: PruneCounts = { pnlSnapshots: 0, snapshotDocuments: 0, marketTicks: 0, rawApiResponses: 0, normalizedData: 0, auditLog: 0, cacheEntries: 0 };
+  const counts: PruneCounts = {
+    pnlSnapshots: 0,
+    snapshotDocuments: 0,
+    marketTicks: 0,
+    trades: 0,
+    tradeBackfills: 0,
+    rawApiResponses: 0,
+    normalizedData: 0,
+    auditLog: 0,
+    cacheEntries: 0,
+  };
   const keyframes = await keyframesInUse(prisma, options.olderThan);
+  const tickers = await tickerIds(prisma);
   for (const target of [
     ...targets(prisma, options.olderThan, options.now ?? new Date(), keyframes),
-    ...tickTargets(prisma, options.olderThan, await tickerIds(prisma)),
+    ...tickTargets(prisma, options.olderThan, tickers),
+    ...tradeTargets(prisma, options.olderThan, tickers),
   ]) {
     for (;;) {
       if (options.signal?.aborted) return counts;
@@ -161,6 +183,25 @@ function tickTargets(prisma: HistoryClient, olderThan: Date, tickers: number[]):
     },
     deleteDue: async (maxAt) =>
       (await prisma.marketTick.deleteMany({ where: { tickerId, atMs: { lt: before, ...(maxAt === null ? {} : { lte: BigInt(maxAt) }) } } })).count,
+  }));
+}
+
+/** trades, one ticker at a time along the primary key (ticker_id, at_ms, trade_id), as market_ticks. */
+function tradeTargets(prisma: HistoryClient, olderThan: Date, tickers: number[]): Target[] {
+  const before = BigInt(olderThan.getTime());
+  return tickers.map((tickerId) => ({
+    table: 'trades',
+    nthDueId: async (n) => {
+      const row = await prisma.marketTrade.findFirst({
+        where: { tickerId, atMs: { lt: before } },
+        orderBy: { atMs: 'asc' },
+        skip: n - 1,
+        select: { atMs: true },
+      });
+      return row ? Number(row.atMs) : null;
+    },
+    deleteDue: async (maxAt) =>
+      (await prisma.marketTrade.deleteMany({ where: { tickerId, atMs: { lt: before, ...(maxAt === null ? {} : { lte: BigInt(maxAt) }) } } })).count,
   }));
 }
 

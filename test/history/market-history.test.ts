@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { CandleRecord, TradeRecord } from '../../src/core/market-history.js';
-import { HistoryStore, uncovered } from '../../src/history/index.js';
+import { HistoryStore, pruneHistory, uncovered } from '../../src/history/index.js';
 import { openTestStore, postgresUnavailable, TEST_POSTGRES_URL, type TestStore } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
@@ -84,6 +84,24 @@ function behaviours(open: () => HistoryStore): void {
       { fromMs: T0 + 20 * MIN, toMs: T0 + 30 * MIN },
     ]);
     expect(uncovered(T0 + 5 * MIN, T0 + 25 * MIN, ranges)).toEqual([{ fromMs: T0 + 10 * MIN, toMs: T0 + 20 * MIN }]);
+  });
+
+  it('retention prunes old trades (per market, in batches) and forgets the trade ranges read before the horizon', async () => {
+    const store = open();
+    const old = T0 - 100 * 86_400_000;
+    await store.storeTrades([
+      trade('p1', old, { ticker: 'KX-P' }),
+      trade('p2', old + 1, { ticker: 'KX-P' }),
+      trade('p3', old + 2, { ticker: 'KX-P' }),
+      trade('p4', T0, { ticker: 'KX-P' }),
+    ]);
+    await store.recordBackfill({ kind: 'trades', ticker: 'KX-P', interval: null, from: new Date(0), to: new Date(old + 5), rows: 3 });
+    await store.recordBackfill({ kind: 'candles', ticker: 'KX-P', interval: 'ONE_DAY', from: new Date(0), to: new Date(old + 5), rows: 0 });
+    const counts = await pruneHistory(store.prisma, { olderThan: new Date(T0 - 90 * 86_400_000), batchSize: 2 });
+    expect(counts).toMatchObject({ trades: 3, tradeBackfills: 1 });
+    expect((await store.latestTrades({ ticker: 'KX-P', before: new Date(T0 + 1), limit: 10 })).map((t) => t.id)).toEqual(['p4']);
+    // Exchange candles are history the exchange will not change: their ranges stay remembered.
+    expect(await store.backfilledRanges({ kind: 'candles', ticker: 'KX-P', interval: 'ONE_DAY', from: new Date(0), to: new Date(T0) })).toHaveLength(1);
   });
 }
 

@@ -76,6 +76,8 @@ describe('pruneHistory', () => {
       pnlSnapshots: 35,
       snapshotDocuments: 0,
       marketTicks: 0,
+      trades: 0,
+      tradeBackfills: 0,
       rawApiResponses: 1,
       normalizedData: 2,
       auditLog: 1,
