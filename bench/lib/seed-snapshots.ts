@@ -1,7 +1,8 @@
 /**
  * Seeds a history database with `rows` pnl_snapshots spread over `days` days for `agents` agents,
  * through better-sqlite3 in one transaction (Prisma's createMany would take minutes for a million
- * rows), in exactly the format Prisma writes: ISO timestamps with offset, money as REAL.
+ * rows), in exactly the format the store writes: ISO timestamps with offset, money as decimal text,
+ * every row pointing at one (tiny) snapshot document.
  * Usage: tsx bench/lib/seed-snapshots.ts <file.db> [rows=1000000]
  */
 import Database from 'better-sqlite3';
@@ -24,9 +25,12 @@ export async function seedSnapshots(options: SeedOptions): Promise<{ agents: str
   const agents = Array.from({ length: agentCount }, (_, i) => `agent:bench:${i}`);
   const db = new Database(options.file);
   db.pragma('journal_mode = WAL');
+  const document = db
+    .prepare(`INSERT INTO snapshot_documents (taken_at, base_id, encoding, body) VALUES (?, NULL, 'json', CAST('{"a":{}}' AS BLOB))`)
+    .run(new Date(to).toISOString().replace('Z', '+00:00')).lastInsertRowid;
   const insert = db.prepare(
-    `INSERT INTO pnl_snapshots (snapshot_date, snapshot_time, agent_id, availability_score, revenue_usd, realized_pnl_usd, unrealized_pnl_usd, total_pnl_usd, aggregated_json, created_at)
-     VALUES (?, ?, ?, 1, ?, ?, ?, ?, '{}', ?)`,
+    `INSERT INTO pnl_snapshots (snapshot_date, snapshot_time, agent_id, availability_score, revenue_usd, realized_pnl_usd, unrealized_pnl_usd, total_pnl_usd, document_id, created_at)
+     VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
   );
   const step = (to - from) / options.rows;
   db.transaction(() => {
@@ -34,7 +38,7 @@ export async function seedSnapshots(options: SeedOptions): Promise<{ agents: str
       const at = new Date(from + i * step);
       const iso = at.toISOString().replace('Z', '+00:00');
       const revenue = (i % 10_000) / 100;
-      insert.run(iso.slice(0, 10), iso, agents[i % agentCount], revenue, 1.25, -0.5, revenue + 0.75, iso);
+      insert.run(iso.slice(0, 10), iso, agents[i % agentCount], String(revenue), '1.25', '-0.5', String(revenue + 0.75), document, iso);
     }
   })();
   db.close();

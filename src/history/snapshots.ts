@@ -127,6 +127,9 @@ export interface PnlHistoryArgs {
  * (4,320) fit; every stored 5-second point of a day (17,280) does not.
  */
 export const MAX_PNL_POINTS = 5000;
+/** Buckets per statement and rows per page: each statement stays a few milliseconds. */
+const BUCKETS_PER_STATEMENT = 500;
+const ROWS_PER_PAGE = 1000;
 
 export const MAX_PAGE_SIZE = 500;
 /**
@@ -419,9 +422,11 @@ const sqliteTime = (ms: number): string => new Date(ms).toISOString().replace('Z
 
 /**
  * The last row of each bucket, in SQL: for every bucket, one seek on the (agent_id, snapshot_time)
- * index to the newest row before the bucket's end (ORDER BY snapshot_time DESC LIMIT 1). That costs
- * O(buckets · log rows) whatever the range holds; GROUP BY bucket with max(snapshot_time) would read
- * every row in the range (a 90-day range is 1.5 million rows per agent at 5 s).
+ * index to the newest row before the bucket's end (ORDER BY snapshot_time DESC LIMIT 1; on SQLite
+ * the index holds equal times in rowid order, so the scan backwards meets the highest id first).
+ * That costs O(buckets · log rows) whatever the range holds; GROUP BY bucket with max(snapshot_time)
+ * reads every row in the range (a 90-day range is 1.5 million rows per agent at 5 s: about half a
+ * second, see bench/pnl-history.bench.ts).
  */
 async function lastPerBucket(prisma: HistoryClient, agentId: string, bounds: Array<[number, number]>): Promise<BucketRow[]> {
   if (providerOf(prisma) === 'postgresql') {
@@ -445,8 +450,20 @@ async function lastPerBucket(prisma: HistoryClient, agentId: string, bounds: Arr
     JOIN "pnl_snapshots" p ON p."id" = (
       SELECT q."id" FROM "pnl_snapshots" q
       WHERE q."agent_id" = ${agentId} AND q."snapshot_time" >= json_extract(b."value", '$[0]') AND q."snapshot_time" < json_extract(b."value", '$[1]')
-      ORDER BY q."snapshot_time" DESC, q."id" DESC LIMIT 1)
+      ORDER BY q."snapshot_time" DESC LIMIT 1)
     ORDER BY b."key"`;
+}
+
+/** Rows of one agent in [from, to], counted up to `limit` on the index alone. */
+async function countUpTo(prisma: HistoryClient, args: PnlHistoryArgs, limit: number): Promise<number> {
+  const postgres = providerOf(prisma) === 'postgresql';
+  const from = postgres ? args.from : sqliteTime(args.from.getTime());
+  const to = postgres ? args.to : sqliteTime(args.to.getTime());
+  const [row] = await prisma.$queryRaw<Array<{ n: bigint | number }>>`
+    SELECT count(*) AS "n" FROM (
+      SELECT 1 FROM "pnl_snapshots" WHERE "agent_id" = ${args.agentId} AND "snapshot_time" >= ${from} AND "snapshot_time" <= ${to} LIMIT ${limit}
+    ) AS "capped"`;
+  return Number(row?.n ?? 0);
 }
 
 /**
@@ -461,7 +478,13 @@ export async function pnlHistory(prisma: HistoryClient, args: PnlHistoryArgs): P
   if (args.interval) {
     const bounds = buckets(args.from, args.to, args.interval);
     if (bounds.length > maxPoints) throw tooLarge(`the range at ${args.interval}`, bounds.length, maxPoints);
-    const rows = await lastPerBucket(prisma, args.agentId, take === undefined ? bounds : bounds.slice(0, take));
+    const wanted = take === undefined ? bounds : bounds.slice(0, take);
+    const rows: BucketRow[] = [];
+    // Statements of a bounded size: better-sqlite3 runs on the event loop, so one statement's time is
+    // a block; between them everything else gets its turn.
+    for (let start = 0; start < wanted.length; start += BUCKETS_PER_STATEMENT) {
+      rows.push(...(await lastPerBucket(prisma, args.agentId, wanted.slice(start, start + BUCKETS_PER_STATEMENT))));
+    }
     return rows.map((row) => ({
       at: row.at instanceof Date ? row.at : new Date(row.at),
       agentId: args.agentId,
@@ -471,13 +494,26 @@ export async function pnlHistory(prisma: HistoryClient, args: PnlHistoryArgs): P
       totalPnlUsd: row.totalPnlUsd,
     }));
   }
-  // One row past the cap says the range holds more, without counting it.
-  const rows = await prisma.pnlSnapshot.findMany({
-    where,
-    orderBy: [{ snapshotTime: 'asc' }, { id: 'asc' }],
-    select: moneyColumns,
-    take: take === undefined ? maxPoints + 1 : Math.min(take, maxPoints + 1),
-  });
-  if (rows.length > maxPoints) throw tooLarge('the range', 0, maxPoints);
-  return rows.map((row) => ({ at: row.snapshotTime, agentId: args.agentId, ...amounts(row) }));
+  const wanted = take === undefined ? maxPoints + 1 : Math.min(take, maxPoints + 1);
+  // Counting at most one row past the cap (on the index alone) says whether the range holds more.
+  if (wanted > maxPoints && (await countUpTo(prisma, args, wanted)) > maxPoints) throw tooLarge('the range', 0, maxPoints);
+  const points: PnlPoint[] = [];
+  // Pages of a bounded size, for the same reason as the buckets above; keyset, so each is a seek.
+  let after: { snapshotTime: Date; id: number } | null = null;
+  while (points.length < Math.min(wanted, maxPoints)) {
+    const keyset: Prisma.PnlSnapshotWhereInput = after
+      ? { AND: [where, { OR: [{ snapshotTime: { gt: after.snapshotTime } }, { snapshotTime: after.snapshotTime, id: { gt: after.id } }] }] }
+      : where;
+    const page: Array<Prisma.PnlSnapshotGetPayload<{ select: typeof moneyColumns & { id: true } }>> = await prisma.pnlSnapshot.findMany({
+      where: keyset,
+      orderBy: [{ snapshotTime: 'asc' }, { id: 'asc' }],
+      select: { ...moneyColumns, id: true },
+      take: Math.min(ROWS_PER_PAGE, Math.min(wanted, maxPoints) - points.length),
+    });
+    for (const row of page) points.push({ at: row.snapshotTime, agentId: args.agentId, ...amounts(row) });
+    const last = page.at(-1);
+    if (!last || page.length < ROWS_PER_PAGE) break;
+    after = { snapshotTime: last.snapshotTime, id: last.id };
+  }
+  return points;
 }
