@@ -55,7 +55,7 @@ interface Series {
 
 const MINUTE_MS = 60_000;
 /** Recorded minutes kept per market (older ones are dropped). */
-const KEEP_MINUTES = 3 * 1440;
+const KEEP_MINUTES = 1440;
 /** Generated periods at most, per market and interval: Kalshi's cap on one answer. */
 const MAX_GENERATED = 10_000;
 
