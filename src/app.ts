@@ -1,6 +1,9 @@
 /**
- * Composition root: builds every part in data-flow order (sources → state → aggregator → schema →
- * server), starts them, and stops them in reverse. Nothing else wires parts together.
+ * Composition root: builds every part in data-flow order (simulators when asked → sources → state
+ * → aggregator → schema → server, the README's sketch), starts them, and stops them in reverse.
+ * Nothing else wires parts together, and nothing here decides anything: state and rules live in
+ * their layers (P&L in aggregate/portfolio-pnl.ts, insight tiers in aggregate/live-insights.ts,
+ * health in server/health-policy.ts, endpoints in sources/endpoints.ts).
  */
 import { listen } from './core/listen.js';
 import { readFileSync } from 'node:fs';
