@@ -221,7 +221,10 @@ export class ReadModel {
 
   /**
    * Books by ticker. Asking is demand: the feed is told at once, so a book asked for follows the
-   * WebSocket from its snapshot on (KALSHI_MAX_TRACKED_BOOKS, KALSHI_BOOK_IDLE_MS). Until then, and
+   * WebSocket from its snapshot on (KALSHI_MAX_TRACKED_BOOKS, KALSHI_BOOK_IDLE_MS). Only markets
+   * known to exist are asked for: those listed, at once, and others once their REST book came back
+   * (the exchange refuses `add_markets` for a market it does not know, and the whole command with
+   * it, so a made-up ticker must not ride along with real ones). Until then, and
    * for books the feed does not hold, the tiers answer, then REST; a book served from the feed is
    * marked `streaming`, every other one is not (its quality tells a REST snapshot from a live book).
    *
@@ -231,7 +234,7 @@ export class ReadModel {
    * (null without another call for a few seconds).
    */
   async orderBooks(tickers: readonly string[], budget?: BookReadBudget): Promise<Array<OrderBookRecord | RequestLimitError | null>> {
-    this.deps.sources.askBooks(tickers.filter((ticker) => !this.unknown.has(ticker)));
+    this.deps.sources.askBooks(tickers.filter((ticker) => this.isListed(ticker)));
     const out: Array<OrderBookRecord | RequestLimitError | null> = tickers.map((ticker) => {
       const live = this.deps.sources.liveBook(ticker);
       return live && { ...live, provenance: { ...live.provenance, streaming: true } };
@@ -250,6 +253,8 @@ export class ReadModel {
       if (budget) budget.remaining -= Math.ceil(reading.length / perCall);
       if (reading.length === 0) return new Map();
       const books = await this.deps.sources.fetchOrderBooks(reading);
+      // Markets not listed here whose book the exchange had: they exist, so they are asked for now.
+      this.deps.sources.askBooks(reading.filter((ticker, k) => books[k] && !this.isListed(ticker)));
       const loaded = new Map<string, LoadedValue<OrderBookRecord>>();
       reading.forEach((ticker, k) => {
         const book = books[k];
@@ -270,9 +275,35 @@ export class ReadModel {
     return out;
   }
 
-  /** Keeps a subscriber's book asked for (so followed over the WebSocket) until the returned function is called. */
+  /**
+   * Keeps a subscriber's book asked for (so followed over the WebSocket) until the returned function
+   * is called. A market not listed here is held once a read by ticker finds it (one listing call,
+   * remembered when unknown): a subscription to a made-up ticker asks the exchange for nothing.
+   */
   holdBook(ticker: string): () => void {
-    return this.deps.sources.holdBook(ticker);
+    let release: (() => void) | null = null;
+    let released = false;
+    const hold = (): void => {
+      if (!released) release = this.deps.sources.holdBook(ticker);
+    };
+    if (this.isListed(ticker)) hold();
+    else if (!this.unknown.has(ticker)) {
+      this.marketsByTicker([ticker]).then(
+        ([market]) => {
+          if (market) hold();
+        },
+        (error: unknown) => this.deps.logger.warn({ err: error, ticker }, 'could not tell whether a subscribed market exists; its book is not followed'),
+      );
+    }
+    return () => {
+      released = true;
+      release?.();
+    };
+  }
+
+  /** Listed by the exchange's latest listings (held in memory), whatever the source's state now. */
+  private isListed(ticker: string): boolean {
+    return this.deps.markets.held(ticker) !== null;
   }
 
   async latestInsights(tickers: ReadonlyArray<string | null>): Promise<Array<InsightRecord | null>> {

@@ -64,11 +64,14 @@ function wsClient(service: RunningService): Client {
 
 describe('a quiet market asked for joins the WebSocket at once (whole service, fake Kalshi)', () => {
   const QUIET = 'FAKE-26-QUIET';
+  const OTHER = 'FAKE-26-OTHER';
   let fake: FakeKalshi;
   let service: RunningService;
 
   beforeAll(async () => {
-    fake = await startFakeKalshi({ markets: [fakeMarket(HOT, { volume_24h_fp: '9000.00' }), fakeMarket(QUIET, { volume_24h_fp: '1.00' })] });
+    fake = await startFakeKalshi({
+      markets: [fakeMarket(HOT, { volume_24h_fp: '9000.00' }), fakeMarket(QUIET, { volume_24h_fp: '1.00' }), fakeMarket(OTHER, { volume_24h_fp: '2.00' })],
+    });
     fake.setBook(HOT, { yes: [['0.4500', '10.00']], no: [['0.5300', '10.00']] });
     fake.setBook(QUIET, { yes: [['0.2000', '5.00']], no: [['0.7000', '5.00']] });
     service = await startService({ ...fake.env(), KALSHI_TRACK_TOP_N: '1', CACHE_L1_TTL_MS: '15000' });
@@ -132,6 +135,16 @@ describe('a quiet market asked for joins the WebSocket at once (whole service, f
       stop();
       await client.dispose();
     }
+  });
+  it('a made-up ticker asked for together with a real one is not sent along (the exchange would refuse the whole add_markets)', async () => {
+    const body = await query<{ a: unknown; b: { bids: unknown[] } | null }>(
+      service.url,
+      `{ a: orderBook(ticker: "FAKE-26-MADEUP") { ticker } b: orderBook(ticker: "${OTHER}") { bids { price } } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.a).toBeNull();
+    await fake.waitFor(() => hasCommand(fake, 'add_markets', OTHER), 2000, 'add_markets of the real market');
+    expect(fake.commands.some((c) => JSON.stringify(c.params).includes('FAKE-26-MADEUP'))).toBe(false);
   });
 });
 
