@@ -9,10 +9,10 @@ describe('withRelease', () => {
     let released = 0;
     const stream = withRelease(pubsub.subscribe('books'), () => (released += 1));
     const pending = stream.next();
-    await stream.return();
+    await stream.return?.();
     expect(released).toBe(1);
     await expect(pending).resolves.toMatchObject({ done: true });
-    await stream.return();
+    await stream.return?.();
     expect(released).toBe(1);
   });
 
