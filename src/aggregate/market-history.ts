@@ -61,7 +61,13 @@ export interface MarketHistoryStore {
 
 /** What this needs of the exchange (the Kalshi source's history reads). */
 export interface ExchangeHistory {
-  candles(ticker: string, interval: CandleInterval, fromMs: number, toMs: number): Promise<{ candles: CandleRecord[]; malformed: number }>;
+  /** Candles of these markets in [fromMs, toMs), per ticker (as few calls as the exchange allows: 100 markets each). */
+  candles(
+    tickers: readonly string[],
+    interval: CandleInterval,
+    fromMs: number,
+    toMs: number,
+  ): Promise<Map<string, { candles: CandleRecord[]; malformed: number }>>;
   trades(ticker: string, maxMs: number, limit: number): Promise<{ trades: TradeRecord[]; malformed: number; exhausted: boolean }>;
 }
 
@@ -184,17 +190,61 @@ export class MarketHistory {
   }
 
   async candles(query: CandlesQuery): Promise<CandleRecord[]> {
+    const [candles] = await this.candlesMany([query]);
+    return candles ?? [];
+  }
+
+  /**
+   * Candles of several markets (Market.candles over a list): the ranges they need from the exchange
+   * are read together, one call per 100 markets asking the same range, not one call per market.
+   */
+  async candlesMany(queries: readonly CandlesQuery[]): Promise<CandleRecord[][]> {
     const now = this.clock.now();
-    const { fromMs, toMs } = candleRange(query, now);
-    if (fromMs === toMs) return [];
+    const ranges = queries.map((query) => candleRange(query, now));
     await this.settled();
-    const { ticker, interval } = query;
-    const own = await this.ownRecordsSince(ticker, true);
-    // The period holding the first own record is RECORDED (partly ours beats not at all ours).
-    const split = own === null ? toMs : Math.min(Math.max(floorToInterval(own, interval), fromMs), toMs);
-    const exchangePart = split > fromMs ? await this.exchangeCandles(ticker, interval, fromMs, split, now) : [];
-    const recordedPart = split < toMs ? await this.recordedCandles(ticker, interval, split, toMs) : [];
-    return [...exchangePart, ...recordedPart];
+    const exchange = this.options.exchange();
+    const plans = await Promise.all(
+      queries.map(async (query, index) => {
+        const { fromMs, toMs } = ranges[index]!;
+        if (fromMs === toMs) return null;
+        const own = await this.ownRecordsSince(query.ticker, true);
+        // The period holding the first own record is RECORDED (partly ours beats not at all ours).
+        const split = own === null ? toMs : Math.min(Math.max(floorToInterval(own, query.interval), fromMs), toMs);
+        const gaps =
+          exchange && split > fromMs
+            ? uncoveredRanges(
+                fromMs,
+                split,
+                await this.store.backfilledRanges({
+                  kind: 'candles',
+                  ticker: query.ticker,
+                  interval: query.interval,
+                  from: new Date(fromMs),
+                  to: new Date(split),
+                }),
+              )
+            : [];
+        return { query, fromMs, toMs, split, gaps };
+      }),
+    );
+    if (exchange)
+      await this.readFromExchange(
+        exchange,
+        plans.flatMap((plan) => (plan ? plan.gaps.map((gap) => ({ ticker: plan.query.ticker, interval: plan.query.interval, ...gap })) : [])),
+        now,
+      );
+    return Promise.all(
+      plans.map(async (plan) => {
+        if (!plan) return [];
+        const { query, fromMs, toMs, split } = plan;
+        const exchangePart =
+          split > fromMs
+            ? await this.store.exchangeCandles({ ticker: query.ticker, interval: query.interval, from: new Date(fromMs), to: new Date(split) })
+            : [];
+        const recordedPart = split < toMs ? await this.recordedCandles(query.ticker, query.interval, split, toMs) : [];
+        return [...exchangePart, ...recordedPart];
+      }),
+    );
   }
 
   /** Stops the flush timer and writes what is pending. */
@@ -229,23 +279,34 @@ export class MarketHistory {
     return this.store.marketTicks?.(query) ?? Promise.resolve([]);
   }
 
-  private async exchangeCandles(ticker: string, interval: CandleInterval, fromMs: number, toMs: number, now: number): Promise<CandleRecord[]> {
-    const exchange = this.options.exchange();
-    if (exchange) {
-      const ranges = await this.store.backfilledRanges({ kind: 'candles', ticker, interval, from: new Date(fromMs), to: new Date(toMs) });
-      for (const gap of uncoveredRanges(fromMs, toMs, ranges)) {
-        const read = await exchange.candles(ticker, interval, gap.fromMs, gap.toMs);
-        if (read.candles.length > 0) await this.store.storeExchangeCandles(read.candles);
-        // The period still running may change: only whole periods are remembered as read.
-        const doneTo = Math.min(gap.toMs, floorToInterval(now, interval));
-        if (read.malformed === 0 && doneTo > gap.fromMs) {
-          await this.store.recordBackfill({ kind: 'candles', ticker, interval, from: new Date(gap.fromMs), to: new Date(doneTo), rows: read.candles.length });
-        }
-        if (read.malformed > 0)
+  /** Reads the missing ranges, the same range of many markets in one go; stores them and remembers what was read whole. */
+  private async readFromExchange(
+    exchange: ExchangeHistory,
+    gaps: ReadonlyArray<{ ticker: string; interval: CandleInterval; fromMs: number; toMs: number }>,
+    now: number,
+  ): Promise<void> {
+    const groups = new Map<string, { interval: CandleInterval; fromMs: number; toMs: number; tickers: string[] }>();
+    for (const gap of gaps) {
+      const key = `${gap.interval}/${gap.fromMs}/${gap.toMs}`;
+      const group = groups.get(key) ?? { interval: gap.interval, fromMs: gap.fromMs, toMs: gap.toMs, tickers: [] };
+      if (!group.tickers.includes(gap.ticker)) group.tickers.push(gap.ticker);
+      groups.set(key, group);
+    }
+    for (const { interval, fromMs, toMs, tickers } of groups.values()) {
+      const reads = await exchange.candles(tickers, interval, fromMs, toMs);
+      const candles = [...reads.values()].flatMap((read) => read.candles);
+      if (candles.length > 0) await this.store.storeExchangeCandles(candles);
+      // The period still running may change: only whole periods are remembered as read.
+      const doneTo = Math.min(toMs, floorToInterval(now, interval));
+      for (const ticker of tickers) {
+        const read = reads.get(ticker) ?? { candles: [], malformed: 0 };
+        if (read.malformed > 0) {
           this.logger.warn({ ticker, interval, malformed: read.malformed }, 'exchange candles with malformed entries: the range will be read again');
+        } else if (doneTo > fromMs) {
+          await this.store.recordBackfill({ kind: 'candles', ticker, interval, from: new Date(fromMs), to: new Date(doneTo), rows: read.candles.length });
+        }
       }
     }
-    return this.store.exchangeCandles({ ticker, interval, from: new Date(fromMs), to: new Date(toMs) });
   }
 
   private async recordedCandles(ticker: string, interval: CandleInterval, fromMs: number, toMs: number): Promise<CandleRecord[]> {

@@ -114,9 +114,7 @@ export interface Services {
     list(agentId: string | null, limit: number): Promise<BusinessMetricRecord[]>;
   };
   /** Candles and public trades (aggregate/market-history.ts). */
-  marketHistory: Pick<MarketHistory, 'candles' | 'trades'>;
-  /** Candles and public trades (aggregate/market-history.ts). */
-  marketHistory: Pick<MarketHistory, 'candles' | 'trades'>;
+  marketHistory: Pick<MarketHistory, 'candles' | 'candlesMany' | 'trades'>;
   health(): Promise<HealthView>;
 }
 

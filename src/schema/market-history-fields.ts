@@ -1,8 +1,16 @@
 /**
  * The market-history fields: Query.candles, Query.trades, Market.candles and
  * Subscription.tradeExecuted (filtered on the server by ticker, like marketUpdated).
+ *
+ * Market.candles over a list of markets is batched per operation (a DataLoader kept for the
+ * context's lifetime), so `markets { candles(...) }` asks the exchange once per 100 markets for a
+ * range none of them had, not once per market.
  */
+import DataLoader from 'dataloader';
 import { filter, pipe } from 'graphql-yoga';
+import type { CandleRecord } from '../core/market-history.js';
+import type { CandlesQuery } from '../aggregate/market-history.js';
+import type { GraphQLContext } from './context.js';
 import { builder } from './builder.js';
 import { CandleRef, knownTicker } from './candle.js';
 import { CandleIntervalEnum } from './enums.js';
@@ -39,6 +47,19 @@ builder.queryFields((t) => ({
   }),
 }));
 
+const candleLoaders = new WeakMap<GraphQLContext, DataLoader<CandlesQuery, CandleRecord[], string>>();
+
+function candleLoader(ctx: GraphQLContext): DataLoader<CandlesQuery, CandleRecord[], string> {
+  let loader = candleLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader((queries) => ctx.services.marketHistory.candlesMany(queries), {
+      cacheKeyFn: (q) => `${q.ticker}\u0000${q.interval}\u0000${q.from.getTime()}\u0000${q.to.getTime()}`,
+    });
+    candleLoaders.set(ctx, loader);
+  }
+  return loader;
+}
+
 builder.objectField(MarketRef, 'candles', (t) =>
   t.field({
     type: [CandleRef],
@@ -47,7 +68,7 @@ builder.objectField(MarketRef, 'candles', (t) =>
       from: t.arg({ type: 'DateTime', required: true }),
       to: t.arg({ type: 'DateTime', required: true }),
     },
-    resolve: (market, args, ctx) => ctx.services.marketHistory.candles({ ticker: market.ticker, interval: args.interval, from: args.from, to: args.to }),
+    resolve: (market, args, ctx) => candleLoader(ctx).load({ ticker: market.ticker, interval: args.interval, from: args.from, to: args.to }),
   }),
 );
 

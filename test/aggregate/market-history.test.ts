@@ -82,11 +82,15 @@ function scriptedExchange(): ExchangeHistory & { calls: Array<[number, number]> 
   const calls: Array<[number, number]> = [];
   return {
     calls,
-    candles: (_ticker, _interval, fromMs, toMs) => {
+    candles: (tickers, _interval, fromMs, toMs) => {
       calls.push([fromMs, toMs]);
-      const candles: CandleRecord[] = [];
-      for (let s = fromMs; s < toMs; s += MIN) candles.push(exchangeCandle(s));
-      return Promise.resolve({ candles, malformed: 0 });
+      const reads = new Map<string, { candles: CandleRecord[]; malformed: number }>();
+      for (const ticker of tickers) {
+        const candles: CandleRecord[] = [];
+        for (let s = fromMs; s < toMs; s += MIN) candles.push({ ...exchangeCandle(s), ticker });
+        reads.set(ticker, { candles, malformed: 0 });
+      }
+      return Promise.resolve(reads);
     },
     trades: () => Promise.resolve({ trades: [], malformed: 0, exhausted: true }),
   };
@@ -149,6 +153,27 @@ describe('MarketHistory', () => {
       [T0, T0 + 5 * MIN],
       [T0 - 2 * MIN, T0],
     ]);
+  });
+
+  it('candlesMany reads the range several markets need in one exchange call', async () => {
+    const clock = new ManualClock(T0 + 10 * MIN);
+    const store = memoryStore();
+    const exchange = scriptedExchange();
+    const seen: string[][] = [];
+    const batching: ExchangeHistory = {
+      ...exchange,
+      candles: (tickers, ...rest) => {
+        seen.push([...tickers]);
+        return exchange.candles(tickers, ...rest);
+      },
+    };
+    const history = new MarketHistory({ store: () => store, exchange: () => batching, pubsub: createNorthstarPubSub(), clock, logger: silentLogger });
+    const query = (ticker: string) => ({ ticker, interval: 'ONE_MINUTE' as const, from: new Date(T0 - 5 * MIN), to: new Date(T0) });
+    const answers = await history.candlesMany([query('A'), query('B'), query('C')]);
+    expect(seen).toEqual([['A', 'B', 'C']]);
+    expect(answers.map((candles) => candles.map((c) => c.ticker))).toEqual([Array(5).fill('A'), Array(5).fill('B'), Array(5).fill('C')]);
+    await history.candlesMany([query('A'), query('B'), query('C')]);
+    expect(seen).toHaveLength(1);
   });
 
   it('without any own record the running period is read but not remembered', async () => {

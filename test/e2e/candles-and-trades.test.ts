@@ -10,7 +10,7 @@
  *   once, and a RECORDED ONE_MINUTE candle over them has their OHLC and volume;
  * - a gap on the trade sid is counted as lost trades and drops no book;
  * - an exchange failure is a coded upstream error, and the range is read again next time;
- * - bad input is a coded BAD_USER_INPUT; `Market.candles` works nested.
+ * - bad input is a coded BAD_USER_INPUT; `Market.candles` works nested, one exchange call for a list of markets.
  */
 import { createClient as createWsClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,7 +208,10 @@ describe('candles and trades through the service', () => {
   });
 
   it('live trades reach tradeExecuted (filtered by ticker) and trades; older ones are backfilled once; a RECORDED minute candle has their OHLC and volume', async () => {
-    const minute = Math.floor(Date.now() / MIN) * MIN;
+    // Four prints a second apart, all in the past (trades answers up to now) and in one minute.
+    const first = Math.floor((Date.now() - 6000) / MIN) * MIN + Math.min((Date.now() - 6000) % MIN, MIN - 4001);
+    const minute = Math.floor(first / MIN) * MIN;
+    const offset = first - minute;
     // Two trades at the exchange from before the service started, for the backfill.
     fake.setTrades([
       {
@@ -253,15 +256,22 @@ describe('candles and trades through the service', () => {
     });
     // The subscription is live once a trade sent after it arrives: keep sending a marker on B until then.
     const prints = [
-      { trade_id: 'live-1', yes_price_dollars: '0.4500', count_fp: '10.00', taker_outcome_side: 'yes' as const, ts_ms: minute + 1000 },
-      { trade_id: 'live-2', yes_price_dollars: '0.5000', count_fp: '2.50', taker_outcome_side: 'yes' as const, ts_ms: minute + 2000 },
-      { trade_id: 'live-3', yes_price_dollars: '0.4200', count_fp: '1.00', taker_outcome_side: 'no' as const, ts_ms: minute + 3000 },
-      { trade_id: 'live-4', yes_price_dollars: '0.4700', count_fp: '4.25', taker_outcome_side: 'yes' as const, ts_ms: minute + 4000 },
+      { trade_id: 'live-1', yes_price_dollars: '0.4500', count_fp: '10.00', taker_outcome_side: 'yes' as const, ts_ms: minute + offset },
+      { trade_id: 'live-2', yes_price_dollars: '0.5000', count_fp: '2.50', taker_outcome_side: 'yes' as const, ts_ms: minute + offset + 1000 },
+      { trade_id: 'live-3', yes_price_dollars: '0.4200', count_fp: '1.00', taker_outcome_side: 'no' as const, ts_ms: minute + offset + 2000 },
+      { trade_id: 'live-4', yes_price_dollars: '0.4700', count_fp: '4.25', taker_outcome_side: 'yes' as const, ts_ms: minute + offset + 3000 },
     ];
     await until('the tradeExecuted subscription to be registered', 5000, () => (service.app.pubsub.openStreams > 0 ? true : null));
     // Another market's trade is filtered out on the server.
     expect(
-      fake.pushTrade({ trade_id: 'other-1', market_ticker: B, yes_price_dollars: '0.3000', count_fp: '1.00', taker_outcome_side: 'yes', ts_ms: minute + 500 }),
+      fake.pushTrade({
+        trade_id: 'other-1',
+        market_ticker: B,
+        yes_price_dollars: '0.3000',
+        count_fp: '1.00',
+        taker_outcome_side: 'yes',
+        ts_ms: minute + offset,
+      }),
     ).toBe(1);
     for (const print of prints) expect(fake.pushTrade({ ...print, market_ticker: A })).toBe(1);
     await subscribed;
@@ -315,6 +325,27 @@ describe('candles and trades through the service', () => {
       { start: new Date(past + MIN).toISOString(), origin: 'EXCHANGE', volume: 12.5 },
       { start: new Date(past + 2 * MIN).toISOString(), origin: 'EXCHANGE', volume: 0 },
     ]);
+  });
+
+  it('Market.candles over a list of markets asks the exchange once for all of them', async () => {
+    const hour = Math.floor(past / 3_600_000) * 3_600_000 - 5 * 3_600_000;
+    fake.setCandlesticks(A, 60, [candlestick(hour + 3_600_000, 40)]);
+    fake.setCandlesticks(C, 60, [candlestick(hour + 2 * 3_600_000, 60)]);
+    const before = candleCalls();
+    const { markets } = await data<{ markets: Array<{ ticker: string; candles: Array<{ start: string; origin: string }> }> }>(
+      service.url,
+      `query ($from: DateTime!, $to: DateTime!) { markets(limit: 10) { ticker candles(interval: ONE_HOUR, from: $from, to: $to) { start origin } } }`,
+      { from: new Date(hour).toISOString(), to: new Date(hour + 3 * 3_600_000).toISOString() },
+    );
+    expect(Object.fromEntries(markets.map((m) => [m.ticker, m.candles]))).toEqual({
+      [A]: [{ start: new Date(hour).toISOString(), origin: 'EXCHANGE' }],
+      [B]: [],
+      [C]: [{ start: new Date(hour + 3_600_000).toISOString(), origin: 'EXCHANGE' }],
+    });
+    expect(candleCalls()).toBe(before + 1);
+    const request = fake.requests.filter((r) => r.route === 'candlesticks').at(-1)!;
+    expect(request.query.market_tickers!.split(',').sort()).toEqual([A, B, C]);
+    expect(request.query.period_interval).toBe('60');
   });
 
   it('a gap on the trade sid counts the lost trades and drops no book', async () => {

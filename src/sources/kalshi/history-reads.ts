@@ -9,7 +9,7 @@ import { CANDLE_INTERVAL_MINUTES, candleIntervalMs, type CandleInterval, type Ca
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
-import type { KalshiRestClient } from './client.js';
+import { MAX_CANDLESTICK_MARKETS, type KalshiRestClient } from './client.js';
 import { normalizeCandlestick, normalizeRestTrade } from './normalize-history.js';
 
 export interface CandlesRead {
@@ -26,8 +26,11 @@ export interface TradesRead {
 }
 
 export interface KalshiHistoryReads {
-  /** Candles of one market whose period lies in [fromMs, toMs) (both on the interval's grid). */
-  candles(ticker: string, interval: CandleInterval, fromMs: number, toMs: number): Promise<CandlesRead>;
+  /**
+   * Candles of these markets whose period lies in [fromMs, toMs) (both on the interval's grid), per
+   * ticker: one GET /markets/candlesticks per 100 markets.
+   */
+  candles(tickers: readonly string[], interval: CandleInterval, fromMs: number, toMs: number): Promise<Map<string, CandlesRead>>;
   /** Up to `limit` trades of one market at or before `maxMs`, newest first (following cursors, at most `maxPages`). */
   trades(ticker: string, maxMs: number, limit: number, maxPages?: number): Promise<TradesRead>;
 }
@@ -52,36 +55,40 @@ export function kalshiHistoryReads(deps: KalshiHistoryReadsDeps): KalshiHistoryR
     logger.warn({ err: error, ticker }, `malformed Kalshi ${what} skipped`);
   };
   return {
-    async candles(ticker, interval, fromMs, toMs) {
+    async candles(tickers, interval, fromMs, toMs) {
       const step = candleIntervalMs(interval);
-      // Kalshi selects by the period's inclusive end: the first period [from, from + step) ends at from + step.
-      const answer = await guard.call(
-        'getCandlesticks',
-        (callSignal) =>
-          client.getCandlesticksBatch(
-            [ticker],
-            { startTs: (fromMs + step) / 1000, endTs: toMs / 1000, periodInterval: CANDLE_INTERVAL_MINUTES[interval] },
-            { signal: callSignal },
-          ),
-        { signal },
-      );
-      const candles: CandleRecord[] = [];
-      let skipped = 0;
-      for (const market of answer.markets) {
-        if (market.market_ticker !== ticker) continue;
-        for (const wire of market.candlesticks) {
-          try {
-            const candle = normalizeCandlestick(ticker, interval, wire);
-            // include_latest_before_start-style extras and periods past the range are not ours.
-            if (candle.startMs >= fromMs && candle.endMs <= toMs) candles.push(candle);
-          } catch (error) {
-            skipped++;
-            malformed(error, 'candlestick', ticker);
+      const reads = new Map<string, CandlesRead>(tickers.map((ticker) => [ticker, { candles: [], malformed: 0 }]));
+      for (let at = 0; at < tickers.length; at += MAX_CANDLESTICK_MARKETS) {
+        const chunk = tickers.slice(at, at + MAX_CANDLESTICK_MARKETS);
+        // Kalshi selects by the period's inclusive end: the first period [from, from + step) ends at from + step.
+        const answer = await guard.call(
+          'getCandlesticks',
+          (callSignal) =>
+            client.getCandlesticksBatch(
+              chunk,
+              { startTs: (fromMs + step) / 1000, endTs: toMs / 1000, periodInterval: CANDLE_INTERVAL_MINUTES[interval] },
+              { signal: callSignal },
+            ),
+          { signal },
+        );
+        for (const market of answer.markets) {
+          const read = reads.get(market.market_ticker);
+          // A market we did not ask for is not ours to keep.
+          if (!read) continue;
+          for (const wire of market.candlesticks) {
+            try {
+              const candle = normalizeCandlestick(market.market_ticker, interval, wire);
+              // Extras before the range (include_latest_before_start) and periods past it are not ours.
+              if (candle.startMs >= fromMs && candle.endMs <= toMs) read.candles.push(candle);
+            } catch (error) {
+              read.malformed++;
+              malformed(error, 'candlestick', market.market_ticker);
+            }
           }
         }
       }
-      candles.sort((a, b) => a.startMs - b.startMs);
-      return { candles, malformed: skipped };
+      for (const read of reads.values()) read.candles.sort((a, b) => a.startMs - b.startMs);
+      return reads;
     },
 
     async trades(ticker, maxMs, limit, maxPages = 3) {

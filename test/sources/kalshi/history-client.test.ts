@@ -85,7 +85,11 @@ describe('Kalshi history reads against the documented fake', () => {
     });
     const reads = kalshiHistoryReads({ client, guard, clock: systemClock, logger: silentLogger, metrics, signal: new AbortController().signal });
     fake.setCandlesticks('KX-B', 1, [candle(END - MIN), { ...candle(END), yes_bid: { open_dollars: 'nope' } }, candle(END + MIN, '0.4200')]);
-    const read = await reads.candles('KX-B', 'ONE_MINUTE', END - 2 * MIN, END + MIN);
+    const answer = await reads.candles(['KX-B', 'KX-A'], 'ONE_MINUTE', END - 2 * MIN, END + MIN);
+    // One call for both markets.
+    expect(fake.requests.at(-1)!.query.market_tickers).toBe('KX-B,KX-A');
+    expect(answer.get('KX-A')).toEqual({ candles: [], malformed: 0 });
+    const read = answer.get('KX-B')!;
     expect(read.malformed).toBe(1);
     expect(read.candles.map((c) => [c.startMs, c.yesBid.open])).toEqual([
       [END - 2 * MIN, 410_000],
