@@ -19,7 +19,6 @@ import type { Logger } from '../core/logger.js';
 import type { NorthstarPubSub } from '../core/pubsub.js';
 import type { LiveMarkets } from '../aggregate/live-markets.js';
 import type { MarketHistory } from '../aggregate/market-history.js';
-import type { MarketHistory } from '../aggregate/market-history.js';
 import type { BookReadBudget } from '../aggregate/read-model.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
