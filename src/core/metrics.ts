@@ -62,6 +62,10 @@ export interface Metrics {
   upstreamMalformedPayloads: Counter<'source'>;
   /** Trades the Kalshi trade channel's sequence numbers say were lost (gaps on the trade sid). */
   kalshiTradesLost: Counter;
+  /** Client-driven Kalshi reads the pacer refused unsent (they would have queued past their deadline's share). */
+  kalshiReadsShed: Counter;
+  /** Order books the Kalshi WebSocket follows: `rank` (top N or the configured list) and `demand` (asked for by clients). */
+  kalshiBooksFollowed: Gauge<'reason'>;
   sourceAvailability: Gauge<'source'>;
   aggregatesPublished: Counter;
   snapshotsWritten: Counter;
@@ -154,6 +158,17 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'northstar_subscription_serializations_total',
       help: 'JSON texts of shared subscription results: printed once, reused by the other subscribers and transports',
       labelNames: ['transport', 'outcome'],
+      registers,
+    }),
+    kalshiReadsShed: new Counter({
+      name: 'northstar_kalshi_reads_shed_total',
+      help: 'Client-driven Kalshi REST reads refused unsent by the client-side pacer (its queue was longer than the read may wait)',
+      registers,
+    }),
+    kalshiBooksFollowed: new Gauge({
+      name: 'northstar_kalshi_books_followed',
+      help: 'Order books the Kalshi WebSocket follows, by why: rank (top N, or KALSHI_TRACKED_TICKERS) or demand (asked for by clients)',
+      labelNames: ['reason'],
       registers,
     }),
     upstreamRetries: new Counter({

@@ -189,6 +189,7 @@ describe('books asked for are bounded and leave when no longer asked for (whole 
         ['add_markets', [Q3]],
         ['delete_markets', [Q1]],
       ]);
+      expect(await booksFollowed(service)).toEqual({ rank: 1, demand: 2 });
 
       // Nobody asks any more: Q3 idles out. Q2 was asked before Q3, so had it not been held it
       // would have left first: once Q3 is gone, Q2 must still be there.
@@ -205,8 +206,15 @@ describe('books asked for are bounded and leave when no longer asked for (whole 
     await fake.waitFor(() => hasCommand(fake, 'delete_markets', Q2), IDLE_MS + 3000, 'delete_markets Q2 (idle after unsubscribe)');
     expect(hasCommand(fake, 'delete_markets', HOT)).toBe(false);
     expect([...fake.subscriptions().find((s) => s.channel === 'orderbook_delta')!.tickers]).toEqual([HOT]);
+    expect(await booksFollowed(service)).toEqual({ rank: 1, demand: 0 });
   });
 });
+
+/** northstar_kalshi_books_followed by reason. */
+async function booksFollowed(service: RunningService): Promise<Record<string, number>> {
+  const metric = await service.app.metrics.kalshiBooksFollowed.get();
+  return Object.fromEntries(metric.values.map((v) => [String(v.labels.reason), v.value]));
+}
 
 /** Polls `condition` every 20 ms, bounded; the error shows what was seen last. */
 async function until(condition: () => boolean, what: string, lastSeen: () => unknown = () => null, timeoutMs = 5000): Promise<void> {

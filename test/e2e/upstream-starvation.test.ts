@@ -236,8 +236,9 @@ describe('a burst far beyond the pacer within the call deadline (whole service, 
     expect(served).toBeGreaterThan(0);
     expect(served).toBeLessThan(READS);
     expect(answers.every((a) => a.errors === undefined)).toBe(true);
-    // Shed reads never left: the exchange saw only the ones served.
+    // Shed reads never left: the exchange saw only the ones served; /metrics counts the rest.
     expect(countOf(fake, (r) => r.route === 'orderbook')).toBe(served);
+    expect((await service.app.metrics.kalshiReadsShed.get()).values[0]?.value).toBe(READS - served);
 
     const sources = await query<{ sources: Array<{ source: string; breaker: string; consecutiveFailures: number }> }>(
       service.url,

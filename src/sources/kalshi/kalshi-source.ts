@@ -16,6 +16,7 @@ import type { Config } from '../../core/config.js';
 import { fromSimulator, type MarketRecord, type OrderBookRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
 import type { TradeRecord } from '../../core/market-history.js';
+import { UpstreamError } from '../../core/errors.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { UpstreamArchive } from '../upstream-archive.js';
@@ -137,7 +138,15 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     : null;
   const trackedTickers = (): string[] => {
     const base = config.kalshi.trackedTickers ?? tracker?.current() ?? [];
-    return demanded ? [...new Set([...base, ...demanded.current()])] : base;
+    const all = demanded ? [...new Set([...base, ...demanded.current()])] : base;
+    deps.metrics.kalshiBooksFollowed.set({ reason: 'rank' }, base.length);
+    deps.metrics.kalshiBooksFollowed.set({ reason: 'demand' }, all.length - base.length);
+    return all;
+  };
+  /** A client read the pacer refused unsent is counted, then fails as it would have. */
+  const countShed = (error: unknown): never => {
+    if (error instanceof UpstreamError && error.local && error.category === 'rate_limit') deps.metrics.kalshiReadsShed.inc();
+    throw error;
   };
   const poller = new KalshiMarketPoller({
     client,
@@ -267,7 +276,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       return origin(normalizeOrderBook(ticker, wire, clock.now()));
     } catch (error) {
       if ((error as { status?: number }).status === 404) return null;
-      throw error;
+      return countShed(error);
     }
   }
 
@@ -296,7 +305,7 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       const chunks: string[][] = [];
       for (let i = 0; i < tickers.length; i += MAX_ORDERBOOKS_PER_CALL) chunks.push(tickers.slice(i, i + MAX_ORDERBOOKS_PER_CALL));
       const read = await Promise.all(
-        chunks.map((chunk) => guard.call('getOrderBooks', (signal) => client.getOrderBooks(chunk, { signal }), { signal: stopping.signal })),
+        chunks.map((chunk) => guard.call('getOrderBooks', (signal) => client.getOrderBooks(chunk, { signal }), { signal: stopping.signal }).catch(countShed)),
       );
       const fetchedAt = clock.now();
       // Absent from the answer: Kalshi has no such market (null). Malformed: undefined.
@@ -320,14 +329,16 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
     },
     async fetchMarkets(tickers) {
       let requestedAt = clock.now();
-      const page = await guard.call(
-        'listMarkets',
-        (signal) => {
-          requestedAt = clock.now();
-          return client.listMarkets({ tickers, limit: Math.min(KALSHI_MAX_PAGE_SIZE, tickers.length) }, { signal });
-        },
-        { signal: stopping.signal },
-      );
+      const page = await guard
+        .call(
+          'listMarkets',
+          (signal) => {
+            requestedAt = clock.now();
+            return client.listMarkets({ tickers, limit: Math.min(KALSHI_MAX_PAGE_SIZE, tickers.length) }, { signal });
+          },
+          { signal: stopping.signal },
+        )
+        .catch(countShed);
       const fetchedAt = clock.now();
       const records: MarketRecord[] = [];
       for (const wire of page.markets) {
