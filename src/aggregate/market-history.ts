@@ -26,6 +26,8 @@ import { buildCandles, ceilToInterval, floorToInterval, type QuoteTick } from '.
 /** As Kalshi caps one candlestick answer. */
 export const MAX_CANDLES_PER_ANSWER = 10_000;
 export const MAX_TRADES_PER_ANSWER = 1000;
+/** GET /markets/trades reads at most per `trades` answer (each follows up to 3 pages). */
+const MAX_TRADE_READS = 3;
 /** Reads of the service's own records for one answer (a very busy market over a week of minutes). */
 const MAX_RECORDS_PER_READ = 200_000;
 const TRADE_FLUSH_MS = 200;
@@ -157,6 +159,13 @@ export class MarketHistory {
     return write;
   }
 
+  /**
+   * The newest `limit` trades before `before`. Walking back from `before`, a stretch is complete
+   * when the service followed the trade channel through it (from its first own record on) or when
+   * it was read from the exchange before; a stretch that is neither is read from GET /markets/trades
+   * (and remembered), until `limit` trades are held or the exchange has nothing older. Without a
+   * trade channel (no WebSocket) the newest stretch is read again on every ask.
+   */
   async trades(ticker: string, limit: number, before: Date | null): Promise<TradeRecord[]> {
     if (!Number.isInteger(limit) || limit < 0 || limit > MAX_TRADES_PER_ANSWER) {
       throw new InputError(`limit must be an integer from 0 to ${MAX_TRADES_PER_ANSWER} (got ${limit})`);
@@ -165,26 +174,36 @@ export class MarketHistory {
     await this.settled();
     const beforeDate = before ?? new Date(this.clock.now() + 1);
     const query = { ticker, before: beforeDate, limit };
-    const stored = await this.store.latestTrades(query);
     const exchange = this.options.exchange();
-    if (stored.length >= limit || !exchange) return stored;
-    // What is older than the service's own records (or than the oldest we have) may be missing.
+    if (!exchange) return this.store.latestTrades(query);
     const own = await this.ownRecordsSince(ticker, false);
-    let edge = Math.min(beforeDate.getTime(), own ?? Number.POSITIVE_INFINITY, stored.at(-1)?.atMs ?? Number.POSITIVE_INFINITY);
-    // Walk back over ranges already read: the first one reaching the epoch means nothing older exists.
-    const ranges = await this.store.backfilledRanges({ kind: 'trades', ticker, interval: null, from: new Date(0), to: new Date(edge + 1) });
-    for (const range of [...ranges].sort((a, b) => b.toMs - a.toMs)) {
-      if (range.toMs >= edge && range.fromMs < edge) edge = range.fromMs;
-    }
-    if (edge <= 0) return stored;
-    const read = await exchange.trades(ticker, edge, limit - stored.length);
-    // Kalshi's max_ts is in whole seconds: the answer may repeat trades we hold from just after the edge.
-    const near = await this.store.tradesBetween({ ticker, from: new Date(edge - 2000), to: new Date(edge + 2000), limit: MAX_TRADES_PER_ANSWER * 10 });
-    const held = new Set(near.map((trade) => trade.id));
-    await this.store.storeTrades(read.trades.filter((trade) => !held.has(trade.id)));
-    if (read.malformed === 0) {
-      const oldest = read.exhausted ? 0 : Math.min(...read.trades.map((trade) => trade.atMs), edge);
-      await this.store.recordBackfill({ kind: 'trades', ticker, interval: null, from: new Date(oldest), to: new Date(edge), rows: read.trades.length });
+    const covered = await this.store.backfilledRanges({ kind: 'trades', ticker, interval: null, from: new Date(0), to: new Date(beforeDate.getTime() + 1) });
+    if (own !== null) covered.push({ fromMs: own, toMs: Number.POSITIVE_INFINITY });
+    let edge = beforeDate.getTime();
+    for (let reads = 0; reads < MAX_TRADE_READS;) {
+      const held = await this.store.latestTrades(query);
+      // The newest `limit` all lie in the complete stretch [edge, before): nothing missing can be newer.
+      if (held.length >= limit && held.at(-1)!.atMs >= edge) break;
+      const cover = covered.find((range) => range.fromMs < edge && range.toMs >= edge);
+      if (cover) {
+        if (cover.fromMs <= 0) break;
+        edge = cover.fromMs;
+        continue;
+      }
+      reads++;
+      const read = await exchange.trades(ticker, edge, limit);
+      // Kalshi's max_ts is in whole seconds: the answer may repeat trades we hold from just after the edge.
+      const near = await this.store.tradesBetween({ ticker, from: new Date(edge - 2000), to: new Date(edge + 2000), limit: MAX_TRADES_PER_ANSWER * 10 });
+      const seen = new Set(near.map((trade) => trade.id));
+      await this.store.storeTrades(read.trades.filter((trade) => !seen.has(trade.id)));
+      const exhausted = read.exhausted || read.trades.length === 0;
+      const oldest = exhausted ? 0 : Math.min(...read.trades.map((trade) => trade.atMs), edge);
+      if (read.malformed === 0) {
+        await this.store.recordBackfill({ kind: 'trades', ticker, interval: null, from: new Date(oldest), to: new Date(edge), rows: read.trades.length });
+        covered.push({ fromMs: oldest, toMs: edge });
+      }
+      if (exhausted) break;
+      edge = oldest;
     }
     return this.store.latestTrades(query);
   }

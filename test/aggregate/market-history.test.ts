@@ -191,6 +191,40 @@ describe('MarketHistory', () => {
     expect(uncoveredRanges(T0, T0 + 3 * MIN, [{ fromMs: T0, toMs: T0 + 2 * MIN }])).toEqual([{ fromMs: T0 + 2 * MIN, toMs: T0 + 3 * MIN }]);
   });
 
+  it('trades: stretches the service followed live or read before are not read again; without a trade channel the newest is', async () => {
+    const clock = new ManualClock(T0 + 10 * MIN);
+    const store = memoryStore();
+    const atExchange: TradeRecord[] = [
+      { ...trade('x1', T0), origin: 'rest' },
+      { ...trade('x2', T0 + MIN), origin: 'rest' },
+    ];
+    const reads: number[] = [];
+    const exchange: ExchangeHistory = {
+      ...scriptedExchange(),
+      trades: (_ticker, maxMs, limit) => {
+        reads.push(maxMs);
+        const older = atExchange.filter((t) => t.atMs <= maxMs).sort((a, b) => b.atMs - a.atMs);
+        return Promise.resolve({ trades: older.slice(0, limit), malformed: 0, exhausted: older.length <= limit });
+      },
+    };
+    const history = new MarketHistory({ store: () => store, exchange: () => exchange, pubsub: createNorthstarPubSub(), clock, logger: silentLogger });
+    // No trade channel: the exchange is read up to now, and the stretch is remembered.
+    expect((await history.trades('KX', 5, null)).map((t) => t.id)).toEqual(['x2', 'x1']);
+    expect(reads).toEqual([T0 + 10 * MIN + 1]);
+    // Later, a new trade at the exchange: only the newest stretch is read again.
+    atExchange.push({ ...trade('x3', T0 + 11 * MIN), origin: 'rest' });
+    await clock.advance(2 * MIN);
+    expect((await history.trades('KX', 5, null)).map((t) => t.id)).toEqual(['x3', 'x2', 'x1']);
+    expect(reads).toEqual([T0 + 10 * MIN + 1, T0 + 12 * MIN + 1]);
+    // From the first live trade on, the stretch is the service's own: nothing is read for it.
+    history.tradeReceived(trade('live', T0 + 12 * MIN), { sid: 1, seq: 1 });
+    await clock.advance(MIN);
+    expect((await history.trades('KX', 4, null)).map((t) => t.id)).toEqual(['live', 'x3', 'x2', 'x1']);
+    expect(reads).toHaveLength(2);
+    expect((await history.trades('KX', 1, new Date(T0 + 30_000))).map((t) => t.id)).toEqual(['x1']);
+    expect(reads).toHaveLength(2);
+  });
+
   it('live trades are published in order with their feed position, stored in a batch, and build RECORDED candles', async () => {
     const clock = new ManualClock(T0 + 30_000);
     const store = memoryStore();
