@@ -47,18 +47,25 @@ interface Target {
 }
 
 /**
- * The keyframes that documents past the horizon are deltas against: kept while those are. The
- * encoder writes a keyframe at least every KEYFRAME_EVERY documents, so only the oldest few kept
- * documents can point before the horizon.
+ * The documents past the horizon that kept documents are deltas against (directly or through their
+ * chain): kept while those are. A chain is at most KEYFRAME_EVERY documents, written in order, so
+ * only the oldest kept documents can reach back past the horizon.
  */
-async function keyframesInUse(prisma: HistoryClient, olderThan: Date): Promise<number[]> {
+async function chainsInUse(prisma: HistoryClient, olderThan: Date): Promise<number[]> {
   const oldestKept = await prisma.snapshotDocument.findMany({
     where: { takenAt: { gte: olderThan } },
     orderBy: [{ takenAt: 'asc' }, { id: 'asc' }],
     take: KEYFRAME_EVERY + 1,
     select: { baseId: true },
   });
-  return [...new Set(oldestKept.flatMap((row) => (row.baseId === null ? [] : [row.baseId])))];
+  const inUse = new Set<number>();
+  let pending = [...new Set(oldestKept.flatMap((row) => (row.baseId === null ? [] : [row.baseId])))];
+  for (let step = 0; pending.length > 0 && step <= KEYFRAME_EVERY; step++) {
+    pending.forEach((id) => inUse.add(id));
+    const bases = await prisma.snapshotDocument.findMany({ where: { id: { in: pending } }, select: { baseId: true } });
+    pending = [...new Set(bases.flatMap((row) => (row.baseId === null || inUse.has(row.baseId) ? [] : [row.baseId])))];
+  }
+  return [...inUse];
 }
 
 function targets(prisma: HistoryClient, olderThan: Date, now: Date, keyframes: number[]): Target[] {
@@ -138,7 +145,7 @@ export async function pruneHistory(prisma: HistoryClient, options: PruneOptions)
     auditLog: 0,
     cacheEntries: 0,
   };
-  const keyframes = await keyframesInUse(prisma, options.olderThan);
+  const keyframes = await chainsInUse(prisma, options.olderThan);
   const tickers = await tickerIds(prisma);
   for (const target of [
     ...targets(prisma, options.olderThan, options.now ?? new Date(), keyframes),

@@ -1,12 +1,14 @@
 /**
  * snapshot_documents: a snapshot tick's aggregate (and its per-source payloads), stored once for
  * all the tick's pnl_snapshots rows. A document is brotli-compressed JSON, either whole (a keyframe)
- * or as the changes since its keyframe (json-delta.ts): between two ticks five seconds apart most of
- * an aggregate is the same, and what moves is a few prices and timestamps per market. Reading one
- * document decodes at most two (itself and its keyframe, which a small cache keeps decoded).
+ * or as the changes since the previous tick's document (json-delta.ts): between two ticks five
+ * seconds apart most of an aggregate is the same, and what moves is a few prices and timestamps per
+ * market. A keyframe starts a chain at least every KEYFRAME_EVERY documents, so reading one decodes
+ * at most that many small deltas from its keyframe; a cache keeps decoded documents, and a page of
+ * consecutive snapshots decodes each document once.
  *
  * Encodings: 'json' (plain UTF-8 JSON: rows carried over from the old layout by the migration),
- * 'br' (a brotli keyframe), 'br-delta' (a brotli delta against base_id).
+ * 'br' (a brotli keyframe), 'br-delta' (a brotli delta against base_id, the previous document).
  */
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompress, constants as zlib } from 'node:zlib';
@@ -31,6 +33,36 @@ export interface DocumentBody {
    * narrowed to that agent, and only the whole-book row has the per-source payloads.
    */
   t?: 1;
+  /** Payloads that are a field of the aggregate, stored once: { k: 'markets' } means k = a.markets. */
+  r?: Partial<Record<'k' | 'an' | 'j', string>>;
+}
+
+/**
+ * The body with each payload that is (the same object as) a field of the aggregate replaced by a
+ * reference to it: the writer's kalshi payload is the aggregate's markets, and storing them twice
+ * would double every document.
+ */
+export function withReferences(body: DocumentBody): DocumentBody {
+  const aggregate = body.a;
+  if (typeof aggregate !== 'object' || aggregate === null) return body;
+  const out: DocumentBody = { ...body };
+  const refs: NonNullable<DocumentBody['r']> = {};
+  for (const key of ['k', 'an', 'j'] as const) {
+    const value = body[key];
+    if (value === undefined || value === null || typeof value !== 'object') continue;
+    const field = Object.entries(aggregate).find(([, v]) => v === value)?.[0];
+    if (field === undefined) continue;
+    refs[key] = field;
+    delete out[key];
+  }
+  if (Object.keys(refs).length > 0) out.r = refs;
+  return out;
+}
+
+function resolved(document: DocumentBody, key: 'k' | 'an' | 'j'): unknown {
+  const field = document.r?.[key];
+  if (field !== undefined) return (document.a as Record<string, unknown>)[field] ?? null;
+  return document[key] ?? null;
 }
 
 export type DocumentEncoding = 'json' | 'br' | 'br-delta';
@@ -42,8 +74,10 @@ export interface EncodedDocument {
 }
 
 /**
- * A new keyframe after this many deltas, or when a delta grows past this share of a whole document:
- * deltas are against the keyframe (not the previous tick), so they grow as the aggregate drifts.
+ * A new keyframe after this many deltas (10 minutes at 5 s: a cold read decodes at most this many),
+ * or when a delta, compressed, would be more than this share of the last keyframe, compressed. (The
+ * delta's text is often most of the document's, its tags and keys repeating; compressed, it is a
+ * small fraction.)
  */
 export const KEYFRAME_EVERY = 120;
 const DELTA_MAX_SHARE = 0.5;
@@ -71,39 +105,39 @@ export async function encodeKeyframe(body: DocumentBody): Promise<EncodedDocumen
 }
 
 /**
- * The writer's side: remembers the last keyframe it stored (id and value), so each tick is encoded
+ * The writer's side: remembers the last document it stored (id and value), so each tick is encoded
  * as a delta against it. A process starts without one, so its first tick is a keyframe.
  */
 export class DocumentEncoder {
-  private keyframe: { id: number; value: unknown; deltas: number } | null = null;
+  private previous: { id: number; value: unknown; sinceKeyframe: number; keyframeBytes: number } | null = null;
 
   /** The document for this body, and what to remember once it is stored (`stored(id)`). */
   async encode(body: DocumentBody): Promise<{ document: EncodedDocument; stored: (id: number) => void }> {
     const next = asJson(body);
-    const base = this.keyframe;
-    if (base && base.deltas < KEYFRAME_EVERY) {
-      const delta = diff(base.value, next.value);
-      const deltaText = JSON.stringify(delta);
-      if (deltaText.length <= next.text.length * DELTA_MAX_SHARE) {
+    const base = this.previous;
+    if (base && base.sinceKeyframe < KEYFRAME_EVERY) {
+      const delta = await brotli(JSON.stringify(diff(base.value, next.value)));
+      if (delta.byteLength <= base.keyframeBytes * DELTA_MAX_SHARE) {
         return {
-          document: { baseId: base.id, encoding: 'br-delta', body: await brotli(deltaText) },
-          stored: () => {
-            if (this.keyframe === base) base.deltas += 1;
+          document: { baseId: base.id, encoding: 'br-delta', body: delta },
+          stored: (id) => {
+            this.previous = { id, value: next.value, sinceKeyframe: base.sinceKeyframe + 1, keyframeBytes: base.keyframeBytes };
           },
         };
       }
     }
+    const keyframe = await brotli(next.text);
     return {
-      document: { baseId: null, encoding: 'br', body: await brotli(next.text) },
+      document: { baseId: null, encoding: 'br', body: keyframe },
       stored: (id) => {
-        this.keyframe = { id, value: next.value, deltas: 0 };
+        this.previous = { id, value: next.value, sinceKeyframe: 0, keyframeBytes: keyframe.byteLength };
       },
     };
   }
 
-  /** After a failed write: the keyframe may not be stored; start over with a new one. */
+  /** After a failed write: the last document may not be stored; start over with a keyframe. */
   reset(): void {
-    this.keyframe = null;
+    this.previous = null;
   }
 }
 
@@ -121,42 +155,95 @@ async function decodeText(row: StoredDocument): Promise<string> {
   throw new Error(`snapshot document ${row.id}: unknown encoding ${JSON.stringify(row.encoding)}`);
 }
 
+const DOCUMENT_COLUMNS = { id: true, baseId: true, encoding: true, body: true } as const;
+
 /**
- * The reader's side: decodes documents by id, keyframes kept decoded in a small LRU (a page of
- * snapshots mostly shares one or two keyframes). Decoded values are shared: callers must not
- * modify them.
+ * The reader's side: decodes documents by id, walking each delta's chain back to a document it has
+ * decoded (kept in an LRU bounded by their JSON size) or to its keyframe. The rows of a chain are
+ * read in windows of ids (a chain is written by one writer, so its ids are close together).
+ * Decoded values are shared: callers must not modify them.
  */
 export class DocumentReader {
-  private readonly keyframes = new LRUCache<number, DocumentBody>({ max: 32 });
+  private readonly decoded = new LRUCache<number, { body: DocumentBody }>({
+    maxSize: 64 * 1024 * 1024,
+    sizeCalculation: (_value, key) => this.sizes.get(key) ?? 1,
+    dispose: (_value, key) => this.sizes.delete(key),
+  });
+  private readonly sizes = new Map<number, number>();
 
   async load(prisma: HistoryClient, ids: readonly number[]): Promise<Map<number, DocumentBody>> {
-    const out = new Map<number, DocumentBody>();
     const wanted = [...new Set(ids)];
-    if (wanted.length === 0) return out;
-    const rows = await prisma.snapshotDocument.findMany({ where: { id: { in: wanted } }, select: { id: true, baseId: true, encoding: true, body: true } });
-    const bases = new Set<number>();
-    for (const row of rows) if (row.baseId !== null && !this.keyframes.has(row.baseId)) bases.add(row.baseId);
-    const missing = [...bases].filter((id) => !rows.some((row) => row.id === id));
-    const baseRows = missing.length
-      ? await prisma.snapshotDocument.findMany({ where: { id: { in: missing } }, select: { id: true, baseId: true, encoding: true, body: true } })
-      : [];
-    // Keyframes first (those asked for and the bases of the deltas), then the deltas over them.
-    for (const row of [...rows, ...baseRows]) {
-      if (row.baseId !== null) continue;
-      const cached = this.keyframes.get(row.id);
-      const body = cached ?? (JSON.parse(await decodeText(row)) as DocumentBody);
-      if (!cached && row.encoding !== 'json') this.keyframes.set(row.id, body);
-      out.set(row.id, body);
+    const rows = new Map<number, StoredDocument>();
+    const missing = (id: number) => !this.decoded.has(id) && !rows.has(id);
+    let needed = wanted.filter(missing);
+    while (needed.length > 0) {
+      // Each needed id with the ids just before it, where its chain most likely runs.
+      const ranges = needed
+        .map((id): [number, number] => [Math.max(0, id - KEYFRAME_EVERY - 1), id])
+        .sort((a, b) => a[0] - b[0])
+        .reduce<Array<[number, number]>>((merged, range) => {
+          const last = merged.at(-1);
+          if (last && range[0] <= last[1] + 1) last[1] = Math.max(last[1], range[1]);
+          else merged.push([...range]);
+          return merged;
+        }, []);
+      const found = await prisma.snapshotDocument.findMany({
+        where: { OR: ranges.map(([from, to]) => ({ id: { gte: from, lte: to } })) },
+        select: DOCUMENT_COLUMNS,
+      });
+      for (const row of found) rows.set(row.id, row);
+      for (const id of needed) if (!rows.has(id)) rows.set(id, { id, baseId: null, encoding: 'missing', body: new Uint8Array() });
+      // The bases the chains still lack (a chain longer than the window, or ids far apart).
+      needed = [...new Set([...rows.values()].flatMap((row) => (row.baseId !== null && missing(row.baseId) ? [row.baseId] : [])))];
+      needed = needed.filter((id) => wanted.some((w) => this.chainReaches(rows, w, id)));
     }
-    for (const row of rows) {
-      if (row.baseId === null) continue;
-      const base = this.keyframes.get(row.baseId) ?? out.get(row.baseId);
-      if (!base) throw new Error(`snapshot document ${row.id}: its keyframe ${row.baseId} is missing`);
-      out.set(row.id, patch(base, JSON.parse(await decodeText(row)) as Delta) as DocumentBody);
+    const out = new Map<number, DocumentBody>();
+    for (const id of wanted) {
+      const body = await this.decode(rows, id);
+      if (body) out.set(id, body);
     }
-    // Only what was asked for: a base fetched for a delta is not an answer.
-    for (const id of out.keys()) if (!wanted.includes(id)) out.delete(id);
     return out;
+  }
+
+  /** Whether walking back from `from` through rows already read ends at `id`. */
+  private chainReaches(rows: Map<number, StoredDocument>, from: number, id: number): boolean {
+    let at: number | null = from;
+    for (let steps = 0; at !== null && steps <= 10 * KEYFRAME_EVERY; steps++) {
+      if (at === id) return true;
+      if (this.decoded.has(at)) return false;
+      at = rows.get(at)?.baseId ?? null;
+    }
+    return false;
+  }
+
+  /** Decodes `id`, its chain oldest first; null for an id with no row. */
+  private async decode(rows: Map<number, StoredDocument>, id: number): Promise<DocumentBody | null> {
+    const chain: StoredDocument[] = [];
+    let at: number | null = id;
+    let base: DocumentBody | null = null;
+    while (at !== null) {
+      const cached = this.decoded.get(at);
+      if (cached) {
+        base = cached.body;
+        break;
+      }
+      const row = rows.get(at);
+      if (!row) throw new Error(`snapshot document ${id}: document ${at} of its chain is missing`);
+      if (row.encoding === 'missing') {
+        if (at === id) return null;
+        throw new Error(`snapshot document ${id}: document ${at} of its chain is missing`);
+      }
+      chain.push(row);
+      at = row.baseId;
+    }
+    for (const row of chain.reverse()) {
+      const text = await decodeText(row);
+      const body: DocumentBody = row.baseId === null ? (JSON.parse(text) as DocumentBody) : (patch(base, JSON.parse(text) as Delta) as DocumentBody);
+      this.sizes.set(row.id, row.baseId === null ? text.length : Math.max(1, Math.round(text.length * 4)));
+      this.decoded.set(row.id, { body });
+      base = body;
+    }
+    return base;
   }
 }
 
@@ -172,9 +259,9 @@ export function aggregateFor(document: DocumentBody, agentId: string | null): un
 export function payloadsFor(document: DocumentBody, agentId: string | null): { kalshi: unknown; anthropic: unknown; john: unknown; metadata: unknown } {
   const shared = document.t === 1 && agentId !== null;
   return {
-    kalshi: shared ? null : (document.k ?? null),
-    anthropic: shared ? null : (document.an ?? null),
-    john: shared ? null : (document.j ?? null),
+    kalshi: shared ? null : resolved(document, 'k'),
+    anthropic: shared ? null : resolved(document, 'an'),
+    john: shared ? null : resolved(document, 'j'),
     metadata: document.m ?? null,
   };
 }

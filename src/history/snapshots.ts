@@ -10,7 +10,15 @@ import { InputError, RequestLimitError } from '../core/errors.js';
 import { candleIntervalMs, type CandleInterval } from '../core/market-history.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Prisma, providerOf, type HistoryClient } from './database.js';
-import { aggregateFor, encodeKeyframe, payloadsFor, type DocumentBody, type DocumentEncoder, type DocumentReader } from './snapshot-documents.js';
+import {
+  aggregateFor,
+  encodeKeyframe,
+  payloadsFor,
+  withReferences,
+  type DocumentBody,
+  type DocumentEncoder,
+  type DocumentReader,
+} from './snapshot-documents.js';
 
 /** Money as decimal strings ('1234567.89'), exactly as the P&L calculator produced them. */
 export interface PnlAmounts {
@@ -296,7 +304,7 @@ export async function writeSnapshotTick(prisma: HistoryClient, tick: SnapshotTic
       `snapshot tick agent ${agent.agentId}`,
     ),
   );
-  const { document, stored } = await encoder.encode({ ...bodyOf(tick, 'snapshot tick'), t: 1 });
+  const { document, stored } = await encoder.encode(withReferences({ ...bodyOf(tick, 'snapshot tick'), t: 1 }));
   try {
     const id = await prisma.$transaction(async (tx) => {
       const created = await tx.snapshotDocument.create({ data: { takenAt: tick.takenAt, ...document }, select: { id: true } });

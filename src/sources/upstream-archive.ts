@@ -1,7 +1,9 @@
 /**
  * Keeps what the upstreams said: raw responses in `raw_api_responses` and normalized records in
  * `normalized_data`. Both are SAMPLED so the history store does not grow with the poll rate: at
- * most one raw response per source and endpoint per `sampleIntervalMs` (default 60 s), each capped
+ * most one raw response per source and endpoint per `sampleIntervalMs` (default 10 minutes: a
+ * 23-market /markets listing is about 32 KB, so one a minute alone was 45 MB of a day's 100 MB
+ * history budget), each capped
  * at `maxRawBytes` (default 256 KiB; a larger body is stored as a marker with its size and a
  * prefix), and normalized records upserted (one row per record id) at most once per interval per
  * source. Writes are fire-and-forget; a failing disk is logged and never slows a poll.
@@ -22,6 +24,8 @@ export interface NormalizedItem {
   type?: string | null;
 }
 
+const DEFAULT_SAMPLE_INTERVAL_MS = 10 * 60_000;
+
 export interface UpstreamArchiveOptions {
   store: () => ArchiveStore | null;
   clock: Clock;
@@ -40,7 +44,7 @@ export class UpstreamArchive {
   constructor(private readonly options: UpstreamArchiveOptions) {}
 
   private get interval(): number {
-    return this.options.sampleIntervalMs ?? 60_000;
+    return this.options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
   }
 
   /** Records the body if this source+endpoint has not been sampled within the interval. */
