@@ -7,6 +7,9 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { DatabaseTier } from '../../src/cache/l3-sqlite.js';
 import { ManualClock } from '../../src/core/clock.js';
+import { snapshotTick } from '../../src/aggregate/snapshot-writer.js';
+import type { AggregateRecord } from '../../src/core/domain.js';
+import { RequestLimitError } from '../../src/core/errors.js';
 import { HistoryStore, migrateDatabase, pruneHistory } from '../../src/history/index.js';
 import { DAY_MS, TEST_POSTGRES_URL, postgresUnavailable } from './helpers.js';
 
@@ -94,6 +97,76 @@ describe('HistoryStore on PostgreSQL', () => {
       expect(hits.get('data:kalshi:markets:M0:v1')?.entry).toEqual({ ...entry(0, t0), storedAt: t0 });
       expect(hits.get('data:kalshi:markets:M3:v1')?.entry).toEqual({ ...entry('second', t0 + 2), storedAt: t0 + 1000 });
       expect(await store.prisma.cacheEntry.count()).toBe(150);
+    } finally {
+      await store?.close();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    }
+  });
+
+  it('stores a tick once, reads it back per agent, buckets pnlHistory in SQL, and keeps market ticks', async () => {
+    const unavailable = await postgresUnavailable();
+    if (unavailable) throw new Error(`PostgreSQL is not reachable at ${TEST_POSTGRES_URL} (${unavailable}); start it (.ci/run does)`);
+    const schema = `northstar_ticks_${process.pid}_${Date.now()}`;
+    const url = `${TEST_POSTGRES_URL}?schema=${schema}`;
+    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await admin.connect();
+    let store: HistoryStore | undefined;
+    try {
+      store = await HistoryStore.open(url);
+      const t0 = Date.UTC(2026, 2, 1, 12, 0, 0);
+      const tick = (at: number, total: string): AggregateRecord =>
+        ({
+          takenAt: new Date(at).toISOString(),
+          requestId: `r${at}`,
+          markets: [{ id: 'kalshi:A', ticker: 'A', prices: { bid: 0.4 } }],
+          insight: null,
+          businessMetrics: [],
+          components: [],
+          pnl: [
+            { agentId: 'a', revenueUsd: '0.1', realizedPnlUsd: '0.2', unrealizedPnlUsd: '0', totalPnlUsd: total },
+            { agentId: 'b', revenueUsd: '0', realizedPnlUsd: '0', unrealizedPnlUsd: '0', totalPnlUsd: '0' },
+          ],
+          availabilityScore: 1,
+          fetchDurationMs: 1,
+        }) as unknown as AggregateRecord;
+      // Three ticks in the first minute, one in the third: a keyframe, then deltas.
+      for (const [offset, total] of [
+        [0, '0.3'],
+        [20_000, '0.30000000000000004'],
+        [40_000, '12345678901234567.123456789'],
+        [130_000, '1'],
+      ] as const) {
+        await store.writeSnapshotTick(snapshotTick(tick(t0 + offset, total)));
+      }
+      const counts = await admin.query<{ documents: string; rows: string }>(
+        `SELECT (SELECT count(*) FROM "${schema}".snapshot_documents) AS documents, (SELECT count(*) FROM "${schema}".pnl_snapshots) AS rows`,
+      );
+      expect(counts.rows[0]).toEqual({ documents: '4', rows: '12' });
+      const range = { from: new Date(t0), to: new Date(t0 + 180_000) };
+      const page = await store.listSnapshots({ ...range, agentId: 'b', first: 10 });
+      expect((page.nodes[0]!.aggregate as AggregateRecord).pnl.map((p) => p.agentId)).toEqual(['b']);
+      expect((page.nodes[0]!.aggregate as AggregateRecord).takenAt).toBe(new Date(t0 + 130_000).toISOString());
+      const points = await store.pnlHistory({ agentId: 'a', ...range, interval: 'ONE_MINUTE' });
+      expect(points.map((p) => [p.at.getTime() - t0, p.totalPnlUsd])).toEqual([
+        [40_000, '12345678901234567.123456789'],
+        [130_000, '1'],
+      ]);
+      await expect(store.pnlHistory({ agentId: 'a', ...range, maxPoints: 3 })).rejects.toThrow(RequestLimitError);
+
+      await store.writeMarketTicks([
+        { ticker: 'A', atMs: t0, bidMicros: 450_000, askMicros: 470_000, lastMicros: null, volumeHundredths: 12_345, openInterestHundredths: 7 },
+        { ticker: 'A', atMs: t0 + 1000, bidMicros: 460_000, askMicros: 470_000, lastMicros: 455_000, volumeHundredths: 12_400, openInterestHundredths: 7 },
+      ]);
+      expect(await store.marketTicks({ ticker: 'A', from: new Date(t0), to: new Date(t0 + 1000) })).toEqual([
+        { ticker: 'A', at: new Date(t0), bid: 0.45, ask: 0.47, last: null, volume: 123.45, openInterest: 0.07 },
+      ]);
+      expect((await store.latestMarketTickBefore('A', new Date(t0 + 5000)))?.last).toBe(0.455);
+      const pruned = await pruneHistory(store.prisma, { olderThan: new Date(t0 + 120_000) });
+      expect(pruned).toMatchObject({ pnlSnapshots: 9, marketTicks: 2 });
+      // The last tick's chain reaches back past the horizon: its documents stay, and it still reads.
+      expect((await store.pnlHistory({ agentId: 'a', ...range }))[0]?.totalPnlUsd).toBe('1');
+      expect(((await store.listSnapshots({ ...range, first: 1 })).nodes[0]!.aggregate as AggregateRecord).requestId).toBe(`r${t0 + 130_000}`);
     } finally {
       await store?.close();
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
