@@ -40,6 +40,9 @@ describe('graceful shutdown order', () => {
         // simulator's key being configured) wait for the client's rate limit behind the startup
         // reads, so they reach the exchange only after shutdown has begun ("late loaders").
         KALSHI_READS_PER_SECOND: '1',
+        // At one read a second a client read may queue only a quarter of the call deadline before it
+        // is shed (about 2 s at the default 10 s); a long deadline keeps this one queued, not shed.
+        CB_TIMEOUT_MS: '30000',
         KALSHI_SUBACCOUNTS: '0',
         // No poll of our own in flight at shutdown: only the query's reads are.
         KALSHI_POLL_INTERVAL_MS: '600000',
