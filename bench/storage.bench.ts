@@ -304,7 +304,7 @@ async function measure(scenario: Scenario, dir: string) {
     baselinePerDay: perDay(baselineGrown, (scenario.baselineTicks * SNAPSHOT_INTERVAL_MS) / 1000),
     jsonPerDay: perDay(jsonBytes, scenario.seconds),
     rawPerDay: perDay(rawSampleBytes, scenario.seconds),
-    snapshotsPerDay: perDay(part('pnl_snapshots', 'idx_date_agent', 'idx_agent', 'idx_snapshot_time'), scenario.seconds),
+    snapshotsPerDay: perDay(part('pnl_snapshots', 'idx_agent', 'idx_snapshot_time'), scenario.seconds),
     documentsPerDay: perDay(part('snapshot_documents', 'idx_snapshot_documents_taken_at'), scenario.seconds),
     ticksPerDay: perDay(part('market_ticks', 'market_tickers', 'market_tickers_ticker_key'), scenario.seconds),
     tickRowsPerDay: perDay(tickRows, scenario.seconds),

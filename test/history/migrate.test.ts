@@ -25,7 +25,6 @@ const INDEXES = [
   'idx_source_timestamp',
   'idx_source_ticker',
   'idx_created',
-  'idx_date_agent',
   'idx_agent',
   'idx_snapshot_time',
   'idx_event_type',

@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "idx_date_agent";
