@@ -56,17 +56,17 @@ describe('the history on disk', () => {
   it('answers the same money through snapshots and pnlHistory(interval: ONE_MINUTE), stored once per tick as decimal text', { timeout: 60_000 }, async () => {
     const from = new Date(Date.now() - 60_000).toISOString();
     // A few ticks with P&L, for an agent the simulator attributes positions to.
-    const agentId = await until('snapshots with P&L', 30_000, async () => {
+    const { agentId, to } = await until('snapshots with P&L', 30_000, async () => {
       const { data } = await graphql<{ snapshots: { edges: Array<{ node: SnapshotNode }> } }>(SNAPSHOTS, {
         from,
         to: new Date(Date.now() + 60_000).toISOString(),
         agentId: null,
       });
       const nodes = data?.snapshots.edges.map((edge) => edge.node) ?? [];
-      return nodes.length >= 3 && nodes[0]!.aggregate.pnl.length > 0 ? nodes[0]!.aggregate.pnl[0]!.agentId : null;
+      // The newest stored tick ends both queries below: ticks are written in order, so every earlier
+      // one is stored too, and ticks written while the queries run are outside both answers.
+      return nodes.length >= 3 && nodes[0]!.aggregate.pnl.length > 0 ? { agentId: nodes[0]!.aggregate.pnl[0]!.agentId, to: nodes[0]!.takenAt } : null;
     });
-    // A fixed end in the past: ticks written while the queries run are outside both answers.
-    const to = new Date(Date.now() - 1).toISOString();
     const listed = await graphql<{ snapshots: { edges: Array<{ node: SnapshotNode }> } }>(SNAPSHOTS, { from, to, agentId });
     expect(listed.errors).toBeUndefined();
     const rows = listed.data!.snapshots.edges.map((edge) => edge.node);
@@ -101,6 +101,8 @@ describe('the history on disk', () => {
 
     // The file itself, read as an operator would.
     const db = new Database(path.join(service.dir, 'northstar.db'), { readonly: true, fileMustExist: true });
+    // One read transaction: the service keeps writing ticks, and the counts below must see the same ones.
+    db.exec('BEGIN');
     try {
       const json = db
         .prepare(
@@ -139,6 +141,7 @@ describe('the history on disk', () => {
       expect(ticksPerSecond.rows).toBeGreaterThan(0);
       expect(ticksPerSecond.rows).toBe(ticksPerSecond.seconds);
     } finally {
+      db.exec('COMMIT');
       db.close();
     }
   });
