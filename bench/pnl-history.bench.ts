@@ -85,11 +85,6 @@ export async function run(): Promise<void> {
     `EXPLAIN QUERY PLAN SELECT id FROM pnl_snapshots WHERE agent_id = ? AND snapshot_time >= ? AND snapshot_time < ? ORDER BY snapshot_time DESC, id DESC LIMIT 1`,
   );
   console.log(`per-bucket seek plan: ${(plan.all('a', 'b', 'c') as Array<{ detail: string }>).map((p) => p.detail).join(' | ')}`);
-  const baselineGroupBy = await time((i) => groupBy.all(agents[i % agents.length], iso(from90), iso(to), agents[i % agents.length]).length, 5);
-  const unbucketed = raw.prepare(
-    `SELECT snapshot_time, revenue_usd, realized_pnl_usd, unrealized_pnl_usd, total_pnl_usd FROM pnl_snapshots WHERE agent_id = ? AND snapshot_time >= ? AND snapshot_time <= ? ORDER BY snapshot_time`,
-  );
-  const baselineAll = await time((i) => unbucketed.all(agents[i % agents.length], iso(from90), iso(to)).length, 2);
 
   const hourly = await time(bucketed('ONE_HOUR', DAYS));
   const daily = await time(bucketed('ONE_DAY', DAYS));
@@ -105,15 +100,24 @@ export async function run(): Promise<void> {
     return 0;
   });
 
+  // The baselines last: the unbucketed read allocates 1.5 million rows, whose collection would land in the measurements above.
+  const baselineGroupBy = await time((i) => groupBy.all(agents[i % agents.length], iso(from90), iso(to), agents[i % agents.length]).length, 5);
+  const unbucketed = raw.prepare(
+    `SELECT snapshot_time, revenue_usd, realized_pnl_usd, unrealized_pnl_usd, total_pnl_usd FROM pnl_snapshots WHERE agent_id = ? AND snapshot_time >= ? AND snapshot_time <= ? ORDER BY snapshot_time`,
+  );
+  const baselineAll = await time((i) => unbucketed.all(agents[i % agents.length], iso(from90), iso(to)).length, 2);
   console.log(line('baseline: GROUP BY hour, max(snapshot_time) (better-sqlite3)', baselineGroupBy));
   console.log(line('baseline: every row of 90 days, unbucketed (better-sqlite3)', baselineAll));
   console.log(line('pnlHistory 90 days, interval ONE_HOUR', hourly));
   console.log(line('pnlHistory 90 days, interval ONE_DAY', daily));
   console.log(line('pnlHistory 3 days, interval ONE_MINUTE', minutely));
   console.log(line(`pnlHistory 90 days, no interval (refused: ${refusedCode})`, refused));
-  const worst = Math.max(hourly.p99, daily.p99, minutely.p99, refused.p99);
-  const block = Math.max(hourly.blockMs, daily.blockMs, minutely.blockMs, refused.blockMs);
+  const worst = Math.max(hourly.p99, daily.p99, refused.p99);
+  const block = Math.max(hourly.blockMs, daily.blockMs, refused.blockMs);
   console.log(`90-day range under 50 ms: ${worst < 50 ? 'yes' : 'NO'} (worst p99 ${worst.toFixed(2)} ms); longest event-loop block ${block.toFixed(1)} ms`);
+  console.log(
+    `3 days by the minute (${minutely.points.toFixed(0)} points) under 50 ms: ${minutely.p99 < 50 ? 'yes' : 'NO'} (p99 ${minutely.p99.toFixed(2)} ms, longest block ${minutely.blockMs.toFixed(1)} ms)`,
+  );
 
   raw.close();
   await store.close();

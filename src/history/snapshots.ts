@@ -135,9 +135,13 @@ export interface PnlHistoryArgs {
  * (4,320) fit; every stored 5-second point of a day (17,280) does not.
  */
 export const MAX_PNL_POINTS = 5000;
-/** Buckets per statement and rows per page: each statement stays a few milliseconds. */
-const BUCKETS_PER_STATEMENT = 500;
-const ROWS_PER_PAGE = 1000;
+/**
+ * Buckets per statement and rows per page: each statement stays a few milliseconds, and the event
+ * loop gets a turn between them (a macrotask: better-sqlite3 answers synchronously, so awaiting the
+ * client alone would run every statement in one go).
+ */
+const BUCKETS_PER_STATEMENT = 200;
+const ROWS_PER_PAGE = 500;
 
 export const MAX_PAGE_SIZE = 500;
 /**
@@ -418,6 +422,8 @@ function buckets(from: Date, to: Date, interval: CandleInterval): Array<[number,
   return out;
 }
 
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 function tooLarge(what: string, points: number, maxPoints: number): RequestLimitError {
   return new RequestLimitError(`pnlHistory: ${what} holds more than ${maxPoints} points; narrow the range or choose a wider interval`, 'RESULT_TOO_LARGE', {
     maxPoints,
@@ -491,6 +497,7 @@ export async function pnlHistory(prisma: HistoryClient, args: PnlHistoryArgs): P
     // Statements of a bounded size: better-sqlite3 runs on the event loop, so one statement's time is
     // a block; between them everything else gets its turn.
     for (let start = 0; start < wanted.length; start += BUCKETS_PER_STATEMENT) {
+      if (start > 0) await yieldToEventLoop();
       rows.push(...(await lastPerBucket(prisma, args.agentId, wanted.slice(start, start + BUCKETS_PER_STATEMENT))));
     }
     return rows.map((row) => ({
@@ -509,6 +516,7 @@ export async function pnlHistory(prisma: HistoryClient, args: PnlHistoryArgs): P
   // Pages of a bounded size, for the same reason as the buckets above; keyset, so each is a seek.
   let after: { snapshotTime: Date; id: number } | null = null;
   while (points.length < Math.min(wanted, maxPoints)) {
+    if (after) await yieldToEventLoop();
     const keyset: Prisma.PnlSnapshotWhereInput = after
       ? { AND: [where, { OR: [{ snapshotTime: { gt: after.snapshotTime } }, { snapshotTime: after.snapshotTime, id: { gt: after.id } }] }] }
       : where;
