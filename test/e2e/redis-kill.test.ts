@@ -32,8 +32,10 @@ describe('the service with its Redis killed', () => {
   beforeAll(async () => {
     requireRedisServerBinary();
     redis = await startRedisServer(await freePort());
-    // Two books followed live; the rest are read through the tiers (L1 keeps a book 5 s).
-    service = await startService({ REDIS_URL: redis.url, KALSHI_TRACK_TOP_N: '2' });
+    // Two books followed live; the rest are read through the tiers (L1 keeps a book 5 s). Books
+    // asked for would join the WebSocket too (demand-driven tracking), and this test is about the
+    // tiers under them: no demand tracking, and every book of the 50-market query may be read.
+    service = await startService({ REDIS_URL: redis.url, KALSHI_TRACK_TOP_N: '2', KALSHI_MAX_TRACKED_BOOKS: '0', KALSHI_BOOK_READS_PER_REQUEST: '100' });
   });
   afterAll(async () => {
     await service?.stop();
