@@ -403,12 +403,10 @@ function compareAgent(a: string | null, b: string | null): number {
 
 const moneyColumns = { snapshotTime: true, revenueUsd: true, realizedPnlUsd: true, unrealizedPnlUsd: true, totalPnlUsd: true } as const;
 
+/** One bucket's last row: its time and its four amounts joined by '|' (one column: Prisma's cost is per value). */
 interface BucketRow {
   at: Date | string;
-  revenueUsd: string;
-  realizedPnlUsd: string;
-  unrealizedPnlUsd: string;
-  totalPnlUsd: string;
+  money: string;
 }
 
 /** [start, end) of each UTC-aligned bucket that meets [from, to], clipped to it. */
@@ -446,8 +444,7 @@ async function lastPerBucket(prisma: HistoryClient, agentId: string, bounds: Arr
   if (providerOf(prisma) === 'postgresql') {
     const json = JSON.stringify(bounds.map(([s, e]) => [new Date(s).toISOString(), new Date(e).toISOString()]));
     return prisma.$queryRaw<BucketRow[]>`
-      SELECT p."snapshot_time" AS "at", p."revenue_usd" AS "revenueUsd", p."realized_pnl_usd" AS "realizedPnlUsd",
-             p."unrealized_pnl_usd" AS "unrealizedPnlUsd", p."total_pnl_usd" AS "totalPnlUsd"
+      SELECT p."snapshot_time" AS "at", p."revenue_usd" || '|' || p."realized_pnl_usd" || '|' || p."unrealized_pnl_usd" || '|' || p."total_pnl_usd" AS "money"
       FROM jsonb_array_elements(${json}::jsonb) WITH ORDINALITY AS b("v", "n")
       CROSS JOIN LATERAL (
         SELECT q.* FROM "pnl_snapshots" q
@@ -458,8 +455,7 @@ async function lastPerBucket(prisma: HistoryClient, agentId: string, bounds: Arr
   }
   const json = JSON.stringify(bounds.map(([s, e]) => [sqliteTime(s), sqliteTime(e)]));
   return prisma.$queryRaw<BucketRow[]>`
-    SELECT p."snapshot_time" AS "at", p."revenue_usd" AS "revenueUsd", p."realized_pnl_usd" AS "realizedPnlUsd",
-           p."unrealized_pnl_usd" AS "unrealizedPnlUsd", p."total_pnl_usd" AS "totalPnlUsd"
+    SELECT p."snapshot_time" AS "at", p."revenue_usd" || '|' || p."realized_pnl_usd" || '|' || p."unrealized_pnl_usd" || '|' || p."total_pnl_usd" AS "money"
     FROM json_each(${json}) b
     JOIN "pnl_snapshots" p ON p."id" = (
       SELECT q."id" FROM "pnl_snapshots" q
@@ -500,14 +496,10 @@ export async function pnlHistory(prisma: HistoryClient, args: PnlHistoryArgs): P
       if (start > 0) await yieldToEventLoop();
       rows.push(...(await lastPerBucket(prisma, args.agentId, wanted.slice(start, start + BUCKETS_PER_STATEMENT))));
     }
-    return rows.map((row) => ({
-      at: row.at instanceof Date ? row.at : new Date(row.at),
-      agentId: args.agentId,
-      revenueUsd: row.revenueUsd,
-      realizedPnlUsd: row.realizedPnlUsd,
-      unrealizedPnlUsd: row.unrealizedPnlUsd,
-      totalPnlUsd: row.totalPnlUsd,
-    }));
+    return rows.map((row) => {
+      const [revenueUsd = '0', realizedPnlUsd = '0', unrealizedPnlUsd = '0', totalPnlUsd = '0'] = row.money.split('|');
+      return { at: row.at instanceof Date ? row.at : new Date(row.at), agentId: args.agentId, revenueUsd, realizedPnlUsd, unrealizedPnlUsd, totalPnlUsd };
+    });
   }
   const wanted = take === undefined ? maxPoints + 1 : Math.min(take, maxPoints + 1);
   // Counting at most one row past the cap (on the index alone) says whether the range holds more.
