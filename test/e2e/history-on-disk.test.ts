@@ -101,6 +101,8 @@ describe('the history on disk', () => {
 
     // The file itself, read as an operator would.
     const db = new Database(path.join(service.dir, 'northstar.db'), { readonly: true, fileMustExist: true });
+    // The tick recorder writes a second once it is over, on its one-second flush.
+    await until('market ticks recorded', 15_000, () => ((db.prepare('SELECT count(*) AS n FROM market_ticks').get() as { n: number }).n > 0 ? true : null));
     // One read transaction: the service keeps writing ticks, and the counts below must see the same ones.
     db.exec('BEGIN');
     try {
