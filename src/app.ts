@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aggregator } from './aggregate/aggregator.js';
 import { MarketHistory } from './aggregate/market-history.js';
+import { ServiceCoverage } from './aggregate/service-coverage.js';
 import { ReadModel } from './aggregate/read-model.js';
 import { LiveInsights } from './aggregate/live-insights.js';
 import { attributionRules, PortfolioPnl } from './aggregate/portfolio-pnl.js';
@@ -121,7 +122,9 @@ function wireApp(options: AppOptions): App {
   const marketTicks = new MarketTickRecorder({ clock, sink: () => history, current: (ticker) => markets.get(ticker), logger });
   const markets = new LiveMarkets(pubsub, isLive('kalshi'));
   // Candles and trades: the trade channel's prints published and stored, the exchange's history before ours.
-  const marketHistory = new MarketHistory({ store: () => history, exchange: () => kalshi?.history ?? null, pubsub, clock, logger });
+  // The service's own runs (service_runs, a heartbeat): times no run covers are read from the exchange.
+  const coverage = new ServiceCoverage({ store: () => history, clock, logger });
+  const marketHistory = new MarketHistory({ store: () => history, exchange: () => kalshi?.history ?? null, pubsub, clock, logger, coverage });
   const businessMetrics = new LiveBusinessMetrics(isLive('john'));
 
   let simulators: Simulators | null = null;
@@ -234,6 +237,7 @@ function wireApp(options: AppOptions): App {
 
     history = await HistoryStore.open(config.databaseUrl, { clock, logger });
     logger.info({ database: config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'postgresql' }, 'history store ready (migrations applied)');
+    await coverage.start();
     cache = await openCache({ config, clock, logger: logger.child({ component: 'cache' }), registry: metrics.registry, prisma: history.prisma });
     const model = new ReadModel({
       cache,
@@ -283,6 +287,7 @@ function wireApp(options: AppOptions): App {
         },
         currentMarket: (ticker) => markets.get(ticker),
         onTrade: (trade, position) => marketHistory.tradeReceived(trade, position),
+        onTradesLost: (count) => marketHistory.tradesLost(count),
         onPositions: (latest) => {
           pnl.positionsPolled(latest);
           aggregator.markDirty();
@@ -427,7 +432,14 @@ function wireApp(options: AppOptions): App {
             name: 'flush',
             timeoutMs: share('flush'),
             run: async () => {
-              const results = await Promise.allSettled([snapshots?.stop(), archive.flush(), marketHistory.stop(), readModel?.flush(), marketTicks.flush()]);
+              const results = await Promise.allSettled([
+                snapshots?.stop(),
+                archive.flush(),
+                marketHistory.stop(),
+                coverage.stop(),
+                readModel?.flush(),
+                marketTicks.flush(),
+              ]);
               const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
               if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${results.length} flushes failed`);
             },

@@ -19,9 +19,18 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { InputError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { candleIntervalMs, uncoveredRanges, type CandleInterval, type CandleRecord, type TradeEvent, type TradeRecord } from '../core/market-history.js';
+import {
+  candleIntervalMs,
+  uncoveredRanges,
+  type CandleInterval,
+  type CandleRecord,
+  type TimeRange,
+  type TradeEvent,
+  type TradeRecord,
+} from '../core/market-history.js';
 import type { NorthstarPubSub } from '../core/pubsub.js';
 import { buildCandles, ceilToInterval, floorToInterval, type QuoteTick } from './candles.js';
+import type { ServiceCoverage } from './service-coverage.js';
 
 /** As Kalshi caps one candlestick answer. */
 export const MAX_CANDLES_PER_ANSWER = 10_000;
@@ -32,6 +41,12 @@ const MAX_TRADE_READS = 3;
 const MAX_RECORDS_PER_READ = 200_000;
 const TRADE_FLUSH_MS = 200;
 const TRADE_BATCH = 500;
+/** Trades read back over REST for one trade-channel gap (GET /markets/trades pages of 1000, all markets). */
+const MAX_GAP_TRADES = 3000;
+/** A gap before the first trade of the channel: how far back its lost trades are looked for. */
+const FIRST_GAP_LOOKBACK_MS = 60_000;
+/** Kalshi's min_ts / max_ts are whole seconds, and a feed trade's time may differ from its REST twin's: ids are compared this far around. */
+const SAME_TRADE_SLACK_MS = 2000;
 
 /** One market tick as the history store reads it: dollars and contracts. */
 export interface MarketTickView {
@@ -71,6 +86,8 @@ export interface ExchangeHistory {
     toMs: number,
   ): Promise<Map<string, { candles: CandleRecord[]; malformed: number }>>;
   trades(ticker: string, maxMs: number, limit: number): Promise<{ trades: TradeRecord[]; malformed: number; exhausted: boolean }>;
+  /** Every market's trades in [minMs, maxMs] (whole seconds, inclusive), at most `limit`: a trade-channel gap read back. */
+  tradesInRange?(minMs: number, maxMs: number, limit: number): Promise<{ trades: TradeRecord[]; malformed: number; exhausted: boolean }>;
 }
 
 export interface MarketHistoryOptions {
@@ -81,6 +98,11 @@ export interface MarketHistoryOptions {
   pubsub: NorthstarPubSub;
   clock: Clock;
   logger: Logger;
+  /**
+   * The service's own runs (service-coverage.ts). Without it every time after the first own record
+   * counts as covered (the service is assumed never to have been down).
+   */
+  coverage?: ServiceCoverage;
 }
 
 export interface CandlesQuery {
@@ -123,6 +145,14 @@ export class MarketHistory {
   private seq = 0;
   /** When this process received its first live trade (of any market): the trade channel's coverage. */
   private liveSinceMs: number | null = null;
+  /** The newest trade time of the channel so far: where a gap after it starts. */
+  private lastLiveAtMs: number | null = null;
+  /** Set by tradesLost(): the start of the gap the next trade closes (null: no trade before it). */
+  private lostFromMs: number | null | undefined = undefined;
+  /** Gaps waiting to be read back, merged while one read runs. */
+  private lostSpan: TimeRange | null = null;
+  private refetching: Promise<void> | null = null;
+  private stopped = false;
 
   constructor(private readonly options: MarketHistoryOptions) {
     this.clock = options.clock;
@@ -132,6 +162,12 @@ export class MarketHistory {
   /** A trade from the WebSocket: published now, stored with the next batch. */
   tradeReceived(trade: TradeRecord, feed: { sid: number; seq: number } | null): void {
     this.liveSinceMs ??= Math.min(trade.atMs, trade.receivedAtMs);
+    if (this.lostFromMs !== undefined) {
+      // The lost trades lie between the last trade before the gap and this one.
+      this.queueRefetch({ fromMs: this.lostFromMs ?? trade.atMs - FIRST_GAP_LOOKBACK_MS, toMs: trade.atMs });
+      this.lostFromMs = undefined;
+    }
+    this.lastLiveAtMs = Math.max(this.lastLiveAtMs ?? trade.atMs, trade.atMs);
     const event: TradeEvent = { trade, seq: ++this.seq, feed };
     this.options.pubsub.publish('tradeExecuted', event);
     this.pending.push(trade);
@@ -143,6 +179,21 @@ export class MarketHistory {
       this.timer = null;
       this.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'storing trades failed'));
     }, TRADE_FLUSH_MS);
+  }
+
+  /**
+   * The trade channel skipped sequence numbers: trades were lost between the last trade and the next
+   * one. When the next one arrives, that span is read back from GET /markets/trades (all markets,
+   * bounded: MAX_GAP_TRADES) and the trades not already held (by id) are stored.
+   */
+  tradesLost(count: number): void {
+    if (count <= 0 || this.lostFromMs !== undefined) return;
+    this.lostFromMs = this.lastLiveAtMs;
+  }
+
+  /** Resolves when the gaps read back so far are stored (for tests and shutdown). */
+  async gapsSettled(): Promise<void> {
+    while (this.refetching) await this.refetching;
   }
 
   /** Writes the pending trades; resolves when every trade received so far is stored (or its write failed). */
@@ -178,7 +229,8 @@ export class MarketHistory {
     if (!exchange) return this.store.latestTrades(query);
     const own = await this.ownRecordsSince(ticker, false);
     const covered = await this.store.backfilledRanges({ kind: 'trades', ticker, interval: null, from: new Date(0), to: new Date(beforeDate.getTime() + 1) });
-    if (own !== null) covered.push({ fromMs: own, toMs: Number.POSITIVE_INFINITY });
+    // The service's own: from its first record on, except while it was not running (read from the exchange).
+    if (own !== null) covered.push(...complement(own, await this.holes(own, own, this.clock.now())));
     let edge = beforeDate.getTime();
     for (let reads = 0; reads < MAX_TRADE_READS;) {
       const held = await this.store.latestTrades(query);
@@ -229,21 +281,24 @@ export class MarketHistory {
         const own = await this.ownRecordsSince(query.ticker, true);
         // The period holding the first own record is RECORDED (partly ours beats not at all ours).
         const split = own === null ? toMs : Math.min(Math.max(floorToInterval(own, query.interval), fromMs), toMs);
-        const gaps =
-          exchange && split > fromMs
-            ? uncoveredRanges(
-                fromMs,
-                split,
-                await this.store.backfilledRanges({
-                  kind: 'candles',
-                  ticker: query.ticker,
-                  interval: query.interval,
-                  from: new Date(fromMs),
-                  to: new Date(split),
-                }),
-              )
-            : [];
-        return { query, fromMs, toMs, split, gaps };
+        // After it, a period the service was not running for all of (downtime, a crash) is EXCHANGE:
+        // the exchange's candle is complete, ours would miss the trades of the downtime.
+        const holes = own === null ? [] : await this.holes(own, fromMs, Math.min(toMs, now));
+        const segments = periodSegments(fromMs, toMs, split, holes, query.interval);
+        const gaps: TimeRange[] = [];
+        if (exchange) {
+          for (const segment of segments.filter((s) => s.exchange)) {
+            const read = await this.store.backfilledRanges({
+              kind: 'candles',
+              ticker: query.ticker,
+              interval: query.interval,
+              from: new Date(segment.fromMs),
+              to: new Date(segment.toMs),
+            });
+            gaps.push(...uncoveredRanges(segment.fromMs, segment.toMs, read));
+          }
+        }
+        return { query, segments, gaps };
       }),
     );
     if (exchange)
@@ -255,19 +310,23 @@ export class MarketHistory {
     return Promise.all(
       plans.map(async (plan) => {
         if (!plan) return [];
-        const { query, fromMs, toMs, split } = plan;
-        const exchangePart =
-          split > fromMs
-            ? await this.store.exchangeCandles({ ticker: query.ticker, interval: query.interval, from: new Date(fromMs), to: new Date(split) })
-            : [];
-        const recordedPart = split < toMs ? await this.recordedCandles(query.ticker, query.interval, split, toMs) : [];
-        return [...exchangePart, ...recordedPart];
+        const { query, segments } = plan;
+        const parts = await Promise.all(
+          segments.map((segment) =>
+            segment.exchange
+              ? this.store.exchangeCandles({ ticker: query.ticker, interval: query.interval, from: new Date(segment.fromMs), to: new Date(segment.toMs) })
+              : this.recordedCandles(query.ticker, query.interval, segment.fromMs, segment.toMs),
+          ),
+        );
+        return parts.flat();
       }),
     );
   }
 
-  /** Stops the flush timer and writes what is pending. */
+  /** Stops the flush timer and writes what is pending (a gap still being read back is given up). */
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.lostSpan = null;
     await this.flush().catch(() => undefined);
     await this.writing;
   }
@@ -282,6 +341,68 @@ export class MarketHistory {
 
   private async settled(): Promise<void> {
     await this.flush().catch(() => undefined);
+  }
+
+  /**
+   * The times in [max(fromMs, ownMs), toMs) no run of the service covered (after its first
+   * remembered run started; before that nothing is known, so nothing is called uncovered).
+   */
+  private async holes(ownMs: number, fromMs: number, toMs: number): Promise<TimeRange[]> {
+    const coverage = await this.options.coverage?.covered(Math.max(fromMs, ownMs), toMs);
+    if (!coverage) return [];
+    const start = Math.max(fromMs, ownMs, coverage.sinceMs);
+    return start < toMs ? uncoveredRanges(start, toMs, coverage.runs) : [];
+  }
+
+  private queueRefetch(span: TimeRange): void {
+    if (this.stopped || !this.options.exchange()?.tradesInRange) return;
+    this.lostSpan = this.lostSpan ? { fromMs: Math.min(this.lostSpan.fromMs, span.fromMs), toMs: Math.max(this.lostSpan.toMs, span.toMs) } : span;
+    this.refetching ??= this.drainRefetches().finally(() => {
+      this.refetching = null;
+    });
+  }
+
+  private async drainRefetches(): Promise<void> {
+    while (this.lostSpan && !this.stopped) {
+      const span = this.lostSpan;
+      this.lostSpan = null;
+      try {
+        await this.refetch(span);
+      } catch (error) {
+        this.logger.warn(
+          { err: error, from: new Date(span.fromMs), to: new Date(span.toMs) },
+          'reading back a trade-channel gap failed; its trades stay missing',
+        );
+      }
+    }
+  }
+
+  /** Reads a trade-channel gap back and stores the trades not already held (compared by id). */
+  private async refetch(span: TimeRange): Promise<void> {
+    const exchange = this.options.exchange();
+    if (!exchange?.tradesInRange) return;
+    const read = await exchange.tradesInRange(span.fromMs, span.toMs, MAX_GAP_TRADES);
+    // The feed's trades up to the gap's end are stored first, so the comparison sees them.
+    await this.settled();
+    const byTicker = new Map<string, TradeRecord[]>();
+    for (const trade of read.trades) byTicker.set(trade.ticker, [...(byTicker.get(trade.ticker) ?? []), trade]);
+    const fresh: TradeRecord[] = [];
+    for (const [ticker, trades] of byTicker) {
+      const times = trades.map((trade) => trade.atMs);
+      const held = await this.store.tradesBetween({
+        ticker,
+        from: new Date(Math.min(...times) - SAME_TRADE_SLACK_MS),
+        to: new Date(Math.max(...times) + SAME_TRADE_SLACK_MS),
+        limit: MAX_GAP_TRADES * 10,
+      });
+      const seen = new Set([...held, ...this.pending].map((trade) => trade.id));
+      fresh.push(...trades.filter((trade) => !seen.has(trade.id)));
+    }
+    const stored = await this.store.storeTrades(fresh);
+    this.logger.info(
+      { from: new Date(span.fromMs), to: new Date(span.toMs), read: read.trades.length, recovered: stored, complete: read.exhausted && read.malformed === 0 },
+      'trade-channel gap read back from GET /markets/trades',
+    );
   }
 
   /** Epoch ms of the service's first own record of this market, or null when it has none. */
@@ -338,4 +459,39 @@ export class MarketHistory {
     ]);
     return buildCandles({ ticker, interval, fromMs, toMs, before: before ? quoteOf(before) : null, ticks: ticks.map(quoteOf), trades });
   }
+}
+
+/** [fromMs, ∞) without the holes (ascending, inside it). */
+function complement(fromMs: number, holes: readonly TimeRange[]): TimeRange[] {
+  const out: TimeRange[] = [];
+  let at = fromMs;
+  for (const hole of holes) {
+    if (hole.fromMs > at) out.push({ fromMs: at, toMs: hole.fromMs });
+    at = Math.max(at, hole.toMs);
+  }
+  out.push({ fromMs: at, toMs: Number.POSITIVE_INFINITY });
+  return out;
+}
+
+/**
+ * [fromMs, toMs) cut into runs of periods answered the same way: EXCHANGE before `split` and for
+ * every period a hole touches (not fully covered by the service), RECORDED otherwise.
+ */
+function periodSegments(
+  fromMs: number,
+  toMs: number,
+  split: number,
+  holes: readonly TimeRange[],
+  interval: CandleInterval,
+): Array<TimeRange & { exchange: boolean }> {
+  const step = candleIntervalMs(interval);
+  const segments: Array<TimeRange & { exchange: boolean }> = [];
+  for (let start = fromMs; start < toMs; start += step) {
+    const end = start + step;
+    const exchange = start < split || holes.some((hole) => hole.fromMs < end && hole.toMs > start);
+    const last = segments.at(-1);
+    if (last && last.exchange === exchange) last.toMs = end;
+    else segments.push({ fromMs: start, toMs: end, exchange });
+  }
+  return segments;
 }

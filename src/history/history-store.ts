@@ -11,6 +11,7 @@ import * as marketHistory from './market-history.js';
 import * as ticks from './market-ticks.js';
 import { migrateDatabase } from './migrate.js';
 import * as records from './records.js';
+import * as serviceRuns from './service-runs.js';
 import { DocumentEncoder, DocumentReader } from './snapshot-documents.js';
 import * as snapshots from './snapshots.js';
 
@@ -151,6 +152,22 @@ export class HistoryStore {
 
   backfilledRanges(query: marketHistory.BackfillQuery): Promise<marketHistory.BackfillRange[]> {
     return marketHistory.backfilledRanges(this.prisma, query);
+  }
+
+  startServiceRun(at: Date): Promise<number> {
+    return serviceRuns.startServiceRun(this.prisma, at);
+  }
+
+  serviceRunAlive(id: number, at: Date): Promise<void> {
+    return serviceRuns.serviceRunAlive(this.prisma, id, at);
+  }
+
+  serviceRunsBetween(from: Date, to: Date): Promise<Array<{ fromMs: number; toMs: number }>> {
+    return serviceRuns.serviceRunsBetween(this.prisma, from, to);
+  }
+
+  firstServiceRunStart(): Promise<Date | null> {
+    return serviceRuns.firstServiceRunStart(this.prisma);
   }
 
   /** For readiness checks: false (and a warning) instead of an exception. */

@@ -33,6 +33,11 @@ export interface KalshiHistoryReads {
   candles(tickers: readonly string[], interval: CandleInterval, fromMs: number, toMs: number): Promise<Map<string, CandlesRead>>;
   /** Up to `limit` trades of one market at or before `maxMs`, newest first (following cursors, at most `maxPages`). */
   trades(ticker: string, maxMs: number, limit: number, maxPages?: number): Promise<TradesRead>;
+  /**
+   * Every market's trades from `minMs` to `maxMs` (Kalshi's min_ts / max_ts: whole seconds, both
+   * inclusive), newest first, at most `limit` (pages of 1000): a trade-channel gap read back.
+   */
+  tradesInRange(minMs: number, maxMs: number, limit: number): Promise<TradesRead>;
 }
 
 export interface KalshiHistoryReadsDeps {
@@ -89,6 +94,39 @@ export function kalshiHistoryReads(deps: KalshiHistoryReadsDeps): KalshiHistoryR
       }
       for (const read of reads.values()) read.candles.sort((a, b) => a.startMs - b.startMs);
       return reads;
+    },
+
+    async tradesInRange(minMs, maxMs, limit) {
+      const trades: TradeRecord[] = [];
+      let skipped = 0;
+      let cursor = '';
+      do {
+        const page = await guard.call(
+          'listTrades',
+          (callSignal) =>
+            client.listTrades(
+              {
+                minTs: Math.floor(minMs / 1000),
+                maxTs: Math.floor(maxMs / 1000),
+                limit: Math.min(MAX_TRADES_PAGE, Math.max(1, limit - trades.length)),
+                ...(cursor ? { cursor } : {}),
+              },
+              { signal: callSignal },
+            ),
+          { signal },
+        );
+        const receivedAt = clock.now();
+        for (const wire of page.trades) {
+          try {
+            trades.push(normalizeRestTrade(wire, receivedAt));
+          } catch (error) {
+            skipped++;
+            malformed(error, 'trade', typeof wire?.ticker === 'string' ? wire.ticker : '(unknown)');
+          }
+        }
+        cursor = page.cursor;
+      } while (cursor !== '' && trades.length < limit);
+      return { trades, malformed: skipped, exhausted: cursor === '' };
     },
 
     async trades(ticker, maxMs, limit, maxPages = 3) {

@@ -91,6 +91,8 @@ export interface KalshiSourceDeps {
   onBook: (book: OrderBookRecord) => void;
   /** Every public trade of the WebSocket trade channel (all markets), with its place on the trade sid. */
   onTrade?: (trade: TradeRecord, position: { sid: number; seq: number }) => void;
+  /** The trade channel skipped `count` sequence numbers (before the next onTrade). */
+  onTradesLost?: (count: number) => void;
   /** Portfolio positions per subaccount (P&L); only with credentials. */
   onPositions?: (positions: SubaccountPosition[]) => void;
 }
@@ -200,7 +202,8 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       onTrade: (msg, position) => tradeReceived(msg, position),
       onTradesLost: (count) => {
         deps.metrics.kalshiTradesLost.inc(count);
-        logger.warn({ source: 'kalshi', lost: count }, 'Kalshi trade channel: trades lost (sequence gap); candles over them lack those prints');
+        logger.warn({ source: 'kalshi', lost: count }, 'Kalshi trade channel: trades lost (sequence gap); they are read back from GET /markets/trades');
+        deps.onTradesLost?.(count);
       },
       onStateChange: (state, detail) => logger.info({ source: 'kalshi', transport: 'ws', state, detail }, `Kalshi WebSocket ${state}`),
       onMalformed: () => deps.metrics.upstreamMalformedPayloads.inc({ source: 'kalshi' }),
