@@ -244,8 +244,15 @@ export class MarketHistory {
       }
       reads++;
       const read = await exchange.trades(ticker, edge, limit);
-      // Kalshi's max_ts is in whole seconds: the answer may repeat trades we hold from just after the edge.
-      const near = await this.store.tradesBetween({ ticker, from: new Date(edge - 2000), to: new Date(edge + 2000), limit: MAX_TRADES_PER_ANSWER * 10 });
+      // Kalshi's max_ts is in whole seconds: the answer may repeat trades we hold from just after the
+      // edge; and a stretch read across a downtime holds the feed's trades from before it.
+      const oldestRead = Math.min(edge, ...read.trades.map((trade) => trade.atMs));
+      const near = await this.store.tradesBetween({
+        ticker,
+        from: new Date(oldestRead - SAME_TRADE_SLACK_MS),
+        to: new Date(edge + SAME_TRADE_SLACK_MS),
+        limit: MAX_TRADES_PER_ANSWER * 10,
+      });
       const seen = new Set(near.map((trade) => trade.id));
       await this.store.storeTrades(read.trades.filter((trade) => !seen.has(trade.id)));
       const exhausted = read.exhausted || read.trades.length === 0;
