@@ -18,6 +18,7 @@ const TABLES = [
   'normalized_data',
   'pnl_snapshots',
   'raw_api_responses',
+  'service_runs',
   'snapshot_documents',
   'trades',
 ];

@@ -39,6 +39,7 @@ describe('HistoryStore on PostgreSQL', () => {
         'normalized_data',
         'pnl_snapshots',
         'raw_api_responses',
+        'service_runs',
         'snapshot_documents',
         'trades',
       ]);
