@@ -8,12 +8,15 @@
  * - `candles`: periods from the service's first own record of the market on (its first market tick,
  *   its first trade received live, or the first trade of any market this process received: from
  *   then on the trade channel covered every market) are RECORDED, built from the ticks and trades
- *   (candles.ts). Periods before it are EXCHANGE: Kalshi's candlesticks, read once per range and
+ *   (candles.ts), unless a run of the service did not cover them completely (downtime, a crash:
+ *   service-coverage.ts). Periods before it, and those, are EXCHANGE: Kalshi's candlesticks, read once per range and
  *   kept; a range read is remembered even when it held nothing, so asking again does not call the
  *   exchange again. A range with a malformed candlestick is not remembered (it is read again next
  *   time) and the period's previously stored candle, if any, stays.
- * - `trades`: the stored trades, newest first; when they do not reach back far enough and the range
- *   before them was never read, GET /markets/trades fills it (and the range is remembered).
+ * - `trades`: the stored trades, newest first; when they do not reach back far enough and a stretch
+ *   the service did not cover (before its first record, or while it was down) was never read,
+ *   GET /markets/trades fills it (and the range is remembered).
+ * - A gap on the trade channel's sequence is read back from GET /markets/trades over its time span.
  * Exchange failures reach the client as the coded upstream errors of the schema's one error edge.
  */
 import type { Clock, TimerHandle } from '../core/clock.js';

@@ -73,7 +73,7 @@ export class ServiceCoverage {
     const store = this.options.store();
     const run = this.run;
     if (!store || !run) return null;
-    // Never changes once known (retention only forgets runs long before any range still answered).
+    // Never changes once known: runs are not pruned (one small row per start of the process).
     this.sinceMs ??= (await store.firstServiceRunStart())?.getTime() ?? run.startedAtMs;
     const runs = await store.serviceRunsBetween(new Date(fromMs), new Date(toMs));
     // This run is alive now, whatever its last heartbeat says.
