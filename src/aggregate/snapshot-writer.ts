@@ -6,7 +6,7 @@
  * writes the pending snapshot on graceful shutdown.
  */
 import type { Clock } from '../core/clock.js';
-import type { AggregateRecord } from '../core/domain.js';
+import type { AggregateRecord, MarketRecord } from '../core/domain.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { PollLoop } from '../core/poll-loop.js';
@@ -39,7 +39,17 @@ export interface SnapshotWriterDeps {
 }
 
 /** The whole view with its per-source payloads, and each agent's P&L. */
-export function snapshotTick(aggregate: AggregateRecord): SnapshotTickInput {
+function withoutBookkeeping(market: MarketRecord): MarketRecord {
+  const stored = { ...market };
+  delete stored.priceObservedAt;
+  return stored;
+}
+
+export function snapshotTick(live: AggregateRecord): SnapshotTickInput {
+  // `priceObservedAt` is the live state's bookkeeping (which observation of each price is newest,
+  // for merging the next one), not part of the market as served: six timestamps per market that
+  // changed on every listing made up about half of each tick's compressed document.
+  const aggregate: AggregateRecord = { ...live, markets: live.markets.map(withoutBookkeeping) };
   return {
     takenAt: new Date(aggregate.takenAt),
     availabilityScore: aggregate.availabilityScore,

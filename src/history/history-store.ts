@@ -33,6 +33,8 @@ export class HistoryStore {
   private closed: Promise<void> | null = null;
   /** market_tickers ids seen so far: tickers never change id. */
   private readonly tickerIds = new Map<string, number>();
+  /** What this process last wrote per market: market_ticks rows store only what changed (market-ticks.ts). */
+  private readonly tickEncoder = new ticks.TickEncoderState();
   /** The snapshot writer's last keyframe, and the readers' decoded keyframes (snapshot-documents.ts). */
   private readonly documentEncoder = new DocumentEncoder();
   private readonly documentReader = new DocumentReader();
@@ -107,7 +109,7 @@ export class HistoryStore {
 
   /** One flush of the tick recorder: a batch insert. */
   writeMarketTicks(rows: readonly ticks.MarketTickInput[]): Promise<void> {
-    return ticks.writeMarketTicks(this.prisma, rows, this.tickerIds);
+    return ticks.writeMarketTicks(this.prisma, rows, this.tickerIds, this.tickEncoder);
   }
 
   /** A market's ticks with `from` ≤ at < `to`, oldest first. */

@@ -7,6 +7,16 @@
  *
  * Writes are `INSERT … ON CONFLICT` statements of at most ROWS_PER_STATEMENT rows, one batch per
  * flush; a row written twice for the same (ticker, ms) keeps the later values.
+ *
+ * Rows store only what changed. A tick usually moves one or two of its five fields (a trade moves
+ * last and volume, a quote one side), and an unchanged field is stored as NULL, which costs SQLite
+ * no payload byte: about a third of the table at the simulator's rate. So:
+ * - NULL = unchanged since the market's previous row; ABSENT (-1) = no value (an empty book side);
+ * - a keyframe (every field stored) is written at least every KEYFRAME_MS per market, for the first
+ *   row a process writes for a market, and for a row that does not come after the last one
+ *   written; so a reader rebuilds any row from at most KEYFRAME_MS of earlier rows
+ *   (CARRY_IN_ROWS), and retention, which deletes the oldest rows, can leave at most that first
+ *   stretch with fields it cannot rebuild (read as null).
  */
 import { Prisma, type HistoryClient } from './database.js';
 
@@ -41,6 +51,31 @@ export interface MarketTickQuery {
   to: Date;
   /** At most this many rows, oldest first. @default MAX_TICKS_PER_READ */
   limit?: number;
+}
+
+/** Stored for "no value" (prices and counts are never negative); NULL means "unchanged". */
+const ABSENT = -1;
+/** A keyframe per market at least this often. */
+const KEYFRAME_MS = 60_000;
+/** Rows a reader looks back to rebuild a row: one a second at most, so this spans a keyframe interval twice. */
+const CARRY_IN_ROWS = 120;
+
+type Fields = [bid: number | null, ask: number | null, last: number | null, volume: number | null, openInterest: number | null];
+
+/** What the writer last stored per ticker id (this process's rows only: a restart begins with keyframes). */
+export class TickEncoderState {
+  readonly last = new Map<number, { atMs: number; keyframeAtMs: number; fields: Fields }>();
+}
+
+const fieldsOf = (t: MarketTickInput): Fields => [t.bidMicros, t.askMicros, t.lastMicros, t.volumeHundredths, t.openInterestHundredths];
+
+/** The stored form of one tick: every field on a keyframe, else only the changed ones. */
+function encode(state: TickEncoderState, id: number, tick: MarketTickInput): Fields {
+  const fields = fieldsOf(tick);
+  const previous = state.last.get(id);
+  const keyframe = !previous || tick.atMs <= previous.atMs || tick.atMs - previous.keyframeAtMs >= KEYFRAME_MS;
+  state.last.set(id, { atMs: tick.atMs, keyframeAtMs: keyframe ? tick.atMs : previous.keyframeAtMs, fields });
+  return fields.map((value, index) => (!keyframe && value === previous.fields[index] ? null : (value ?? ABSENT))) as Fields;
 }
 
 /** SQLite allows 32766 bound parameters; 7 per row × 500 stays far below, and statements stay short. */
@@ -80,7 +115,12 @@ export async function tickerIds(prisma: HistoryClient, tickers: readonly string[
 }
 
 /** One batch: the tickers interned, then the rows in statements of ROWS_PER_STATEMENT. */
-export async function writeMarketTicks(prisma: HistoryClient, ticks: readonly MarketTickInput[], known: Map<string, number>): Promise<void> {
+export async function writeMarketTicks(
+  prisma: HistoryClient,
+  ticks: readonly MarketTickInput[],
+  known: Map<string, number>,
+  state: TickEncoderState,
+): Promise<void> {
   if (ticks.length === 0) return;
   const ids = await tickerIds(
     prisma,
@@ -89,13 +129,17 @@ export async function writeMarketTicks(prisma: HistoryClient, ticks: readonly Ma
   );
   // The newest per (ticker, ms): one statement must not name a key twice (PostgreSQL refuses).
   const unique = [...new Map(ticks.map((tick) => [`${tick.ticker}\u0000${tick.atMs}`, tick])).values()];
-  for (let start = 0; start < unique.length; start += ROWS_PER_STATEMENT) {
-    const rows = unique
-      .slice(start, start + ROWS_PER_STATEMENT)
-      .map(
-        (t) =>
-          Prisma.sql`(${ids.get(t.ticker)!}, ${BigInt(t.atMs)}, ${t.bidMicros}, ${t.askMicros}, ${t.lastMicros}, ${bigintOrNull(t.volumeHundredths)}, ${bigintOrNull(t.openInterestHundredths)})`,
-      );
+  // Encoded in time order per market, so "unchanged" always refers to the row stored just before.
+  const encoded = unique
+    .sort((a, b) => a.atMs - b.atMs)
+    .map((tick) => {
+      const id = ids.get(tick.ticker)!;
+      return { id, atMs: tick.atMs, fields: encode(state, id, tick) };
+    });
+  for (let start = 0; start < encoded.length; start += ROWS_PER_STATEMENT) {
+    const rows = encoded.slice(start, start + ROWS_PER_STATEMENT).map(({ id, atMs, fields: [bid, ask, last, volume, openInterest] }) => {
+      return Prisma.sql`(${id}, ${BigInt(atMs)}, ${bid}, ${ask}, ${last}, ${bigintOrNull(volume)}, ${bigintOrNull(openInterest)})`;
+    });
     await prisma.$executeRaw`
       INSERT INTO "market_ticks" ("ticker_id", "at_ms", "bid_micros", "ask_micros", "last_micros", "volume_hundredths", "open_interest_hundredths")
       VALUES ${Prisma.join(rows)}
@@ -107,16 +151,55 @@ export async function writeMarketTicks(prisma: HistoryClient, ticks: readonly Ma
 
 type StoredTick = Prisma.MarketTickGetPayload<object>;
 
-function rowOf(ticker: string, row: StoredTick): MarketTickRow {
-  return {
-    ticker,
-    at: new Date(Number(row.atMs)),
-    bid: scaled(row.bidMicros, MICROS),
-    ask: scaled(row.askMicros, MICROS),
-    last: scaled(row.lastMicros, MICROS),
-    volume: scaled(row.volumeHundredths, HUNDREDTHS),
-    openInterest: scaled(row.openInterestHundredths, HUNDREDTHS),
-  };
+const storedFields = (row: StoredTick): Array<bigint | number | null> => [
+  row.bidMicros,
+  row.askMicros,
+  row.lastMicros,
+  row.volumeHundredths,
+  row.openInterestHundredths,
+];
+
+/**
+ * Rebuilds full rows: `carried` holds each field's value as of the row before the first (from the
+ * rows before it), a NULL takes the value carried, ABSENT reads as null.
+ */
+function rebuild(ticker: string, rows: readonly StoredTick[], carried: Array<bigint | number | null>): MarketTickRow[] {
+  const current = [...carried];
+  return rows.map((row) => {
+    storedFields(row).forEach((value, index) => {
+      if (value !== null) current[index] = value;
+    });
+    const field = (index: number, unit: number) => {
+      const value = current[index] ?? null;
+      return value === null || Number(value) === ABSENT ? null : scaled(value, unit);
+    };
+    return {
+      ticker,
+      at: new Date(Number(row.atMs)),
+      bid: field(0, MICROS),
+      ask: field(1, MICROS),
+      last: field(2, MICROS),
+      volume: field(3, HUNDREDTHS),
+      openInterest: field(4, HUNDREDTHS),
+    };
+  });
+}
+
+/** Each field's value just before `beforeMs`: the newest stored value of each in the last CARRY_IN_ROWS rows. */
+async function carriedBefore(
+  prisma: HistoryClient,
+  tickerId: number,
+  beforeMs: number,
+): Promise<{ carried: Array<bigint | number | null>; newest: StoredTick | null }> {
+  const earlier = await prisma.marketTick.findMany({ where: { tickerId, atMs: { lt: BigInt(beforeMs) } }, orderBy: { atMs: 'desc' }, take: CARRY_IN_ROWS });
+  const carried: Array<bigint | number | null> = [null, null, null, null, null];
+  for (const row of earlier) {
+    storedFields(row).forEach((value, index) => {
+      if (carried[index] === null && value !== null) carried[index] = value;
+    });
+    if (carried.every((value) => value !== null)) break;
+  }
+  return { carried, newest: earlier[0] ?? null };
 }
 
 export async function idOf(prisma: HistoryClient, ticker: string, known: Map<string, number>): Promise<number | null> {
@@ -137,13 +220,17 @@ export async function marketTicks(prisma: HistoryClient, query: MarketTickQuery,
     orderBy: { atMs: 'asc' },
     take,
   });
-  return rows.map((row) => rowOf(query.ticker, row));
+  if (rows.length === 0) return [];
+  // A first row that is a keyframe needs nothing carried in.
+  const first = storedFields(rows[0]!);
+  const carried = first.every((value) => value !== null) ? first : (await carriedBefore(prisma, id, query.from.getTime())).carried;
+  return rebuild(query.ticker, rows, carried);
 }
 
 /** The last tick strictly before `at`: the value a candle starting at `at` opens with. */
 export async function latestMarketTickBefore(prisma: HistoryClient, ticker: string, at: Date, known: Map<string, number>): Promise<MarketTickRow | null> {
   const id = await idOf(prisma, ticker, known);
   if (id === null) return null;
-  const row = await prisma.marketTick.findFirst({ where: { tickerId: id, atMs: { lt: BigInt(at.getTime()) } }, orderBy: { atMs: 'desc' } });
-  return row ? rowOf(ticker, row) : null;
+  const { carried, newest } = await carriedBefore(prisma, id, at.getTime());
+  return newest ? rebuild(ticker, [newest], carried)[0]! : null;
 }

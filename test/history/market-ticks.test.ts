@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { MarketRecord } from '../../src/core/domain.js';
-import { MarketTickRecorder, type MarketTickInput } from '../../src/history/index.js';
+import { HistoryStore, MarketTickRecorder, type MarketTickInput } from '../../src/history/index.js';
 import { market } from '../support/records.js';
 import { openTestStore, type TestStore } from './helpers.js';
 
@@ -70,6 +70,73 @@ describe('market ticks in the history store', () => {
     try {
       expect(db.prepare('SELECT ticker FROM market_tickers ORDER BY ticker').all()).toEqual([{ ticker: 'A' }, { ticker: 'B' }]);
       expect(db.prepare('SELECT count(*) AS n FROM market_ticks').get()).toEqual({ n: 4 });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('market ticks store only what changed', () => {
+  it('writes an unchanged field as NULL and a missing one as ABSENT, keyframes every minute, and reads every row back whole', async () => {
+    test = await openTestStore();
+    const { store } = test;
+    const full = { lastMicros: 500_000, volumeHundredths: 10_000, openInterestHundredths: 7_700 };
+    // A first row (keyframe), a trade (last and volume move), a quote on one side, a side emptied,
+    // and a row 61 s after the keyframe, which is a keyframe again although only its bid moved.
+    await store.writeMarketTicks([tick('A', T0, 400_000, full)]);
+    await store.writeMarketTicks([tick('A', T0 + 1000, 400_000, { ...full, lastMicros: 510_000, volumeHundredths: 10_500 })]);
+    await store.writeMarketTicks([tick('A', T0 + 2000, 410_000, { ...full, lastMicros: 510_000, volumeHundredths: 10_500, askMicros: 420_000 })]);
+    await store.writeMarketTicks([tick('A', T0 + 3000, 410_000, { ...full, lastMicros: 510_000, volumeHundredths: 10_500, askMicros: null })]);
+    await store.writeMarketTicks([tick('A', T0 + 61_000, 430_000, { ...full, lastMicros: 510_000, volumeHundredths: 10_500, askMicros: null })]);
+
+    const db = new Database(test.url.slice('file:'.length), { readonly: true });
+    try {
+      const stored = db
+        .prepare(
+          'SELECT at_ms - ? AS at, bid_micros AS bid, ask_micros AS ask, last_micros AS last, volume_hundredths AS volume, open_interest_hundredths AS oi FROM market_ticks ORDER BY at_ms',
+        )
+        .all(T0);
+      expect(stored).toEqual([
+        { at: 0, bid: 400_000, ask: 420_000, last: 500_000, volume: 10_000, oi: 7_700 },
+        { at: 1000, bid: null, ask: null, last: 510_000, volume: 10_500, oi: null },
+        { at: 2000, bid: 410_000, ask: null, last: null, volume: null, oi: null },
+        { at: 3000, bid: null, ask: -1, last: null, volume: null, oi: null },
+        { at: 61_000, bid: 430_000, ask: -1, last: 510_000, volume: 10_500, oi: 7_700 },
+      ]);
+    } finally {
+      db.close();
+    }
+    const whole = (at: number, bid: number, ask: number | null, last: number, volume: number) => ({
+      ticker: 'A',
+      at: new Date(T0 + at),
+      bid,
+      ask,
+      last,
+      volume,
+      openInterest: 77,
+    });
+    // A range that starts on a delta row carries the earlier values in.
+    expect(await store.marketTicks({ ticker: 'A', from: new Date(T0 + 2000), to: new Date(T0 + 70_000) })).toEqual([
+      whole(2000, 0.41, 0.42, 0.51, 105),
+      whole(3000, 0.41, null, 0.51, 105),
+      whole(61_000, 0.43, null, 0.51, 105),
+    ]);
+    expect(await store.latestMarketTickBefore('A', new Date(T0 + 2500))).toEqual(whole(2000, 0.41, 0.42, 0.51, 105));
+    expect(await store.latestMarketTickBefore('A', new Date(T0 + 1500))).toEqual(whole(1000, 0.4, 0.42, 0.51, 105));
+  });
+
+  it('starts with a keyframe after a restart, so rows of an earlier process never decide what "unchanged" means', async () => {
+    test = await openTestStore();
+    await test.store.writeMarketTicks([tick('A', T0, 400_000, { lastMicros: 500_000 })]);
+    const reopened = await HistoryStore.open(test.url, { migrate: false });
+    try {
+      await reopened.writeMarketTicks([tick('A', T0 + 5000, 400_000, { lastMicros: 500_000 })]);
+    } finally {
+      await reopened.close();
+    }
+    const db = new Database(test.url.slice('file:'.length), { readonly: true });
+    try {
+      expect(db.prepare('SELECT bid_micros AS bid FROM market_ticks WHERE at_ms = ?').get(T0 + 5000)).toEqual({ bid: 400_000 });
     } finally {
       db.close();
     }
