@@ -58,6 +58,25 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 const bigintOrNull = (value: number | null): bigint | null => (value === null ? null : BigInt(value));
 const numberOrNull = (value: bigint | number | null): number | null => (value === null ? null : Number(value));
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Kalshi's trade ids are UUIDs: 36 characters of text, more than half of a stored trade. Stored as
+ * `~` + the 16 bytes in base64url (23 characters); any other id as it is, one that begins with `~`
+ * behind one more `~`, so every stored form reads back to exactly the id received.
+ */
+export function storedTradeId(id: string): string {
+  if (UUID.test(id)) return `~${Buffer.from(id.replaceAll('-', ''), 'hex').toString('base64url')}`;
+  return id.startsWith('~') ? `~${id}` : id;
+}
+
+export function tradeIdOf(stored: string): string {
+  if (!stored.startsWith('~')) return stored;
+  if (stored.startsWith('~~')) return stored.slice(1);
+  const hex = Buffer.from(stored.slice(1), 'base64url').toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /**
  * Stores trades; a trade already stored (same market, time and id) is left as it is. Returns how
  * many were new. `known` is the store's memo of interned ticker ids.
@@ -74,7 +93,7 @@ export async function storeTrades(prisma: HistoryClient, trades: readonly TradeR
   for (const batch of chunks(unique, ROWS_PER_STATEMENT)) {
     const rows = batch.map(
       (t) =>
-        Prisma.sql`(${ids.get(t.ticker)!}, ${BigInt(t.atMs)}, ${t.id}, ${t.priceMicros}, ${BigInt(t.countHundredths)}, ${t.takerSide === 'yes'}, ${t.origin === 'ws'})`,
+        Prisma.sql`(${ids.get(t.ticker)!}, ${BigInt(t.atMs)}, ${storedTradeId(t.id)}, ${t.priceMicros}, ${BigInt(t.countHundredths)}, ${t.takerSide === 'yes'}, ${t.origin === 'ws'})`,
     );
     inserted += await prisma.$executeRaw`
       INSERT INTO "trades" ("ticker_id", "at_ms", "trade_id", "price_micros", "count_hundredths", "taker_yes", "from_feed")
@@ -89,7 +108,7 @@ type StoredTrade = Prisma.MarketTradeGetPayload<object>;
 function tradeOf(ticker: string, row: StoredTrade): TradeRecord {
   const atMs = Number(row.atMs);
   return {
-    id: row.tradeId,
+    id: tradeIdOf(row.tradeId),
     ticker,
     priceMicros: row.priceMicros,
     countHundredths: Number(row.countHundredths),

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { CandleRecord, TradeRecord } from '../../src/core/market-history.js';
 import { HistoryStore, pruneHistory, uncovered } from '../../src/history/index.js';
+import { storedTradeId, tradeIdOf } from '../../src/history/market-history.js';
 import { openTestStore, postgresUnavailable, TEST_POSTGRES_URL, type TestStore } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
@@ -132,4 +133,16 @@ describe('market history on PostgreSQL', () => {
     await admin.end();
   });
   behaviours(() => store!);
+});
+
+describe('stored trade ids', () => {
+  it('keep a UUID in 23 characters and read every id back exactly', () => {
+    const uuid = 'ed698def-b812-47ad-9e87-e76250b4f712';
+    expect(storedTradeId(uuid)).toHaveLength(23);
+    for (const id of [uuid, 'ED698DEF-B812-47AD-9E87-E76250B4F712', 'trade-42', '~odd', '~~odder', '', '~']) {
+      expect(tradeIdOf(storedTradeId(id))).toBe(id);
+    }
+    // Ids stored before the compact form read back as they were.
+    expect(tradeIdOf(uuid)).toBe(uuid);
+  });
 });
