@@ -56,11 +56,6 @@ export function parseCountHundredths(value: unknown, field = 'count'): number {
   return parseScaled(value, COUNT_PATTERN, 2, field, 'contract count');
 }
 
-/** "10.50" → 10.5. */
-export function parseCount(value: unknown, field = 'count'): number {
-  return parseCountHundredths(value, field) / HUNDREDTHS_PER_CONTRACT;
-}
-
 function formatScaled(scaled: number, decimals: number, minDecimals: number): string {
   if (!Number.isSafeInteger(scaled)) throw new RangeError(`cannot format ${scaled}: not a safe integer`);
   const sign = scaled < 0 ? '-' : '';
@@ -77,17 +72,7 @@ export function formatDollarMicros(micros: number): string {
   return formatScaled(micros, 6, 4);
 }
 
-/** 0.56 → "0.5600" (rounded to the micro-dollar). */
-export function formatDollars(dollars: number): string {
-  return formatDollarMicros(Math.round(dollars * MICROS_PER_DOLLAR));
-}
-
 /** 1050 → "10.50". */
 export function formatCountHundredths(hundredths: number): string {
   return formatScaled(hundredths, 2, 2);
-}
-
-/** 10.5 → "10.50" (rounded to the hundredth). */
-export function formatCount(contracts: number): string {
-  return formatCountHundredths(Math.round(contracts * HUNDREDTHS_PER_CONTRACT));
 }

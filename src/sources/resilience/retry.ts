@@ -16,8 +16,6 @@ export interface RetryPolicy {
   retryOn?: (error: UpstreamError) => boolean;
 }
 
-export const NO_RETRY: RetryPolicy = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
-
 export interface RetryContext {
   clock: Clock;
   signal?: AbortSignal;

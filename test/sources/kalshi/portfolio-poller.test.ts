@@ -15,7 +15,10 @@ import { KalshiPortfolioPoller, type SubaccountPosition } from '../../../src/sou
 import { positionsPagePayload } from '../../../src/simulators/kalshi/payloads.js';
 import { createSimulatorCredentials } from '../../../src/simulators/kalshi/rest-auth.js';
 import { startKalshiRestSimulator, type KalshiRestSimulator } from '../../../src/simulators/kalshi/rest-server.js';
-import { NO_RETRY } from '../../../src/sources/resilience/retry.js';
+import type { RetryPolicy } from '../../../src/sources/resilience/retry.js';
+
+/** One attempt: these tests count calls. */
+const NO_RETRY: RetryPolicy = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
 import { SourceGuard } from '../../../src/sources/resilience/source-guard.js';
 import { SourceStatusBoard } from '../../../src/sources/source-status.js';
 
