@@ -97,6 +97,33 @@ export type CacheTierStatus = {
   tier: CacheTier;
 };
 
+export type Candle = {
+  __typename?: 'Candle';
+  /** start + interval (Kalshi's end_period_ts). */
+  end: Scalars['DateTime']['output'];
+  openInterest?: Maybe<Scalars['Float']['output']>;
+  origin: CandleOrigin;
+  /** Last-trade price; all four null when nothing traded in the period. */
+  price: PriceOhlc;
+  /** Inclusive. */
+  start: Scalars['DateTime']['output'];
+  /** Contracts traded in the period. */
+  volume: Scalars['Float']['output'];
+  yesAsk: PriceOhlc;
+  yesBid: PriceOhlc;
+};
+
+/** A bucket of time, aligned to UTC: ONE_MINUTE, ONE_HOUR, ONE_DAY (candles, pnlHistory). */
+export type CandleInterval =
+  | 'ONE_DAY'
+  | 'ONE_HOUR'
+  | 'ONE_MINUTE';
+
+/** RECORDED: built from the service's own market ticks and trades. EXCHANGE: Kalshi's candlesticks, for periods before the service's records. */
+export type CandleOrigin =
+  | 'EXCHANGE'
+  | 'RECORDED';
+
 export type DailySnapshotSummary = {
   __typename?: 'DailySnapshotSummary';
   agentId?: Maybe<Scalars['String']['output']>;
@@ -163,6 +190,7 @@ export type InsightChunk = {
 
 export type Market = Node & {
   __typename?: 'Market';
+  candles: Array<Candle>;
   eventDate?: Maybe<Scalars['DateTime']['output']>;
   eventTicker?: Maybe<Scalars['String']['output']>;
   expiryDate?: Maybe<Scalars['DateTime']['output']>;
@@ -179,6 +207,13 @@ export type Market = Node & {
   type: AssetType;
   updatedAt: Scalars['DateTime']['output'];
   volume: Volume;
+};
+
+
+export type MarketCandlesArgs = {
+  from: Scalars['DateTime']['input'];
+  interval: CandleInterval;
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -255,6 +290,15 @@ export type PriceLevel = {
   size: Scalars['Float']['output'];
 };
 
+/** Open, high, low and close in US dollars per contract; all null when the period had no value. */
+export type PriceOhlc = {
+  __typename?: 'PriceOHLC';
+  close?: Maybe<Scalars['Float']['output']>;
+  high?: Maybe<Scalars['Float']['output']>;
+  low?: Maybe<Scalars['Float']['output']>;
+  open?: Maybe<Scalars['Float']['output']>;
+};
+
 /** Prices in US dollars per contract (0.00 to 1.00 for binary prediction markets). */
 export type Prices = {
   __typename?: 'Prices';
@@ -271,6 +315,8 @@ export type Query = {
   /** The current aggregated view, answered from the freshest tier that has it. */
   aggregate: Aggregate;
   businessMetrics: Array<BusinessMetric>;
+  /** Candles of one market over [from, to), on the UTC grid of the interval; at most 10,000 per answer. */
+  candles: Array<Candle>;
   dailySnapshots: Array<DailySnapshotSummary>;
   health: Health;
   insights: Array<Insight>;
@@ -279,15 +325,26 @@ export type Query = {
   markets: Array<Market>;
   node?: Maybe<Node>;
   orderBook?: Maybe<OrderBook>;
+  /** One agent's P&L over [from, to], oldest first. Without `interval`, every stored point (one per SNAPSHOT_INTERVAL_MS); with one, the last point of each UTC-aligned bucket that has any. At most 5000 points: a range that would hold more is refused with the error code RESULT_TOO_LARGE (extensions.maxPoints), never cut short; narrow the range or widen the interval. */
   pnlHistory: Array<PnLPoint>;
   snapshots: SnapshotConnection;
   sources: Array<SourceStatus>;
+  /** Public trades of one market, newest first, before `before` (default: now); at most 1,000. */
+  trades: Array<Trade>;
 };
 
 
 export type QueryBusinessMetricsArgs = {
   agentId?: InputMaybe<Scalars['String']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCandlesArgs = {
+  from: Scalars['DateTime']['input'];
+  interval: CandleInterval;
+  ticker: Scalars['String']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -335,6 +392,7 @@ export type QueryOrderBookArgs = {
 export type QueryPnlHistoryArgs = {
   agentId: Scalars['String']['input'];
   from: Scalars['DateTime']['input'];
+  interval?: InputMaybe<CandleInterval>;
   to: Scalars['DateTime']['input'];
 };
 
@@ -345,6 +403,13 @@ export type QuerySnapshotsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryTradesArgs = {
+  before?: InputMaybe<Scalars['DateTime']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  ticker: Scalars['String']['input'];
 };
 
 export type RiskLevel =
@@ -405,6 +470,8 @@ export type Subscription = {
   marketUpdated: Market;
   orderBookUpdated: OrderBook;
   sourceStatusChanged: SourceStatus;
+  /** Every public trade, as the exchange reports it; `tickers` limits it to those markets. */
+  tradeExecuted: Trade;
 };
 
 
@@ -421,6 +488,26 @@ export type SubscriptionMarketUpdatedArgs = {
 export type SubscriptionOrderBookUpdatedArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   ticker: Scalars['String']['input'];
+};
+
+
+export type SubscriptionTradeExecutedArgs = {
+  tickers?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type Trade = {
+  __typename?: 'Trade';
+  /** When the exchange executed it (its own clock). */
+  at: Scalars['DateTime']['output'];
+  /** Contracts traded. */
+  count: Scalars['Float']['output'];
+  /** Kalshi's trade_id. */
+  id: Scalars['ID']['output'];
+  /** YES price in US dollars per contract. */
+  price: Scalars['Float']['output'];
+  /** The outcome the taker bought: 'yes' or 'no' (Kalshi's taker_outcome_side). */
+  takerSide: Scalars['String']['output'];
+  ticker: Scalars['String']['output'];
 };
 
 export type Volume = {
