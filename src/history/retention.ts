@@ -172,44 +172,48 @@ async function tickerIds(prisma: HistoryClient): Promise<number[]> {
 }
 
 /**
- * market_ticks, one ticker at a time: its primary key (ticker_id, at_ms) finds a ticker's old rows
- * without an index of its own. A batch is bounded by the at_ms of its last row, as the others by id.
+ * The rows of one table keyed (ticker_id, at_ms, …), one ticker at a time: the primary key finds a
+ * ticker's old rows without an index of its own. A batch is bounded by the at_ms of its last row,
+ * as the others by id.
  */
-function tickTargets(prisma: HistoryClient, olderThan: Date, tickers: number[]): Target[] {
+function perTickerTargets(
+  table: PrunedTable,
+  olderThan: Date,
+  tickers: number[],
+  rows: {
+    nthOldAt(tickerId: number, before: bigint, skip: number): Promise<{ atMs: bigint } | null>;
+    deleteOld(tickerId: number, before: bigint, maxAt: bigint | null): Promise<{ count: number }>;
+  },
+): Target[] {
   const before = BigInt(olderThan.getTime());
   return tickers.map((tickerId) => ({
-    table: 'marketTicks',
+    table,
     nthDueId: async (n) => {
-      const row = await prisma.marketTick.findFirst({
-        where: { tickerId, atMs: { lt: before } },
-        orderBy: { atMs: 'asc' },
-        skip: n - 1,
-        select: { atMs: true },
-      });
+      const row = await rows.nthOldAt(tickerId, before, n - 1);
       return row ? Number(row.atMs) : null;
     },
-    deleteDue: async (maxAt) =>
-      (await prisma.marketTick.deleteMany({ where: { tickerId, atMs: { lt: before, ...(maxAt === null ? {} : { lte: BigInt(maxAt) }) } } })).count,
+    deleteDue: async (maxAt) => (await rows.deleteOld(tickerId, before, maxAt === null ? null : BigInt(maxAt))).count,
   }));
 }
 
-/** trades, one ticker at a time along the primary key (ticker_id, at_ms, trade_id), as market_ticks. */
+const atMsBefore = (before: bigint, maxAt: bigint | null) => ({ lt: before, ...(maxAt === null ? {} : { lte: maxAt }) });
+
+/** market_ticks, along its primary key (ticker_id, at_ms). */
+function tickTargets(prisma: HistoryClient, olderThan: Date, tickers: number[]): Target[] {
+  return perTickerTargets('marketTicks', olderThan, tickers, {
+    nthOldAt: (tickerId, before, skip) =>
+      prisma.marketTick.findFirst({ where: { tickerId, atMs: { lt: before } }, orderBy: { atMs: 'asc' }, skip, select: { atMs: true } }),
+    deleteOld: (tickerId, before, maxAt) => prisma.marketTick.deleteMany({ where: { tickerId, atMs: atMsBefore(before, maxAt) } }),
+  });
+}
+
+/** trades, along its primary key (ticker_id, at_ms, trade_id). */
 function tradeTargets(prisma: HistoryClient, olderThan: Date, tickers: number[]): Target[] {
-  const before = BigInt(olderThan.getTime());
-  return tickers.map((tickerId) => ({
-    table: 'trades',
-    nthDueId: async (n) => {
-      const row = await prisma.marketTrade.findFirst({
-        where: { tickerId, atMs: { lt: before } },
-        orderBy: { atMs: 'asc' },
-        skip: n - 1,
-        select: { atMs: true },
-      });
-      return row ? Number(row.atMs) : null;
-    },
-    deleteDue: async (maxAt) =>
-      (await prisma.marketTrade.deleteMany({ where: { tickerId, atMs: { lt: before, ...(maxAt === null ? {} : { lte: BigInt(maxAt) }) } } })).count,
-  }));
+  return perTickerTargets('trades', olderThan, tickers, {
+    nthOldAt: (tickerId, before, skip) =>
+      prisma.marketTrade.findFirst({ where: { tickerId, atMs: { lt: before } }, orderBy: { atMs: 'asc' }, skip, select: { atMs: true } }),
+    deleteOld: (tickerId, before, maxAt) => prisma.marketTrade.deleteMany({ where: { tickerId, atMs: atMsBefore(before, maxAt) } }),
+  });
 }
 
 export interface RetentionJobOptions {

@@ -56,3 +56,21 @@ export async function postgresUnavailable(): Promise<string | null> {
 }
 
 export const DAY_MS = 86_400_000;
+
+/** Every table the migrations create, sorted: both providers' migration tests expect exactly these. */
+export const HISTORY_TABLES = [
+  '_prisma_migrations',
+  'audit_log',
+  'cache_entries',
+  'data_freshness',
+  'exchange_candles',
+  'history_backfills',
+  'market_tickers',
+  'market_ticks',
+  'normalized_data',
+  'pnl_snapshots',
+  'raw_api_responses',
+  'service_runs',
+  'snapshot_documents',
+  'trades',
+];

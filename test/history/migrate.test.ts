@@ -4,24 +4,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../src/history/index.js';
 import { listMigrationNames, findProjectRoot, providerPaths } from '../../src/history/migration-files.js';
-import { makeTempDir, type TempDir } from './helpers.js';
+import { HISTORY_TABLES, makeTempDir, type TempDir } from './helpers.js';
 
-const TABLES = [
-  '_prisma_migrations',
-  'audit_log',
-  'cache_entries',
-  'data_freshness',
-  'exchange_candles',
-  'history_backfills',
-  'market_tickers',
-  'market_ticks',
-  'normalized_data',
-  'pnl_snapshots',
-  'raw_api_responses',
-  'service_runs',
-  'snapshot_documents',
-  'trades',
-];
 const INDEXES = [
   'idx_source_timestamp',
   'idx_source_ticker',
@@ -59,7 +43,7 @@ describe('migrateDatabase (SQLite)', () => {
     try {
       const objects = db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").all() as Array<{ type: string; name: string }>;
       const tables = objects.filter((o) => o.type === 'table').map((o) => o.name);
-      expect(tables.sort()).toEqual([...TABLES].sort());
+      expect(tables.sort()).toEqual([...HISTORY_TABLES].sort());
       const indexes = objects.filter((o) => o.type === 'index').map((o) => o.name);
       expect(indexes).toEqual(expect.arrayContaining(INDEXES));
       // The seed's triggers and view are replaced by the retention job and a grouped query.

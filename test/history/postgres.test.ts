@@ -11,7 +11,7 @@ import { snapshotTick } from '../../src/aggregate/snapshot-writer.js';
 import type { AggregateRecord } from '../../src/core/domain.js';
 import { RequestLimitError } from '../../src/core/errors.js';
 import { HistoryStore, migrateDatabase, pruneHistory } from '../../src/history/index.js';
-import { DAY_MS, TEST_POSTGRES_URL, postgresUnavailable } from './helpers.js';
+import { DAY_MS, HISTORY_TABLES, TEST_POSTGRES_URL, postgresUnavailable } from './helpers.js';
 
 describe('HistoryStore on PostgreSQL', () => {
   it('migrates a fresh schema, then writes, lists, groups and prunes snapshots', async () => {
@@ -27,22 +27,7 @@ describe('HistoryStore on PostgreSQL', () => {
       expect(first.applied.length).toBeGreaterThan(0);
       expect((await migrateDatabase(url)).applied).toEqual([]);
       const tables = await admin.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema]);
-      expect(tables.rows.map((row) => row.table_name)).toEqual([
-        '_prisma_migrations',
-        'audit_log',
-        'cache_entries',
-        'data_freshness',
-        'exchange_candles',
-        'history_backfills',
-        'market_tickers',
-        'market_ticks',
-        'normalized_data',
-        'pnl_snapshots',
-        'raw_api_responses',
-        'service_runs',
-        'snapshot_documents',
-        'trades',
-      ]);
+      expect(tables.rows.map((row) => row.table_name)).toEqual(HISTORY_TABLES);
 
       store = await HistoryStore.open(url, { migrate: false });
       expect(await store.ping()).toBe(true);
