@@ -10,20 +10,9 @@ import type { AggregateRecord, MarketRecord } from '../core/domain.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { PollLoop } from '../core/poll-loop.js';
+import type { SnapshotTickInput } from '../history/index.js';
 
-type Amounts = { revenueUsd: string; realizedPnlUsd: string; unrealizedPnlUsd: string; totalPnlUsd: string };
-
-/** One tick as the history store takes it (HistoryStore.writeSnapshotTick). */
-export interface SnapshotTickInput {
-  takenAt: Date;
-  availabilityScore: number;
-  aggregate: unknown;
-  kalshi?: unknown;
-  anthropic?: unknown;
-  john?: unknown;
-  metadata?: unknown;
-  agents: Array<{ agentId: string; pnl: Amounts }>;
-}
+export type { SnapshotTickInput };
 
 export interface SnapshotSink {
   writeSnapshotTick(tick: SnapshotTickInput): Promise<void>;

@@ -46,6 +46,16 @@ function withBooks(fake: FakeKalshi, tickers: readonly string[]): void {
   for (const ticker of tickers) fake.setBook(ticker, { yes: [['0.3000', '2.00']], no: [['0.6000', '3.00']] });
 }
 
+/** A fake exchange listing these markets, each with a small book. */
+async function fakeWithBooks(markets: ReturnType<typeof manyMarkets>): Promise<FakeKalshi> {
+  const fake = await startFakeKalshi({ markets });
+  withBooks(
+    fake,
+    markets.map((m) => m.ticker),
+  );
+  return fake;
+}
+
 const countOf = (fake: FakeKalshi, match: (request: RecordedRequest) => boolean): number => fake.requests.filter(match).length;
 
 describe('an unknown ticker asked for again and again (whole service, fake Kalshi)', () => {
@@ -161,11 +171,7 @@ describe('a burst of client book reads and the market poll (whole service, fake 
   let service: RunningService;
 
   beforeAll(async () => {
-    fake = await startFakeKalshi({ markets });
-    withBooks(
-      fake,
-      markets.map((m) => m.ticker),
-    );
+    fake = await fakeWithBooks(markets);
     service = await startService({
       KALSHI_BASE_URL: fake.baseUrl,
       KALSHI_POLL_INTERVAL_MS: String(INTERVAL_MS),
@@ -213,11 +219,7 @@ describe('a burst far beyond the pacer within the call deadline (whole service, 
   let service: RunningService;
 
   beforeAll(async () => {
-    fake = await startFakeKalshi({ markets });
-    withBooks(
-      fake,
-      markets.map((m) => m.ticker),
-    );
+    fake = await fakeWithBooks(markets);
     service = await startService({ KALSHI_BASE_URL: fake.baseUrl, KALSHI_POLL_INTERVAL_MS: '300', KALSHI_READS_PER_SECOND: '5', CB_TIMEOUT_MS: '2000' });
   });
   afterAll(async () => {
