@@ -4,7 +4,8 @@
  * pending tick written on stop.
  */
 import { describe, expect, it } from 'vitest';
-import { SnapshotWriter, type SnapshotTickInput } from '../../src/aggregate/snapshot-writer.js';
+import { SnapshotWriter, snapshotTick, type SnapshotTickInput } from '../../src/aggregate/snapshot-writer.js';
+import { market } from '../support/records.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { AggregateRecord } from '../../src/core/domain.js';
 import type { Logger } from '../../src/core/logger.js';
@@ -68,5 +69,16 @@ describe('SnapshotWriter', () => {
     expect(written.at(-1)?.takenAt.toISOString()).toBe(current.takenAt);
     expect(clock.pending).toBe(0);
     expect(overlapped).toBe(false);
+  });
+});
+
+describe('snapshotTick', () => {
+  it("stores the market as served: without the live state's priceObservedAt bookkeeping, and leaves the live record alone", () => {
+    const live = { ...market('KXTEST-1', 0.41, 1000), priceObservedAt: { bid: { at: 1000 }, ask: { at: 1000, upstreamAt: 990 } } };
+    const tick = snapshotTick({ ...aggregate(5000), markets: [live] });
+    const stored = (tick.aggregate as AggregateRecord).markets[0]!;
+    expect(stored).not.toHaveProperty('priceObservedAt');
+    expect(stored).toEqual({ ...market('KXTEST-1', 0.41, 1000) });
+    expect(live.priceObservedAt.bid).toEqual({ at: 1000 });
   });
 });
