@@ -117,7 +117,7 @@ function wireApp(options: AppOptions): App {
   };
   const guards = createSourceGuards({ config, clock, logger, statuses, metrics, history: guardHistory });
   const isLive = (source: SourceId) => () => statuses.availability(source) === 'LIVE';
-  const archive = new UpstreamArchive({ store: () => history, clock, logger });
+  const archive = new UpstreamArchive({ store: () => history, clock, logger, ttlSeconds: config.rawResponseTtlSeconds });
   // Each market's quote into market_ticks when it changes, at most once a second (candles read them).
   const marketTicks = new MarketTickRecorder({ clock, sink: () => history, current: (ticker) => markets.get(ticker), logger });
   const markets = new LiveMarkets(pubsub, isLive('kalshi'));

@@ -60,6 +60,7 @@ const variables = {
   SNAPSHOT_INTERVAL_MS: [int(10, 86_400_000, 5000), 'milliseconds from 10 to 86400000'],
   RETENTION_DAYS: [int(1, 3650, 90), 'days from 1 to 3650'],
   RETENTION_INTERVAL_MS: [int(1000, 86_400_000, 3_600_000), 'milliseconds from 1000 to 86400000'],
+  RAW_RESPONSE_TTL_SECONDS: [int(1, 315_360_000, 3600), 'seconds from 1 to 315360000'],
   SHUTDOWN_TIMEOUT_MS: [int(100, 120_000, 10_000), 'milliseconds from 100 to 120000'],
   KEEPALIVE_INTERVAL_MS: [int(100, 300_000, 12_000), 'milliseconds from 100 to 300000'],
   SLOW_CONSUMER_BUFFER_BYTES: [int(1024, 1_073_741_824, 1_048_576), 'bytes from 1024 to 1073741824'],
@@ -171,6 +172,8 @@ export interface Config {
   snapshotIntervalMs: number;
   retentionDays: number;
   retentionIntervalMs: number;
+  /** raw_api_responses.ttl_seconds of each sampled upstream response: retention drops it after that. */
+  rawResponseTtlSeconds: number;
   shutdownTimeoutMs: number;
   keepAliveIntervalMs: number;
   /** A WebSocket whose unsent data stays above this many bytes for longer than the deadline is closed (4013). */
@@ -314,6 +317,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     snapshotIntervalMs: v.SNAPSHOT_INTERVAL_MS,
     retentionDays: v.RETENTION_DAYS,
     retentionIntervalMs: v.RETENTION_INTERVAL_MS,
+    rawResponseTtlSeconds: v.RAW_RESPONSE_TTL_SECONDS,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     keepAliveIntervalMs: v.KEEPALIVE_INTERVAL_MS,
     slowConsumer: { bufferBytes: v.SLOW_CONSUMER_BUFFER_BYTES, deadlineMs: v.SLOW_CONSUMER_DEADLINE_MS },

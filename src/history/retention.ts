@@ -68,14 +68,24 @@ async function chainsInUse(prisma: HistoryClient, olderThan: Date): Promise<numb
   return [...inUse];
 }
 
-function targets(prisma: HistoryClient, olderThan: Date, now: Date, keyframes: number[]): Target[] {
+/** The ttl_seconds values raw_api_responses rows carry (a handful: the archive writes one default). */
+async function rawTtls(prisma: HistoryClient): Promise<number[]> {
+  return (await prisma.rawApiResponse.findMany({ distinct: ['ttlSeconds'], select: { ttlSeconds: true } })).map((row) => row.ttlSeconds);
+}
+
+function targets(prisma: HistoryClient, olderThan: Date, now: Date, keyframes: number[], ttls: number[]): Target[] {
   const idUpTo = (maxId: number | null) => (maxId === null ? {} : { id: { lte: maxId } });
   const nth = async (query: Promise<{ id: number } | null>) => (await query)?.id ?? null;
 
   const snapshots = { snapshotTime: { lt: olderThan } };
   // A document goes with its tick's rows (it is as old as the newest of them), unless a kept delta needs it.
   const documents = { takenAt: { lt: olderThan }, ...(keyframes.length ? { id: { notIn: keyframes } } : {}) };
-  const raw = { fetchTimestamp: { lt: olderThan } };
+  // Old, or past its own ttl_seconds (the seed's column, 3600 by default): a raw sample is kept for
+  // its ttl, not for the whole horizon. One condition per distinct ttl keeps this plain Prisma (no
+  // column arithmetic), the same on both providers.
+  const raw = {
+    OR: [{ fetchTimestamp: { lt: olderThan } }, ...ttls.map((ttl) => ({ ttlSeconds: ttl, fetchTimestamp: { lt: new Date(now.getTime() - ttl * 1000) } }))],
+  };
   // Old, or expired: the seed's trigger deleted expired normalized rows on every insert.
   const normalized = { OR: [{ createdAt: { lt: olderThan } }, { expiresAt: { lt: now } }] };
   const audit = { loggedAt: { lt: olderThan } };
@@ -148,7 +158,7 @@ export async function pruneHistory(prisma: HistoryClient, options: PruneOptions)
   const keyframes = await chainsInUse(prisma, options.olderThan);
   const tickers = await tickerIds(prisma);
   for (const target of [
-    ...targets(prisma, options.olderThan, options.now ?? new Date(), keyframes),
+    ...targets(prisma, options.olderThan, options.now ?? new Date(), keyframes, await rawTtls(prisma)),
     ...tickTargets(prisma, options.olderThan, tickers),
     ...tradeTargets(prisma, options.olderThan, tickers),
   ]) {

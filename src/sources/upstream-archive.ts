@@ -3,9 +3,9 @@
  * `normalized_data`. Both are SAMPLED so the history store does not grow with the poll rate: at
  * most one raw response per source and endpoint per `sampleIntervalMs` (default 10 minutes: a
  * 23-market /markets listing is about 32 KB, so one a minute alone was 45 MB of a day's 100 MB
- * history budget), each capped
- * at `maxRawBytes` (default 256 KiB; a larger body is stored as a marker with its size and a
- * prefix), and normalized records upserted (one row per record id) at most once per interval per
+ * history budget), each capped at `maxRawBytes` (default 256 KiB; a larger body is stored as a
+ * marker with its size and a prefix) and kept for its `ttl_seconds` (RAW_RESPONSE_TTL_SECONDS, the
+ * seed's 3600 by default; retention drops it after that), and normalized records upserted (one row per record id) at most once per interval per
  * source. Writes are fire-and-forget; a failing disk is logged and never slows a poll.
  */
 import type { Clock } from '../core/clock.js';
@@ -32,7 +32,7 @@ export interface UpstreamArchiveOptions {
   logger: Logger;
   sampleIntervalMs?: number;
   maxRawBytes?: number;
-  /** How long archived rows are meant to be kept before retention may drop them. @default 3600 */
+  /** raw_api_responses.ttl_seconds: retention drops a raw row this long after it was fetched. @default 3600 */
   ttlSeconds?: number;
 }
 

@@ -44,7 +44,8 @@ async function seed(oldSnapshots: number, newSnapshots: number): Promise<void> {
   for (const at of [old(0), fresh(0)]) {
     const store = storeAt(at);
     await store.recordAudit({ eventType: 'x' });
-    await store.recordRawResponse({ source: 'kalshi', endpoint: '/m', body: {}, status: 200, ttlSeconds: 60 });
+    // A ttl longer than the horizon: these rows go by age, as the others.
+    await store.recordRawResponse({ source: 'kalshi', endpoint: '/m', body: {}, status: 200, ttlSeconds: 365 * 86_400 });
     await store.recordNormalized({ dataId: `id-${at}`, source: 'kalshi', value: {}, cacheTier: 'L3' });
   }
   // Recent but already expired: goes, as the seed's trigger made it go.
@@ -96,6 +97,19 @@ describe('pruneHistory', () => {
 
     // Nothing left to do: a second pass deletes nothing.
     expect(Object.values(await pruneHistory(p, { olderThan: CUTOFF, now: new Date(NOW), batchSize: 10 })).every((n) => n === 0)).toBe(true);
+  });
+
+  it('drops a raw response once its ttl_seconds has passed, well inside the retention horizon', async () => {
+    // The seed gives every raw_api_responses row a ttl_seconds (3600 by default): a sample of what an
+    // upstream said is kept for that long, not for RETENTION_DAYS, so the raw samples do not grow the
+    // history by the day.
+    await storeAt(NOW - 2 * 3600_000).recordRawResponse({ source: 'kalshi', endpoint: '/markets', body: { n: 1 }, status: 200, ttlSeconds: 3600 });
+    await storeAt(NOW - 1800_000).recordRawResponse({ source: 'kalshi', endpoint: '/markets', body: { n: 2 }, status: 200, ttlSeconds: 3600 });
+    await storeAt(NOW - 2 * 3600_000).recordRawResponse({ source: 'john', endpoint: '/api/john/metrics', body: { n: 3 }, status: 200, ttlSeconds: 86_400 });
+    const counts = await pruneHistory(ctx.store.prisma, { olderThan: CUTOFF, now: new Date(NOW) });
+    expect(counts.rawApiResponses).toBe(1);
+    const left = await ctx.store.prisma.rawApiResponse.findMany({ orderBy: { id: 'asc' } });
+    expect(left.map((row) => (JSON.parse(row.responseJson) as { n: number }).n)).toEqual([2, 3]);
   });
 
   it('handles an exact multiple of the batch size', async () => {
