@@ -1,6 +1,6 @@
 -- Hand-written data migration; the datamodel does not change.
 -- The history's DateTimes become integer epoch milliseconds: the client now writes them so
--- (src/history/connection.ts, the adapter's timestampFormat 'unixepoch-ms'; 6 bytes instead of the 29
+-- (src/history/connection.ts, the adapter's timestampFormat 'unixepoch-ms', 6 bytes instead of the 29
 -- of '2026-12-02T07:46:24.167+00:00', in each row and in each index over the column). Every column
 -- must hold one form only: SQLite orders every integer before every text, so a range over rows
 -- of both forms would miss the text ones. julianday() reads Prisma's ISO text and the 'YYYY-MM-DD

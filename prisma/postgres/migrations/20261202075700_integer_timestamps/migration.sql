@@ -1,4 +1,4 @@
 -- Hand-written, intentionally empty: the datamodel does not change. On SQLite this migration turns
--- the history's DateTimes from ISO text into integer epoch milliseconds; PostgreSQL stores
+-- the history's DateTimes from ISO text into integer epoch milliseconds. PostgreSQL stores
 -- timestamps natively (8 bytes) and needs nothing. The folder exists so both providers keep the same
--- migration history.
+-- migration history. (No semicolon in these comments: the script is split at every one.)
