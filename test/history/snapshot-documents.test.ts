@@ -10,7 +10,9 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { snapshotTick } from '../../src/aggregate/snapshot-writer.js';
 import type { AggregateRecord } from '../../src/core/domain.js';
+import { brotliCompressSync } from 'node:zlib';
 import { diff, patch } from '../../src/history/json-delta.js';
+import { DocumentReader } from '../../src/history/snapshot-documents.js';
 import { HistoryStore, pruneHistory } from '../../src/history/index.js';
 import { listMigrationNames, providerPaths } from '../../src/history/migration-files.js';
 import { market } from '../support/records.js';
@@ -125,7 +127,7 @@ describe('snapshot ticks', () => {
     const encodings = db.prepare('SELECT encoding FROM snapshot_documents ORDER BY id').all() as Array<{ encoding: string }>;
     db.close();
     expect(encodings[0]?.encoding).toBe('br');
-    expect(encodings.filter((row) => row.encoding === 'br-delta').length).toBeGreaterThanOrEqual(5);
+    expect(encodings.filter((row) => row.encoding === 'deflate-delta').length).toBeGreaterThanOrEqual(5);
 
     const check = async (store: HistoryStore) => {
       const page = await store.listSnapshots({ ...RANGE, first: 100 });
@@ -150,6 +152,40 @@ describe('snapshot ticks', () => {
     } finally {
       await reopened.close();
     }
+  });
+
+  it('reads a chain in any order from a cold reader, each delta decoded with its ancestors as dictionary', async () => {
+    test = await openTestStore();
+    const written = Array.from({ length: 6 }, (_, i) => aggregate(T0 + i * 5000, 2, T0));
+    for (const agg of written) await test.store.writeSnapshotTick(snapshotTick(agg));
+    const ids = (await test.store.prisma.snapshotDocument.findMany({ orderBy: { id: 'asc' }, select: { id: true, encoding: true } })).map((row) => row.id);
+    // Newest first, then one from the middle: the second load starts from documents the first cached.
+    const reader = new DocumentReader();
+    const newest = await reader.load(test.store.prisma, [ids[5]!]);
+    expect(newest.get(ids[5]!)?.a).toEqual(json(written[5]));
+    const middle = await new DocumentReader().load(test.store.prisma, [ids[3]!, ids[1]!]);
+    expect(middle.get(ids[3]!)?.a).toEqual(json(written[3]));
+    expect(middle.get(ids[1]!)?.a).toEqual(json(written[1]));
+    const again = await reader.load(test.store.prisma, [ids[4]!, ids[2]!]);
+    expect(again.get(ids[4]!)?.a).toEqual(json(written[4]));
+    expect(again.get(ids[2]!)?.a).toEqual(json(written[2]));
+  });
+
+  it('still reads a chain of brotli deltas, as written before deflate-delta', async () => {
+    test = await openTestStore();
+    const bodies = [0, 1, 2].map((i) => json({ a: aggregate(T0 + i * 5000, 1) }));
+    const br = (value: unknown) => new Uint8Array(brotliCompressSync(Buffer.from(JSON.stringify(value))));
+    const p = test.store.prisma;
+    const first = await p.snapshotDocument.create({ data: { takenAt: new Date(T0), baseId: null, encoding: 'br', body: br(bodies[0]) } });
+    const second = await p.snapshotDocument.create({
+      data: { takenAt: new Date(T0 + 5000), baseId: first.id, encoding: 'br-delta', body: br(diff(bodies[0], bodies[1])) },
+    });
+    const third = await p.snapshotDocument.create({
+      data: { takenAt: new Date(T0 + 10_000), baseId: second.id, encoding: 'br-delta', body: br(diff(bodies[1], bodies[2])) },
+    });
+    const read = await new DocumentReader().load(p, [third.id, second.id]);
+    expect(read.get(third.id)).toEqual(bodies[2]);
+    expect(read.get(second.id)).toEqual(bodies[1]);
   });
 
   it('retention keeps the documents a kept delta chains back to, removes the rest, and old market ticks', async () => {
