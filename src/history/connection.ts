@@ -41,11 +41,24 @@ export function parseDatabaseUrl(databaseUrl: string): DatabaseTarget {
   throw new ConfigError('DATABASE_URL must be file:<path> (SQLite) or postgresql://… (PostgreSQL)');
 }
 
-export function createAdapterFactory(target: DatabaseTarget): SqlMigrationAwareDriverAdapterFactory {
+/**
+ * Who opens the connection: the history client (`'client'`) or the startup migrator's schema engine
+ * (`'migrations'`). They differ on SQLite only, in how a DateTime is written (see below).
+ */
+export type AdapterUse = 'client' | 'migrations';
+
+export function createAdapterFactory(target: DatabaseTarget, use: AdapterUse = 'client'): SqlMigrationAwareDriverAdapterFactory {
   if (target.provider === 'sqlite') {
     // `timeout` is better-sqlite3's busy timeout, applied to every connection the factory opens
     // (the engine and the client each open their own).
-    return new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    const config = { url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS };
+    // The history's DateTimes are integer epoch milliseconds: the adapter's default ISO text
+    // ('2026-12-02T07:46:24.167+00:00') is 29 bytes in the row and again in every index over the
+    // column, an integer 6. Every DateTime column must hold one form only: SQLite orders any integer
+    // before any text, so a range over mixed rows would miss some (migration
+    // 20261202075700_integer_timestamps converted the text ones). The engine keeps the default for
+    // its own `_prisma_migrations`, so that table stays what `prisma migrate deploy` expects.
+    return use === 'client' ? new PrismaBetterSqlite3(config, { timestampFormat: 'unixepoch-ms' }) : new PrismaBetterSqlite3(config);
   }
   // Migration scripts name tables without a schema, so the schema must lead the search_path; the
   // adapter's `schema` option makes the client's queries name it explicitly as well.

@@ -28,7 +28,7 @@ export async function migrateDatabase(databaseUrl: string, logger: Logger = sile
   }
 
   const started = performance.now();
-  const session = await openSchemaEngine(createAdapterFactory(target), [[schemaFile, schemaText]], logger);
+  const session = await openSchemaEngine(createAdapterFactory(target, 'migrations'), [[schemaFile, schemaText]], logger);
   try {
     const { appliedMigrationNames } = await session.engine.applyMigrations({
       migrationsList,

@@ -429,9 +429,6 @@ function tooLarge(what: string, points: number, maxPoints: number): RequestLimit
   });
 }
 
-/** SQLite keeps snapshot_time as ISO text with a '+00:00' offset; bounds compare as the same text. */
-const sqliteTime = (ms: number): string => new Date(ms).toISOString().replace('Z', '+00:00');
-
 /**
  * The last row of each bucket, in SQL: for every bucket, one seek on the (agent_id, snapshot_time)
  * index to the newest row before the bucket's end (ORDER BY snapshot_time DESC LIMIT 1; on SQLite
@@ -453,7 +450,9 @@ async function lastPerBucket(prisma: HistoryClient, agentId: string, bounds: Arr
       ) p
       ORDER BY b."n"`;
   }
-  const json = JSON.stringify(bounds.map(([s, e]) => [sqliteTime(s), sqliteTime(e)]));
+  // SQLite keeps snapshot_time as integer epoch milliseconds (connection.ts): the bounds are the
+  // same integers (Dates bound as parameters become them too, but these travel inside JSON).
+  const json = JSON.stringify(bounds);
   return prisma.$queryRaw<BucketRow[]>`
     SELECT p."snapshot_time" AS "at", p."revenue_usd" || '|' || p."realized_pnl_usd" || '|' || p."unrealized_pnl_usd" || '|' || p."total_pnl_usd" AS "money"
     FROM json_each(${json}) b
@@ -466,12 +465,10 @@ async function lastPerBucket(prisma: HistoryClient, agentId: string, bounds: Arr
 
 /** Rows of one agent in [from, to], counted up to `limit` on the index alone. */
 async function countUpTo(prisma: HistoryClient, args: PnlHistoryArgs, limit: number): Promise<number> {
-  const postgres = providerOf(prisma) === 'postgresql';
-  const from = postgres ? args.from : sqliteTime(args.from.getTime());
-  const to = postgres ? args.to : sqliteTime(args.to.getTime());
+  // Dates bind as the column stores them: a timestamp on PostgreSQL, epoch milliseconds on SQLite.
   const [row] = await prisma.$queryRaw<Array<{ n: bigint | number }>>`
     SELECT count(*) AS "n" FROM (
-      SELECT 1 FROM "pnl_snapshots" WHERE "agent_id" = ${args.agentId} AND "snapshot_time" >= ${from} AND "snapshot_time" <= ${to} LIMIT ${limit}
+      SELECT 1 FROM "pnl_snapshots" WHERE "agent_id" = ${args.agentId} AND "snapshot_time" >= ${args.from} AND "snapshot_time" <= ${args.to} LIMIT ${limit}
     ) AS "capped"`;
   return Number(row?.n ?? 0);
 }

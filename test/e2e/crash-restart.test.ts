@@ -76,9 +76,10 @@ function storedMarkets(file: string): Map<string, number> {
   try {
     const rows = db.prepare(`SELECT cache_key AS key, updated_at AS at FROM cache_entries WHERE cache_key LIKE 'data:kalshi:markets:%'`).all() as Array<{
       key: string;
-      at: string;
+      /** Epoch milliseconds, as SQLite stores the history's DateTimes. */
+      at: number;
     }>;
-    return new Map(rows.map((row) => [row.key.replace(/^data:kalshi:markets:/, '').replace(/:v\d+$/, ''), Date.parse(row.at)]));
+    return new Map(rows.map((row) => [row.key.replace(/^data:kalshi:markets:/, '').replace(/:v\d+$/, ''), row.at]));
   } finally {
     db.close();
   }
