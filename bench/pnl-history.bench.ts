@@ -48,7 +48,6 @@ export async function run(): Promise<void> {
 
   const store = await HistoryStore.open(`file:${file}`, { migrate: false });
   const raw = new Database(file, { readonly: true });
-  const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
   const from90 = to - DAYS * DAY_MS;
 
   const time = async (fn: (i: number) => Promise<number> | number, runs = RUNS): Promise<Measured> => {
@@ -80,7 +79,7 @@ export async function run(): Promise<void> {
   const groupBy = raw.prepare(
     // CROSS JOIN keeps the groups as the outer loop (SQLite would otherwise scan every row per group).
     `SELECT p.snapshot_time, p.total_pnl_usd FROM (
-       SELECT max(snapshot_time) AS at FROM pnl_snapshots WHERE agent_id = ? AND snapshot_time >= ? AND snapshot_time <= ? GROUP BY substr(snapshot_time, 1, 13)
+       SELECT max(snapshot_time) AS at FROM pnl_snapshots WHERE agent_id = ? AND snapshot_time >= ? AND snapshot_time <= ? GROUP BY snapshot_time / 3600000
      ) b CROSS JOIN pnl_snapshots p ON p.agent_id = ? AND p.snapshot_time = b.at ORDER BY p.snapshot_time`,
   );
   const plan = raw.prepare(
@@ -103,11 +102,11 @@ export async function run(): Promise<void> {
   });
 
   // The baselines last: the unbucketed read allocates 1.5 million rows, whose collection would land in the measurements above.
-  const baselineGroupBy = await time((i) => groupBy.all(agents[i % agents.length], iso(from90), iso(to), agents[i % agents.length]).length, 5);
+  const baselineGroupBy = await time((i) => groupBy.all(agents[i % agents.length], from90, to, agents[i % agents.length]).length, 5);
   const unbucketed = raw.prepare(
     `SELECT snapshot_time, revenue_usd, realized_pnl_usd, unrealized_pnl_usd, total_pnl_usd FROM pnl_snapshots WHERE agent_id = ? AND snapshot_time >= ? AND snapshot_time <= ? ORDER BY snapshot_time`,
   );
-  const baselineAll = await time((i) => unbucketed.all(agents[i % agents.length], iso(from90), iso(to)).length, 2);
+  const baselineAll = await time((i) => unbucketed.all(agents[i % agents.length], from90, to).length, 2);
   console.log(line('baseline: GROUP BY hour, max(snapshot_time) (better-sqlite3)', baselineGroupBy));
   console.log(line('baseline: every row of 90 days, unbucketed (better-sqlite3)', baselineAll));
   console.log(line('pnlHistory 90 days, interval ONE_HOUR', hourly));

@@ -1,7 +1,7 @@
 /**
  * Seeds a history database with `rows` pnl_snapshots spread over `days` days for `agents` agents,
  * through better-sqlite3 in one transaction (Prisma's createMany would take minutes for a million
- * rows), in exactly the format the store writes: ISO timestamps with offset, money as decimal text,
+ * rows), in exactly the format the store writes: timestamps as integer epoch milliseconds, money as decimal text,
  * every row pointing at one (tiny) snapshot document.
  * Usage: tsx bench/lib/seed-snapshots.ts <file.db> [rows=1000000]
  */
@@ -27,7 +27,7 @@ export async function seedSnapshots(options: SeedOptions): Promise<{ agents: str
   db.pragma('journal_mode = WAL');
   const document = db
     .prepare(`INSERT INTO snapshot_documents (taken_at, base_id, encoding, body) VALUES (?, NULL, 'json', CAST('{"a":{}}' AS BLOB))`)
-    .run(new Date(to).toISOString().replace('Z', '+00:00')).lastInsertRowid;
+    .run(to).lastInsertRowid;
   const insert = db.prepare(
     `INSERT INTO pnl_snapshots (snapshot_date, snapshot_time, agent_id, availability_score, revenue_usd, realized_pnl_usd, unrealized_pnl_usd, total_pnl_usd, document_id, created_at)
      VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
@@ -35,10 +35,9 @@ export async function seedSnapshots(options: SeedOptions): Promise<{ agents: str
   const step = (to - from) / options.rows;
   db.transaction(() => {
     for (let i = 0; i < options.rows; i++) {
-      const at = new Date(from + i * step);
-      const iso = at.toISOString().replace('Z', '+00:00');
+      const at = Math.round(from + i * step);
       const revenue = (i % 10_000) / 100;
-      insert.run(iso.slice(0, 10), iso, agents[i % agentCount], String(revenue), '1.25', '-0.5', String(revenue + 0.75), document, iso);
+      insert.run(new Date(at).toISOString().slice(0, 10), at, agents[i % agentCount], String(revenue), '1.25', '-0.5', String(revenue + 0.75), document, at);
     }
   })();
   db.close();
