@@ -121,8 +121,11 @@ function dictionaryOf(texts: ChainTexts): Buffer {
   return joined.subarray(Math.max(0, joined.byteLength - DICTIONARY_BYTES));
 }
 
+/** A copy of its own: a zlib result may be a view into a pooled buffer. */
 function asBytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+  const bytes = new Uint8Array(buffer.byteLength);
+  bytes.set(buffer);
+  return bytes;
 }
 
 async function brotli(text: string | Buffer, options: typeof KEYFRAME_BROTLI = KEYFRAME_BROTLI): Promise<Uint8Array<ArrayBuffer>> {
