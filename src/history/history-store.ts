@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { encodeCursor } from './cursor.js';
 import { openDatabase, type HistoryClient } from './database.js';
+import { convertLegacyTicks } from './legacy-tick-converter.js';
 import * as marketHistory from './market-history.js';
 import * as ticks from './market-ticks.js';
 import { migrateDatabase } from './migrate.js';
@@ -33,8 +34,8 @@ export class HistoryStore {
   private closed: Promise<void> | null = null;
   /** market_tickers ids seen so far: tickers never change id. */
   private readonly tickerIds = new Map<string, number>();
-  /** What this process last wrote per market: market_ticks rows store only what changed (market-ticks.ts). */
-  private readonly tickEncoder = new ticks.TickEncoderState();
+  /** Each market's open market_ticks block in this process, rewritten on every flush (market-ticks.ts). */
+  private readonly tickBlocks = new ticks.OpenTickBlocks();
   /** The snapshot writer's last keyframe, and the readers' decoded keyframes (snapshot-documents.ts). */
   private readonly documentEncoder = new DocumentEncoder();
   private readonly documentReader = new DocumentReader();
@@ -45,10 +46,21 @@ export class HistoryStore {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** Migrates (unless told not to) and opens DATABASE_URL: what startup calls. */
+  /**
+   * Migrates (unless told not to) and opens DATABASE_URL: what startup calls. Market ticks of the
+   * old layout still in the database are packed into blocks first (legacy-tick-converter.ts; one
+   * query when there are none), so no reader or writer ever sees them.
+   */
   static async open(databaseUrl: string, options: OpenHistoryStoreOptions = {}): Promise<HistoryStore> {
     if (options.migrate ?? true) await migrateDatabase(databaseUrl, options.logger);
-    return new HistoryStore(await openDatabase(databaseUrl), options);
+    const prisma = await openDatabase(databaseUrl);
+    try {
+      await convertLegacyTicks(prisma, options.logger);
+    } catch (error) {
+      await prisma.$disconnect();
+      throw error;
+    }
+    return new HistoryStore(prisma, options);
   }
 
   private now(): Date {
@@ -107,9 +119,9 @@ export class HistoryStore {
 
   // ---- market ticks: each market's quote when it changed, at most once a second (market-ticks.ts) ----
 
-  /** One flush of the tick recorder: a batch insert. */
+  /** One flush of the tick recorder: the blocks it touches rewritten. */
   writeMarketTicks(rows: readonly ticks.MarketTickInput[]): Promise<void> {
-    return ticks.writeMarketTicks(this.prisma, rows, this.tickerIds, this.tickEncoder);
+    return ticks.writeMarketTicks(this.prisma, rows, this.tickerIds, this.tickBlocks);
   }
 
   /** A market's ticks with `from` ≤ at < `to`, oldest first. */

@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { PollLoop } from '../core/poll-loop.js';
 import type { HistoryClient } from './database.js';
+import { BLOCK_MS } from './market-ticks.js';
 import { KEYFRAME_EVERY } from './snapshot-documents.js';
 
 export interface PruneCounts {
@@ -208,12 +209,20 @@ function perTickerTargets(
 
 const atMsBefore = (before: bigint, maxAt: bigint | null) => ({ lt: before, ...(maxAt === null ? {} : { lte: maxAt }) });
 
-/** market_ticks, along its primary key (ticker_id, at_ms). */
+/**
+ * market_ticks, along its primary key (ticker_id, start_ms): whole blocks whose every tick is older
+ * than the horizon (a block spans less than BLOCK_MS from its start), so a block that straddles the
+ * horizon stays whole until the next run after it is past. Counted in blocks.
+ */
 function tickTargets(prisma: HistoryClient, olderThan: Date, tickers: number[]): Target[] {
+  const endsBefore = (before: bigint) => before - BigInt(BLOCK_MS) + 1n;
   return perTickerTargets('marketTicks', olderThan, tickers, {
-    nthOldAt: (tickerId, before, skip) =>
-      prisma.marketTick.findFirst({ where: { tickerId, atMs: { lt: before } }, orderBy: { atMs: 'asc' }, skip, select: { atMs: true } }),
-    deleteOld: (tickerId, before, maxAt) => prisma.marketTick.deleteMany({ where: { tickerId, atMs: atMsBefore(before, maxAt) } }),
+    nthOldAt: async (tickerId, before, skip) => {
+      const where = { tickerId, startMs: { lt: endsBefore(before) } };
+      const row = await prisma.marketTickBlock.findFirst({ where, orderBy: { startMs: 'asc' }, skip, select: { startMs: true } });
+      return row && { atMs: row.startMs };
+    },
+    deleteOld: (tickerId, before, maxAt) => prisma.marketTickBlock.deleteMany({ where: { tickerId, startMs: atMsBefore(endsBefore(before), maxAt) } }),
   });
 }
 

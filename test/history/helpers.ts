@@ -65,6 +65,7 @@ export const HISTORY_TABLES = [
   'data_freshness',
   'exchange_candles',
   'history_backfills',
+  'legacy_market_ticks',
   'market_tickers',
   'market_ticks',
   'normalized_data',
