@@ -4,7 +4,7 @@
  * SNAPSHOT_INTERVAL_MS = 5000; each market listed every second, as KALSHI_POLL_INTERVAL_MS = 1000
  * does), scaled to a day. Markets come from the Kalshi simulator's own market model (its change
  * rate), normalized as the service normalizes them and held in LiveMarkets; their quotes go through
- * the MarketTickRecorder into market_ticks, and every 5 s the aggregate (markets, an insight, John's
+ * the MarketTickRecorder into market_ticks (packed per market and minute), and every 5 s the aggregate (markets, an insight, John's
  * metrics, the sources, six agents' P&L) is written through HistoryStore.writeSnapshotTick. The
  * moving markets' trades (the simulator's trade rate) are stored as the WebSocket trade channel's
  * are, each second, through HistoryStore.storeTrades.
@@ -30,6 +30,7 @@ import type { AggregateRecord, BusinessMetricRecord, InsightRecord, MarketRecord
 import { createNorthstarPubSub } from '../src/core/pubsub.js';
 import { HistoryStore, MarketTickRecorder } from '../src/history/index.js';
 import { listMigrationNames, providerPaths } from '../src/history/migration-files.js';
+import { decodeTickBlock } from '../src/history/tick-block-codec.js';
 import { KalshiMarketModel } from '../src/simulators/kalshi/market-model.js';
 import type { Market } from '../src/sources/kalshi/protocol.js';
 import { normalizeMarket } from '../src/sources/kalshi/normalize.js';
@@ -312,7 +313,13 @@ async function measure(scenario: Scenario, dir: string) {
   const part = (...names: string[]) => names.reduce((sum, name) => sum + (tables.get(name) ?? 0) - (startTables.get(name) ?? 0), 0);
   const { tickRows, documents } = (() => {
     const db = new Database(file, { readonly: true });
-    const n = (db.prepare('SELECT count(*) AS n FROM market_ticks WHERE at_ms > ?').get(T0 + WARMUP_S * 1000) as { n: number }).n;
+    // market_ticks holds blocks of ticks (one row per market and minute): count the ticks in them.
+    const since = T0 + WARMUP_S * 1000;
+    const blocks = db.prepare('SELECT start_ms AS start, body FROM market_ticks WHERE start_ms > ?').all(since - 60_000) as Array<{
+      start: number;
+      body: Buffer;
+    }>;
+    const n = blocks.reduce((sum, block) => sum + decodeTickBlock(block.start, block.body).filter((tick) => tick.atMs > since).length, 0);
     const docs = db.prepare('SELECT encoding, count(*) AS n, avg(length(body)) AS bytes FROM snapshot_documents GROUP BY encoding').all() as Array<{
       encoding: string;
       n: number;
@@ -351,7 +358,7 @@ export async function run(): Promise<void> {
     for (const scenario of scenarios) {
       const m = await measure(scenario, dir);
       console.log(
-        `${scenario.name.padEnd(32)} ${mb(m.perDay)}/day  (snapshot rows ${mb(m.snapshotsPerDay)}, documents ${mb(m.documentsPerDay)}, market ticks ${mb(m.ticksPerDay)} = ${Math.round(m.tickRowsPerDay).toLocaleString('en-US')} rows, trades ${mb(m.tradesPerDay)} = ${Math.round(m.tradeRowsPerDay).toLocaleString('en-US')} rows)` +
+        `${scenario.name.padEnd(32)} ${mb(m.perDay)}/day  (snapshot rows ${mb(m.snapshotsPerDay)}, documents ${mb(m.documentsPerDay)}, market ticks ${mb(m.ticksPerDay)} = ${Math.round(m.tickRowsPerDay).toLocaleString('en-US')} ticks, trades ${mb(m.tradesPerDay)} = ${Math.round(m.tradeRowsPerDay).toLocaleString('en-US')} rows)` +
           `   baseline, old layout: ${mb(m.baselinePerDay)}/day; aggregate JSON alone ${mb(m.jsonPerDay)}/day; raw /markets samples held (1 h ttl) ${mb(m.rawHeld)}` +
           `   [${scenario.seconds} s simulated in ${m.elapsedS.toFixed(1)} s; documents: ${m.documents}]`,
       );
