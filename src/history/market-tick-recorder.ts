@@ -1,5 +1,5 @@
 /**
- * Records each market's quote into market_ticks when it changes, coalesced to at most one row per
+ * Records each market's quote into market_ticks when it changes, coalesced to at most one tick per
  * market and second: the newest value seen in a second is the one kept. The composition root calls
  * `observe()` on every market upsert and patch (with the records it just applied); the recorder reads
  * the market as held (the merged record, newest observation per price) and compares it with what it
