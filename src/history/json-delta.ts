@@ -11,12 +11,26 @@
  * A delta is a small tagged tuple:
  *   ['=', value]                  replace with value
  *   ['o', { key: delta }, [removed keys]?]
- *   ['k', keyField, order | null, { key: delta }]   order: the keys in order, null when unchanged
+ *   ['k', keyField, order | null, { key: delta }, [shared, exceptKeys]?]
+ *                                 order: the keys in order, null when unchanged; shared: a delta
+ *                                 applied to every element not in the changes nor in exceptKeys
+ *
+ * The shared delta is the change most elements of a keyed array have in common, written once: a
+ * listing of 1,000 markets of which 23 moved re-dates all 1,000 (their provenance says when they
+ * were fetched), and one delta per market would make every tick's document grow with all markets
+ * rather than with those that changed. The elements that did not change at all are the exceptions.
  */
 
 import { isRecord } from '../core/is-record.js';
 
-export type Delta = readonly ['=', unknown] | readonly ['o', Record<string, Delta>, string[]?] | readonly ['k', string, string[] | null, Record<string, Delta>];
+export type Delta =
+  readonly ['=', unknown] | readonly ['o', Record<string, Delta>, string[]?] | readonly ['k', string, string[] | null, Record<string, Delta>, SharedChange?];
+
+/** A delta applied to every element of a keyed array but the listed ones (and those with changes of their own). */
+type SharedChange = readonly [Delta, string[]];
+
+/** Below this many elements with the same change, each keeps its own (the shared form saves nothing worth its keys). */
+const MIN_SHARED = 16;
 
 type JsonObject = Record<string, unknown>;
 
@@ -48,6 +62,31 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/**
+ * The most common change among elements that were already there, when enough share it and they
+ * outnumber the unchanged elements that must then be listed as exceptions; null otherwise.
+ */
+function sharedChange(
+  changes: Record<string, Delta>,
+  unchanged: string[],
+  base: Map<string, unknown>,
+): { change: SharedChange; changes: Record<string, Delta> } | null {
+  const groups = new Map<string, string[]>();
+  for (const [key, delta] of Object.entries(changes)) {
+    if (!base.has(key)) continue; // a new element is replaced whole, never shared
+    const text = JSON.stringify(delta);
+    const group = groups.get(text);
+    if (group) group.push(key);
+    else groups.set(text, [key]);
+  }
+  let best: [string, string[]] | null = null;
+  for (const entry of groups) if (!best || entry[1].length > best[1].length) best = entry;
+  if (!best || best[1].length < MIN_SHARED || best[1].length <= unchanged.length) return null;
+  const sharing = new Set(best[1]);
+  const rest = Object.fromEntries(Object.entries(changes).filter(([key]) => !sharing.has(key)));
+  return { change: [changes[best[1][0]!]!, unchanged], changes: rest };
+}
+
 /** null when next equals base. */
 export function diff(base: unknown, next: unknown): Delta | null {
   if (base === next) return null;
@@ -72,6 +111,7 @@ export function diff(base: unknown, next: unknown): Delta | null {
     const order = next.map((item) => (item as JsonObject)[field] as string);
     const sameOrder = order.length === base.length && order.every((key, i) => (base[i] as JsonObject)[field] === key);
     const changes: Record<string, Delta> = {};
+    const unchanged: string[] = [];
     let changed = false;
     next.forEach((item, i) => {
       const key = order[i]!;
@@ -79,10 +119,11 @@ export function diff(base: unknown, next: unknown): Delta | null {
       if (delta) {
         changes[key] = delta;
         changed = true;
-      }
+      } else unchanged.push(key);
     });
     if (sameOrder && !changed) return null;
-    return ['k', field, sameOrder ? null : order, changes];
+    const shared = sharedChange(changes, unchanged, byKey);
+    return shared ? ['k', field, sameOrder ? null : order, shared.changes, shared.change] : ['k', field, sameOrder ? null : order, changes];
   }
   return sameJson(base, next) ? null : ['=', next];
 }
@@ -103,11 +144,16 @@ export function patch(base: unknown, delta: Delta | null): unknown {
       return out;
     }
     case 'k': {
-      const [, field, order, changes] = delta;
+      const [, field, order, changes, shared] = delta;
       const list = Array.isArray(base) ? (base as unknown[]) : [];
       const byKey = new Map(list.map((item) => [isRecord(item) ? (item[field] as string) : '', item]));
       const keys = order ?? list.map((item) => (isRecord(item) ? (item[field] as string) : ''));
-      return keys.map((key) => (Object.hasOwn(changes, key) ? patch(byKey.get(key), changes[key]!) : byKey.get(key)));
+      const except = new Set(shared?.[1] ?? []);
+      return keys.map((key) => {
+        if (Object.hasOwn(changes, key)) return patch(byKey.get(key), changes[key]!);
+        if (shared && !except.has(key)) return patch(byKey.get(key), shared[0]);
+        return byKey.get(key);
+      });
     }
   }
 }

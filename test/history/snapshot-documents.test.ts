@@ -89,6 +89,51 @@ describe('json-delta', () => {
   });
 });
 
+describe('json-delta: a change most elements share', () => {
+  const listing = (n: number, fetchedAt: number, moved: (i: number) => number) =>
+    Array.from({ length: n }, (_, i) => ({ id: `m${i}`, prices: { bid: 0.5 + moved(i) }, provenance: { originAt: fetchedAt, fetchedAt } }));
+
+  it('is written once, so a tick that re-dates 1,000 markets of which 23 moved costs the 23, not the 1,000', () => {
+    const base = { markets: listing(1000, 1000, () => 0) };
+    const next = { markets: listing(1000, 2000, (i) => (i % 43 === 0 ? 0.01 : 0)) };
+    const delta = diff(base, next);
+    expect(patch(base, delta)).toEqual(next);
+    const text = JSON.stringify(delta);
+    // An idle market is not named; a moved one is.
+    expect(text).not.toContain('"m1"');
+    expect(text).toContain('"m43"');
+    expect(text.length).toBeLessThan(24 * 120);
+  });
+
+  it('leaves out the unchanged elements, and handles new, removed and moved ones with it', () => {
+    const base = { markets: [...listing(40, 1000, () => 0), { id: 'gone', prices: { bid: 1 }, provenance: { originAt: 1, fetchedAt: 1 } }] };
+    const moved = listing(40, 2000, (i) => (i === 3 ? 0.02 : 0));
+    // Five not re-dated (unchanged), one new, one removed, order reversed.
+    for (let i = 30; i < 35; i++) moved[i] = base.markets[i]!;
+    const next = { markets: [...moved, { id: 'new', prices: { bid: 0.1 }, provenance: { originAt: 2000, fetchedAt: 2000 } }].reverse() };
+    const delta = diff(base, next);
+    expect(patch(base, delta)).toEqual(next);
+    expect(JSON.stringify(delta)).toContain('"m30"');
+  });
+
+  it('patch(base, diff(base, next)) is next for random keyed arrays (seeded)', () => {
+    let seed = 0x5eed;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let run = 0; run < 200; run++) {
+      const n = Math.floor(random() * 60);
+      const stamp = Math.floor(random() * 3);
+      const base = listing(n, 1000, () => 0).map((m) => ({ ...m, provenance: { originAt: 1000 + (random() < 0.2 ? 1 : 0), fetchedAt: 1000 } }));
+      const next = base
+        .filter(() => random() > 0.1)
+        .map((m) => (random() < 0.7 ? { ...m, provenance: { originAt: 2000 + stamp, fetchedAt: 2000 } } : m))
+        .map((m) => (random() < 0.1 ? { ...m, prices: { bid: Math.round(random() * 100) / 100 } } : m));
+      if (random() < 0.3) next.push({ id: `new${run}`, prices: { bid: 0.3 }, provenance: { originAt: 1, fetchedAt: 1 } });
+      if (random() < 0.3) next.reverse();
+      expect(patch({ markets: base }, diff({ markets: base }, { markets: next }))).toEqual({ markets: next });
+    }
+  });
+});
+
 describe('snapshot ticks', () => {
   it('stores the aggregate once per tick however many agents there are, and rows carry money only', async () => {
     test = await openTestStore();
