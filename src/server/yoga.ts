@@ -11,6 +11,7 @@ import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { createContext, type GraphQLContext, type Services } from '../schema/context.js';
 import { maskError } from '../schema/errors.js';
+import { useCodedMediaTypeRefusals } from './plugins/use-coded-media-type-refusals.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
@@ -74,6 +75,8 @@ export function createNorthstarYoga({ schema, services, logger, metrics, graphiq
     plugins: [
       // 1. Ids first, so every later hook and log line of the request has one.
       useRequestId(requestIds),
+      // 1a. yoga's 415 (a content type no parser reads) and 406 (no acceptable media type) get coded bodies.
+      useCodedMediaTypeRefusals(),
       // 2. Timing around execution.
       useOperationMetrics(metrics),
       // 3. One execution (and one JSON text) per subscription event and distinct selection, shared
