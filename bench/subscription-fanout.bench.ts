@@ -24,6 +24,7 @@ import { WebSocketServer } from 'ws';
 import { silentLogger } from '../src/core/logger.js';
 import { createMetrics } from '../src/core/metrics.js';
 import type { Services } from '../src/schema/context.js';
+import { Access } from '../src/server/access/access.js';
 import { attachGraphQLWs } from '../src/server/graphql-ws.js';
 import { SharedResultJson } from '../src/server/result-json.js';
 import { createNorthstarYoga, type GraphQLEnveloped } from '../src/server/yoga.js';
@@ -169,7 +170,15 @@ async function northstar(printOnce: boolean): Promise<Target> {
     : new (class extends SharedResultJson {
         override share(): void {}
       })();
-  const yoga = createNorthstarYoga({ schema: schemaOn(pubsub), services: {} as Services, logger: silentLogger, metrics, graphiql: false, resultJson });
+  const yoga = createNorthstarYoga({
+    schema: schemaOn(pubsub),
+    services: {} as Services,
+    logger: silentLogger,
+    metrics,
+    graphiql: false,
+    access: Access.off(),
+    resultJson,
+  });
   const server = createServer(requestListener(yoga));
   const ws = attachGraphQLWs({
     server,
@@ -179,6 +188,7 @@ async function northstar(printOnce: boolean): Promise<Target> {
     keepAliveIntervalMs: 30_000,
     slowConsumer: { bufferBytes: 64 * 1024 * 1024, deadlineMs: 60_000 },
     resultJson,
+    access: Access.off(),
   });
   await listen(server);
   return {

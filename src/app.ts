@@ -38,6 +38,7 @@ import { createSourceGuards } from './sources/resilience/source-guards.js';
 import { resolveEndpoints } from './sources/endpoints.js';
 import { SourceStatusBoard } from './sources/source-status.js';
 import { UpstreamArchive } from './sources/upstream-archive.js';
+import { Access } from './server/access/access.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './server/graphql-ws.js';
 import { HealthPolicy } from './server/health-policy.js';
 import { plainRoutes } from './server/http-endpoints.js';
@@ -351,7 +352,13 @@ function wireApp(options: AppOptions): App {
     });
 
     const resultJson = new SharedResultJson(metrics.subscriptionSerializations);
-    const yoga = createNorthstarYoga({ schema, services, logger, metrics, graphiql: config.nodeEnv !== 'production', resultJson });
+    const access = new Access(config.access, { clock, audit: (entry) => requireHistory().recordAudit(entry) });
+    if (access.mode === 'off')
+      logger.warn(
+        { authMode: 'off', reason: config.access.reason },
+        'AUTH_MODE=off: every caller may query, analyze and reset breakers without a key (set API_KEYS to require keys)',
+      );
+    const yoga = createNorthstarYoga({ schema, services, logger, metrics, graphiql: config.access.graphiql, access, resultJson });
     const routes = plainRoutes({ services, metrics, readiness: { databaseReachable: () => history?.ping() ?? Promise.resolve(false) } });
     http = createHttpServer({ yoga, routes, metrics, logger });
     ws = attachGraphQLWs({
@@ -362,6 +369,7 @@ function wireApp(options: AppOptions): App {
       keepAliveIntervalMs: config.keepAliveIntervalMs,
       slowConsumer: config.slowConsumer,
       resultJson,
+      access,
     });
     const { authority } = await listen(http.server, config.port, config.host);
     url = `http://${authority}${GRAPHQL_PATH}`;
@@ -369,7 +377,8 @@ function wireApp(options: AppOptions): App {
       {
         graphql: url,
         subscriptions: url.replace(/^http/, 'ws'),
-        graphiql: config.nodeEnv !== 'production' ? url : null,
+        graphiql: config.access.graphiql ? url : null,
+        authMode: config.access.mode,
         health: url.replace(GRAPHQL_PATH, '/health'),
       },
       `Northstar ${VERSION} listening on ${url}`,

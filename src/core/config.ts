@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { SourceId } from './domain.js';
 import { ConfigError } from './errors.js';
+import { accessVariables, resolveAccess, type AccessConfig } from '../server/access/access-config.js';
 
 const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
@@ -149,6 +150,7 @@ const variables = {
     "single (the documented /api/john/metrics), all (the simulator's /api/john/metrics/all), or a comma-separated list of agent ids",
   ],
   JOHN_SIM_FAULT: [optionalString, 'a simulator fault such as status:503, hang, malformed (see README)'],
+  ...accessVariables,
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 type VariableName = keyof typeof variables;
@@ -240,6 +242,8 @@ export interface Config {
     endpoint: JohnEndpoint | null;
     simulatorFault: string | null;
   };
+  /** API keys, AUTH_MODE, GraphiQL, the per-key insight budget (server/access/access-config.ts). */
+  access: AccessConfig;
 }
 
 export type JohnEndpoint = { kind: 'single' } | { kind: 'all' } | { kind: 'agents'; agentIds: string[] };
@@ -362,6 +366,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       endpoint: johnEndpoint(v.JOHN_ENDPOINT),
       simulatorFault: v.JOHN_SIM_FAULT ?? null,
     },
+    access: resolveAccess(parsed, { nodeEnv: v.NODE_ENV, insightCallsPerHour: v.INSIGHT_BUDGET_CALLS_PER_HOUR }),
   };
 }
 

@@ -174,7 +174,10 @@ export interface SourceStatusRecord {
   lastSuccessAt: string | null;
   lastFailureAt: string | null;
   consecutiveFailures: number;
+  /** The upstream's own error text: shown to admin keys only (schema/source-status.ts). */
   lastError: string | null;
+  /** What kind of failure lastError was (an UpstreamError's category): what other keys see. */
+  lastErrorCategory?: string | null;
   stats: BreakerStats;
 }
 

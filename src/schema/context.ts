@@ -20,6 +20,7 @@ import type { NorthstarPubSub } from '../core/pubsub.js';
 import type { LiveMarkets } from '../aggregate/live-markets.js';
 import type { MarketHistory } from '../aggregate/market-history.js';
 import type { BookReadBudget } from '../aggregate/read-model.js';
+import type { Principal } from '../server/access/principal.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface SnapshotRowView {
@@ -122,6 +123,11 @@ export interface GraphQLContext {
   logger: Logger;
   services: Services;
   loaders: Loaders;
+  /**
+   * The API key the operation came with (its id and scopes); null when AUTH_MODE=off. A shared
+   * subscription event is resolved with a principal of its own that only reads (see yoga.ts).
+   */
+  principal: Principal | null;
 }
 
 /**
@@ -130,6 +136,7 @@ export interface GraphQLContext {
  * subscription event (with an id of the event's own), so no execution sees loaders that remember an
  * older one, and a shared event is never resolved with one subscriber's request.
  */
-export function createContext(requestId: string, services: Services, logger: Logger): GraphQLContext {
-  return { requestId, logger: logger.child({ requestId }), services, loaders: createLoaders(services) };
+export function createContext(requestId: string, services: Services, logger: Logger, principal: Principal | null): GraphQLContext {
+  const bindings = principal ? { requestId, keyId: principal.keyId } : { requestId };
+  return { requestId, logger: logger.child(bindings), services, loaders: createLoaders(services), principal };
 }

@@ -1,4 +1,5 @@
 import type { BreakerStats, SourceStatusRecord } from '../core/domain.js';
+import { upstreamErrorFor } from '../server/access/error-visibility.js';
 import { builder } from './builder.js';
 import { AvailabilityEnum, BreakerStateEnum, SourceEnum } from './enums.js';
 
@@ -25,7 +26,12 @@ export const SourceStatusRef = builder.objectRef<SourceStatusRecord>('SourceStat
     lastSuccessAt: t.expose('lastSuccessAt', { type: 'DateTime', nullable: true }),
     lastFailureAt: t.expose('lastFailureAt', { type: 'DateTime', nullable: true }),
     consecutiveFailures: t.exposeInt('consecutiveFailures'),
-    lastError: t.exposeString('lastError', { nullable: true }),
+    lastError: t.string({
+      nullable: true,
+      description:
+        "The upstream's error text for admin keys (and with AUTH_MODE=off); other keys see its category (network, auth, data, rate_limit, service, circuit_breaker, …).",
+      resolve: (status, _args, ctx) => upstreamErrorFor(ctx.principal, status.lastError, status.lastErrorCategory),
+    }),
     stats: t.expose('stats', { type: BreakerStatsRef }),
   }),
 });

@@ -13,6 +13,9 @@ import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
+import type { Access } from './access/access.js';
+import type { Principal } from './access/principal.js';
+import { closeFrame, connectionVerdict, type ConnectionVerdict } from './access/ws-access.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { SharedResultJson } from './result-json.js';
 import { GRAPHQL_PATH, type GraphQLEnveloped, type NorthstarYoga } from './yoga.js';
@@ -42,6 +45,10 @@ interface SocketExtra {
   request: IncomingMessage;
   /** Placeholder token → shared payload bytes, between `onNext` and the write of that message. */
   pendingPayloads: Map<string, Buffer>;
+  /** Whom connection_init authenticated as (null: AUTH_MODE=off, or not yet). */
+  principal: Principal | null;
+  /** Why connection_init was refused, for the close frame (see access/ws-access.ts). */
+  refusal: ConnectionVerdict | null;
 }
 
 export function attachGraphQLWs(options: {
@@ -52,8 +59,10 @@ export function attachGraphQLWs(options: {
   keepAliveIntervalMs: number;
   slowConsumer: { bufferBytes: number; deadlineMs: number };
   resultJson: SharedResultJson;
+  /** Authenticates connection_init; a socket that does not is closed (4401/4403). */
+  access: Access;
 }): GraphQLWsServer {
-  const { server, yoga, logger, metrics, keepAliveIntervalMs, slowConsumer, resultJson } = options;
+  const { server, yoga, logger, metrics, keepAliveIntervalMs, slowConsumer, resultJson, access } = options;
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
   const alive = new WeakMap<WebSocket, boolean>();
   // Operations between subscribe and complete: shutdown waits for their `complete` messages to go out.
@@ -61,6 +70,7 @@ export function attachGraphQLWs(options: {
   let drained: (() => void) | null = null;
 
   const graphqlWs = makeServer<Record<string, unknown> | undefined, SocketExtra>({
+    connectionInitWaitTimeout: access.config.wsConnectionInitTimeoutMs,
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
     subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
     onSubscribe: async (ctx, _id, payload) => {
@@ -70,6 +80,7 @@ export function attachGraphQLWs(options: {
         socket: ctx.extra.socket,
         params: payload,
         socketRequestId: requestIdFrom(ctx.extra.request.headers[REQUEST_ID_HEADER]),
+        socketPrincipal: ctx.extra.principal,
       });
       const { schema, execute, subscribe, contextFactory, parse, validate } = enveloped;
       let document;
@@ -99,12 +110,21 @@ export function attachGraphQLWs(options: {
       operations -= 1;
       if (operations === 0) drained?.();
     },
-    onConnect: () => {
+    onConnect: (ctx) => {
+      const verdict = connectionVerdict(access, ctx.connectionParams);
+      if (!verdict.ok) {
+        // graphql-ws closes with 4403 on false; the close wrapper below sends this verdict's code.
+        ctx.extra.refusal = verdict;
+        logger.info({ closeCode: verdict.code }, 'WebSocket refused at connection_init');
+        return false;
+      }
+      ctx.extra.principal = verdict.principal;
       metrics.subscriptionsActive.inc({ transport: 'ws-connection' });
       return true;
     },
-    onClose: () => {
-      metrics.subscriptionsActive.dec({ transport: 'ws-connection' });
+    onClose: (ctx) => {
+      // Counted only once acknowledged: a refused or never-initialised socket was never counted.
+      if (ctx.acknowledged) metrics.subscriptionsActive.dec({ transport: 'ws-connection' });
     },
   });
 
@@ -115,7 +135,7 @@ export function attachGraphQLWs(options: {
   wss.on('connection', (socket, request) => {
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));
-    const extra: SocketExtra = { socket, request, pendingPayloads: new Map() };
+    const extra: SocketExtra = { socket, request, pendingPayloads: new Map(), principal: null, refusal: null };
     const closed = graphqlWs.opened(
       {
         protocol: socket.protocol,
@@ -125,7 +145,11 @@ export function attachGraphQLWs(options: {
             if (socket.readyState !== socket.OPEN) return resolve();
             socket.send(frame, { binary: false }, (error) => (error ? reject(error) : resolve()));
           }),
-        close: (code, reason) => socket.close(code, reason),
+        close: (code, reason) => {
+          if (code === undefined) return socket.close();
+          const frame = closeFrame(access, code, reason ?? '', extra.refusal);
+          socket.close(frame.code, frame.reason);
+        },
         onMessage: (handle) =>
           socket.on('message', (data) => {
             handle(rawText(data)).catch((error: unknown) => {

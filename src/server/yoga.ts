@@ -11,6 +11,9 @@ import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { createContext, type GraphQLContext, type Services } from '../schema/context.js';
 import { maskError } from '../schema/errors.js';
+import type { Access } from './access/access.js';
+import type { Principal } from './access/principal.js';
+import { useAccess } from './access/use-access.js';
 import { useCodedMediaTypeRefusals } from './plugins/use-coded-media-type-refusals.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
@@ -43,6 +46,8 @@ export interface YogaDeps {
   logger: Logger;
   metrics: Metrics;
   graphiql: boolean;
+  /** API keys and scopes (server/access/); `access.mode` off: no principal, nothing refused for want of a key. */
+  access: Access;
   /** Prints shared subscription results once for every transport (see result-json.ts). */
   resultJson: SharedResultJson;
 }
@@ -52,16 +57,25 @@ interface ServerContext {
   request?: Request;
   /** Set by the graphql-ws bridge: the id of the WebSocket upgrade request. */
   socketRequestId?: string;
+  /** Set by the graphql-ws bridge: whom the socket authenticated as at connection_init. */
+  socketPrincipal?: Principal | null;
 }
 
-export function createNorthstarYoga({ schema, services, logger, metrics, graphiql, resultJson }: YogaDeps): NorthstarYoga {
+export function createNorthstarYoga({ schema, services, logger, metrics, graphiql, access, resultJson }: YogaDeps): NorthstarYoga {
   const requestIds = new WeakMap<Request, string>();
+  const principals = new WeakMap<Request, Principal>();
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     logging: false,
-    graphiql: graphiql ? { subscriptionsProtocol: 'WS', title: 'Northstar' } : false,
+    // With keys, GraphiQL's subscriptions go over SSE: its header editor's Authorization reaches
+    // HTTP and SSE requests, but GraphiQL puts no header into a graphql-ws connection_init.
+    graphiql: graphiql
+      ? access.mode === 'keys'
+        ? { subscriptionsProtocol: 'SSE', title: 'Northstar', headers: JSON.stringify({ Authorization: 'Bearer <your key>' }, null, 2) }
+        : { subscriptionsProtocol: 'WS', title: 'Northstar' }
+      : false,
     // The bundled GraphiQL (no CDN): it works on machines and networks that cannot reach one.
     renderGraphiQL,
     maskedErrors: {
@@ -70,13 +84,17 @@ export function createNorthstarYoga({ schema, services, logger, metrics, graphiq
     context: (initial: ServerContext): GraphQLContext => {
       const requestId =
         (initial.request && requestIds.get(initial.request)) ?? initial.socketRequestId ?? requestIdFrom(initial.request?.headers.get(REQUEST_ID_HEADER));
-      return createContext(requestId, services, logger);
+      const principal = access.mode === 'off' ? null : ((initial.request && principals.get(initial.request)) ?? initial.socketPrincipal ?? null);
+      if (access.mode === 'keys' && principal === null) throw new Error('an operation reached the context without a principal under AUTH_MODE=keys');
+      return createContext(requestId, services, logger, principal);
     },
     plugins: [
       // 1. Ids first, so every later hook and log line of the request has one.
       useRequestId(requestIds),
       // 1a. yoga's 415 (a content type no parser reads) and 406 (no acceptable media type) get coded bodies.
       useCodedMediaTypeRefusals(),
+      // 1b. Who is asking (401 before parsing), and whether each root field's scope allows it (FORBIDDEN).
+      useAccess({ access, graphqlPath: GRAPHQL_PATH, graphiql, principals, logger }),
       // 2. Timing around execution.
       useOperationMetrics(metrics),
       // 3. One execution (and one JSON text) per subscription event and distinct selection, shared
@@ -85,7 +103,7 @@ export function createNorthstarYoga({ schema, services, logger, metrics, graphiq
       useSharedSubscriptionResults({
         metrics,
         resultJson,
-        eventContext: () => createContext(`${SUBSCRIPTION_EVENT_ID_PREFIX}${randomUUID()}`, services, logger),
+        eventContext: () => createContext(`${SUBSCRIPTION_EVENT_ID_PREFIX}${randomUUID()}`, services, logger, access.eventPrincipal()),
       }),
     ],
   });

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Availability, BreakerState, BreakerStats, SourceId, SourceStatusRecord } from '../core/domain.js';
+import { isUpstreamError } from '../core/errors.js';
 import type { Metrics } from '../core/metrics.js';
 import type { NorthstarPubSub } from '../core/pubsub.js';
 
@@ -72,6 +73,7 @@ export class SourceStatusBoard {
       record.lastSuccessAt = new Date(this.clock.now()).toISOString();
       record.consecutiveFailures = 0;
       record.lastError = null;
+      record.lastErrorCategory = null;
       record.stats.fires += 1;
       record.stats.successes += 1;
       if (latencyMs !== undefined) {
@@ -87,6 +89,7 @@ export class SourceStatusBoard {
       record.lastFailureAt = new Date(this.clock.now()).toISOString();
       record.consecutiveFailures += 1;
       record.lastError = error instanceof Error ? error.message : String(error);
+      record.lastErrorCategory = isUpstreamError(error) ? error.category : 'unknown';
       record.stats.fires += 1;
       record.stats.failures += 1;
     });

@@ -10,14 +10,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeMarket, startFakeKalshi, type FakeKalshi, type FakeTrade } from '../support/fake-kalshi.js';
-import { graphqlUrl, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { authHeaders, graphqlUrl, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { until } from '../support/until.js';
 
 const A = 'FAKE-DOWN-A';
 const MIN = 60_000;
 
 async function data<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: authHeaders({ 'content-type': 'application/json' }),
+    body: JSON.stringify({ query, variables }),
+  });
   const answer = (await response.json()) as { data?: T; errors?: unknown[] };
   if (answer.errors) throw new Error(`GraphQL errors: ${JSON.stringify(answer.errors)}`);
   return answer.data as T;

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeMarket, startFakeKalshi, type FakeKalshi } from '../support/fake-kalshi.js';
 import { LEVEL } from '../support/log-capture.js';
-import { graphqlUrl, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { authHeaders, graphqlUrl, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
 const TICKERS = ['FAKE-26-A', 'FAKE-26-B', 'FAKE-26-C'] as const;
 const BOOKS = `query ($a: String!, $b: String!, $c: String!) {
@@ -56,12 +56,14 @@ async function service(fake: FakeKalshi, env: Record<string, string>): Promise<S
 
 function postBooks(url: string): Promise<{ status: number; body: { data?: Record<'a' | 'b' | 'c', Book>; errors?: unknown[] } }> {
   const [a, b, c] = TICKERS;
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: BOOKS, variables: { a, b, c } }) }).then(
-    async (response) => ({
-      status: response.status,
-      body: (await response.json()) as { data?: Record<'a' | 'b' | 'c', Book>; errors?: unknown[] },
-    }),
-  );
+  return fetch(url, {
+    method: 'POST',
+    headers: authHeaders({ 'content-type': 'application/json' }),
+    body: JSON.stringify({ query: BOOKS, variables: { a, b, c } }),
+  }).then(async (response) => ({
+    status: response.status,
+    body: (await response.json()) as { data?: Record<'a' | 'b' | 'c', Book>; errors?: unknown[] },
+  }));
 }
 
 describe('SIGTERM on the real process', () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedQualityDocument, type SimulatedQualityQuery } from '../generated/graphql.js';
 import { startFakeJohn, type FakeJohn } from '../support/fake-john.js';
 import { graphqlRequest } from '../support/service.js';
-import { graphqlUrl, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { authHeaders, graphqlUrl, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { until } from '../support/until.js';
 
 const FAST = { INSIGHT_INTERVAL_MS: '1000', KALSHI_POLL_INTERVAL_MS: '200', JOHN_POLL_INTERVAL_MS: '1000', AGGREGATION_INTERVAL_MS: '100' };
@@ -32,7 +32,7 @@ async function refusal(env: Record<string, string>): Promise<string> {
 /** Queries until every value type has arrived (the first insight comes about a second after start). */
 function everyValue(url: string): Promise<SimulatedQualityQuery> {
   return until('markets, metrics and an insight served', 20_000, async () => {
-    const { body } = await graphqlRequest(url, SimulatedQualityDocument);
+    const { body } = await graphqlRequest(url, SimulatedQualityDocument, undefined, authHeaders());
     expect(body.errors).toBeUndefined();
     const data = body.data!;
     const complete =

@@ -4,11 +4,29 @@
  * and signals measured to the exit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { LogLine } from './log-capture.js';
+
+/**
+ * The API key every process started here accepts (production needs one): an admin key, so tests
+ * may query, analyze and reset breakers. Tests send it with `authHeaders()` (HTTP, SSE) or
+ * `AUTH_CONNECTION_PARAMS` (graphql-ws). A test that passes API_KEYS, API_KEYS_FILE or AUTH_MODE
+ * itself gets only what it passed.
+ */
+export const TEST_API_KEY = 'northstar-test-admin-key-0123456789abcdefghijklmnopqrstuv';
+export const TEST_API_KEY_ENTRY = `test:admin:${createHash('sha256').update(TEST_API_KEY).digest('hex')}`;
+
+/** `Authorization: Bearer <key>` (the test key unless another is given), merged into `headers`. */
+export function authHeaders(headers: Record<string, string> = {}, key: string = TEST_API_KEY): Record<string, string> {
+  return { ...headers, authorization: `Bearer ${key}` };
+}
+
+/** graphql-ws connection_init payload carrying the test key. */
+export const AUTH_CONNECTION_PARAMS = { authorization: `Bearer ${TEST_API_KEY}` } as const;
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -37,6 +55,7 @@ export interface StartOptions {
 
 export async function startServiceProcess(env: Record<string, string> = {}, options: StartOptions = {}): Promise<ServiceProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'northstar-proc-'));
+  const ownAccess = ['API_KEYS', 'API_KEYS_FILE', 'AUTH_MODE'].some((name) => name in env);
   const dbPath = join(dir, 'n.db');
   const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], {
     env: {
@@ -51,6 +70,7 @@ export async function startServiceProcess(env: Record<string, string> = {}, opti
       CACHE_DIR: join(dir, 'cache'),
       // A shared Redis would carry cached values from one test run into the next.
       REDIS_URL: '',
+      ...(ownAccess ? {} : { API_KEYS: TEST_API_KEY_ENTRY }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
