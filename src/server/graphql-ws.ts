@@ -8,10 +8,12 @@
  * (see result-json.ts), and it needs none of use/ws's own ping timer.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { isRecord } from '../core/is-record.js';
 import type { Logger } from '../core/logger.js';
+import { ErrorCode } from '../schema/errors.js';
 import type { Metrics } from '../core/metrics.js';
 import type { Access } from './access/access.js';
 import type { Principal } from './access/principal.js';
@@ -87,7 +89,7 @@ export function attachGraphQLWs(options: {
       try {
         document = parse(payload.query);
       } catch (error) {
-        return [error as never];
+        return [parseFailure(error)];
       }
       const errors = validate(schema, document);
       if (errors.length > 0) return errors;
@@ -152,7 +154,11 @@ export function attachGraphQLWs(options: {
         },
         onMessage: (handle) =>
           socket.on('message', (data) => {
-            handle(rawText(data)).catch((error: unknown) => {
+            const text = rawText(data);
+            // graphql-ws throws on a well-formed message of a type only the server sends, which
+            // would close with 4500 and log an error: it is the client's protocol error (4400).
+            if (isServerToClientMessage(text)) return socket.close(CloseCode.BadRequest, 'Invalid message received');
+            handle(text).catch((error: unknown) => {
               logger.error({ err: error }, 'graphql-ws message handling failed');
               socket.close(CloseCode.InternalServerError, 'Internal server error');
             });
@@ -239,4 +245,29 @@ export function attachGraphQLWs(options: {
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+/** The server-to-client message types: a client that sends one breaks the protocol. */
+const SERVER_TO_CLIENT_TYPES: ReadonlySet<unknown> = new Set(['connection_ack', 'next', 'error']);
+
+function isServerToClientMessage(text: string): boolean {
+  // Only frames that could be one are parsed twice (here and in graphql-ws).
+  if (!/"type"\s*:\s*"(connection_ack|next|error)"/.test(text)) return false;
+  try {
+    const message: unknown = JSON.parse(text);
+    return isRecord(message) && SERVER_TO_CLIENT_TYPES.has(message.type);
+  } catch {
+    return false;
+  }
+}
+
+/** A document that does not parse, coded as over HTTP (GRAPHQL_PARSE_FAILED): graphql's syntax error carries no code. */
+function parseFailure(error: unknown): GraphQLError {
+  if (!(error instanceof GraphQLError))
+    return new GraphQLError(error instanceof Error ? error.message : String(error), { extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } });
+  return new GraphQLError(error.message, {
+    ...(error.source ? { source: error.source } : {}),
+    ...(error.positions ? { positions: error.positions } : {}),
+    extensions: { ...error.extensions, code: error.extensions.code ?? ErrorCode.GRAPHQL_PARSE_FAILED },
+  });
 }
