@@ -10,7 +10,7 @@ export interface GraphQLAnswerBody {
 }
 
 /** "at fn (file.ts:1:2)" or "at file.js:1:2": a stack frame, which must never reach a client. */
-const STACK_FRAME = /\bat [^\s]+ \([^)]*:\d+:\d+\)|\bat \/[^\s]+:\d+:\d+|node:internal/;
+const STACK_FRAME = /\bat [^\s]+ \([^)]*:\d+:\d+\)|\bat \/[^\s]+:\d+:\d+|node:internal|"stack"\s*:/;
 
 export class BadAnswer extends Error {
   override readonly name = 'BadAnswer';
