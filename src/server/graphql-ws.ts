@@ -150,7 +150,7 @@ export function attachGraphQLWs(options: {
         close: (code, reason) => {
           if (code === undefined) return socket.close();
           const frame = closeFrame(access, code, reason ?? '', extra.refusal);
-          socket.close(frame.code, frame.reason);
+          socket.close(frame.code, closeReason(frame.reason));
         },
         onMessage: (handle) =>
           socket.on('message', (data) => {
@@ -270,4 +270,22 @@ function parseFailure(error: unknown): GraphQLError {
     ...(error.positions ? { positions: error.positions } : {}),
     extensions: { ...error.extensions, code: error.extensions.code ?? ErrorCode.GRAPHQL_PARSE_FAILED },
   });
+}
+
+/** The most a close frame's reason may hold (RFC 6455: 125 bytes of payload, 2 of them the code); ws throws on more. */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * The reason cut to fit a close frame. graphql-ws puts the client's subscription id into the 4409
+ * reason ("Subscriber for <id> already exists"): a long id made ws throw, and the socket closed with
+ * 4500 instead of 4409.
+ */
+function closeReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
+  const ellipsis = '…';
+  let cut = reason.slice(0, MAX_CLOSE_REASON_BYTES);
+  while (Buffer.byteLength(cut + ellipsis) > MAX_CLOSE_REASON_BYTES) cut = cut.slice(0, -1);
+  // No lone half of a surrogate pair at the end.
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut + ellipsis;
 }

@@ -48,4 +48,21 @@ describe('graphql-ws protocol errors', () => {
       await raw.close();
     }
   });
+
+  test('a second subscribe under a long id (beyond a close reason) is closed with 4409, not 4500', async () => {
+    const id = 'x'.repeat(300);
+    const raw = await openRawSocket(service.url);
+    try {
+      await raw.init();
+      raw.send(JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription { aggregateUpdated { takenAt } }' } }));
+      expect(await raw.next((message) => message.id === id && message.type === 'next', 5000)).not.toBeNull();
+      raw.send(JSON.stringify({ id, type: 'subscribe', payload: { query: '{ health { status } }' } }));
+      const { code, reason } = await raw.closed;
+      expect(code).toBe(4409);
+      expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(123);
+      expect(reason).toMatch(/^Subscriber for x+…$/);
+    } finally {
+      await raw.close();
+    }
+  });
 });
