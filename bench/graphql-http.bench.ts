@@ -13,6 +13,7 @@ import { Pool } from 'undici';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/core/config.js';
 import { silentLogger } from '../src/core/logger.js';
+import { BENCH_API_KEY, BENCH_API_KEY_ENTRY } from './lib/bench-key.js';
 import { requestListener } from './lib/http.js';
 import { load, row } from './lib/measure.js';
 
@@ -20,7 +21,12 @@ const TOTAL = Number(process.env.BENCH_REQUESTS ?? 4000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 async function post(pool: Pool, path: string, query: string): Promise<void> {
-  const response = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const response = await pool.request({
+    method: 'POST',
+    path,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_API_KEY}` },
+    body: JSON.stringify({ query }),
+  });
   const text = await response.body.text();
   if (response.statusCode !== 200 || text.includes('"errors"')) throw new Error(`HTTP ${response.statusCode}`);
 }
@@ -35,7 +41,14 @@ export async function run(): Promise<void> {
   const barePool = new Pool(`http://127.0.0.1:${(bare.address() as AddressInfo).port}`, { connections: CONCURRENCY });
 
   const dir = await mkdtemp(join(tmpdir(), 'northstar-bench-'));
-  const config = loadConfig({ NODE_ENV: 'production', SIMULATORS: 'all', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: `file:${join(dir, 'bench.db')}` });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    SIMULATORS: 'all',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: `file:${join(dir, 'bench.db')}`,
+    API_KEYS: BENCH_API_KEY_ENTRY,
+  });
   const app = await createApp({ config, logger: silentLogger, collectProcessMetrics: false });
   await app.start();
   const pool = new Pool(new URL(app.url).origin, { connections: CONCURRENCY });

@@ -16,6 +16,7 @@ import WebSocket from 'ws';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/core/config.js';
 import { silentLogger } from '../src/core/logger.js';
+import { BENCH_API_KEY, BENCH_API_KEY_ENTRY } from './lib/bench-key.js';
 
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 4);
 const SUBSCRIBERS = Number(process.env.BENCH_SOAK_SUBSCRIBERS ?? 20);
@@ -39,10 +40,15 @@ export async function run(): Promise<void> {
     CACHE_DIR: join(dir, 'cache'),
     AGGREGATION_INTERVAL_MS: '100',
     SNAPSHOT_INTERVAL_MS: '1000',
+    API_KEYS: BENCH_API_KEY_ENTRY,
   });
   const app = await createApp({ config, logger: silentLogger, collectProcessMetrics: false });
   await app.start();
-  const client = createClient({ url: app.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket });
+  const client = createClient({
+    url: app.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${BENCH_API_KEY}` },
+  });
   let events = 0;
   const query =
     'subscription { aggregateUpdated { takenAt markets { ticker prices { bid ask } quality { cacheTier freshnessMs } } pnl { agentId totalPnlUsd } } }';

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
 
+/** A key entry production needs to start (the digest of no key anyone holds). */
+const PRODUCTION_KEY = `ops:read:${'0'.repeat(64)}`;
+
 describe('configuration', () => {
   it('has the documented defaults when the environment is empty', () => {
     const config = loadConfig({});
@@ -16,7 +19,7 @@ describe('configuration', () => {
     expect(config.cache.dir).toBe('./cache');
     expect(config.kalshi.baseUrl).toBeNull();
     expect(config.logFormat).toBe('pretty');
-    expect(loadConfig({ NODE_ENV: 'production', SIMULATORS: 'all' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', SIMULATORS: 'all', API_KEYS: PRODUCTION_KEY }).logFormat).toBe('json');
     expect(config.simulators).toEqual({ kalshi: true, anthropic: true, john: true });
     expect(config.john.endpoint).toBeNull();
   });
@@ -96,11 +99,17 @@ describe('SIMULATORS', () => {
       KALSHI_BASE_URL: 'https://external-api.kalshi.com/trade-api/v2',
       ANTHROPIC_BASE_URL: 'https://api.anthropic.com',
       JOHN_BASE_URL: 'https://john.internal',
+      API_KEYS: PRODUCTION_KEY,
     });
     expect(live.simulators).toEqual({ kalshi: false, anthropic: false, john: false });
     expect(
-      loadConfig({ NODE_ENV: 'production', SIMULATORS: 'john', KALSHI_BASE_URL: 'https://k.example/trade-api/v2', ANTHROPIC_BASE_URL: 'https://a.example' })
-        .simulators,
+      loadConfig({
+        NODE_ENV: 'production',
+        SIMULATORS: 'john',
+        KALSHI_BASE_URL: 'https://k.example/trade-api/v2',
+        ANTHROPIC_BASE_URL: 'https://a.example',
+        API_KEYS: PRODUCTION_KEY,
+      }).simulators,
     ).toEqual({
       kalshi: false,
       anthropic: false,

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { authHeaders, TEST_API_KEY_ENTRY } from '../support/service-process.js';
 import { until } from '../support/until.js';
 
 interface Quality {
@@ -43,7 +44,17 @@ async function startProcess(env: Record<string, string>): Promise<{ child: Child
   // No Redis in either run: L2 must not be what answers the restart.
   delete base.REDIS_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...base, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', SIMULATORS: 'all', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...base,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      SIMULATORS: 'all',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      API_KEYS: TEST_API_KEY_ENTRY,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -64,7 +75,7 @@ async function startProcess(env: Record<string, string>): Promise<{ child: Child
 }
 
 async function query(url: string): Promise<MarketsAnswer> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+  const response = await fetch(url, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify({ query: QUERY }) });
   const body = (await response.json()) as { data?: MarketsAnswer; errors?: unknown[] };
   expect(body.errors).toBeUndefined();
   return body.data!;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_API_KEY_ENTRY } from '../support/service-process.js';
 
 describe('northstar process', () => {
   const dirs: string[] = [];
@@ -29,6 +30,7 @@ describe('northstar process', () => {
         LOG_LEVEL: 'info',
         DATABASE_URL: `file:${join(dir, 'n.db')}`,
         SNAPSHOT_INTERVAL_MS: '60000',
+        API_KEYS: TEST_API_KEY_ENTRY,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -88,6 +90,7 @@ describe('northstar process', () => {
           LOG_LEVEL: 'info',
           DATABASE_URL: `file:${join(dir, 'n.db')}`,
           CACHE_DIR: join(dir, 'cache'),
+          API_KEYS: TEST_API_KEY_ENTRY,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
