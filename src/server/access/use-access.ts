@@ -116,13 +116,14 @@ export function useAccess(options: UseAccessOptions): Plugin<GraphQLContext> {
             const failed = result.errors?.find((e) => e.path?.[0] === responseKey) ?? null;
             const entry: AuditEntry = {
               eventType: ADMIN_AUDIT_EVENT,
-              source: typeof fieldArguments.source === 'string' ? fieldArguments.source : null,
+              // The audit_log.source of breaker rows is the lower-case source id (as the guards write it).
+              source: typeof fieldArguments.source === 'string' ? fieldArguments.source.toLowerCase() : null,
               details: {
                 keyId: context.principal?.keyId ?? null,
                 authMode: access.mode,
                 field: field.name,
                 arguments: fieldArguments,
-                operationName: typed.operationName ?? null,
+                operationName: operation.operation.name?.value ?? null,
                 requestId: context.requestId,
                 outcome: failed ? 'error' : 'ok',
               },
