@@ -454,6 +454,7 @@ export type SourceStatus = {
   availability: Availability;
   breaker: BreakerState;
   consecutiveFailures: Scalars['Int']['output'];
+  /** The upstream's error text for admin keys (and with AUTH_MODE=off); other keys see its category (network, auth, data, rate_limit, service, circuit_breaker, …). */
   lastError?: Maybe<Scalars['String']['output']>;
   lastFailureAt?: Maybe<Scalars['DateTime']['output']>;
   lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
