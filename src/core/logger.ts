@@ -22,6 +22,11 @@ export const REDACTED_PATHS = [
   'apiToken',
   'privateKeyPem',
   'token',
+  // Client API keys: the Authorization header anywhere, graphql-ws connection params, the key digests.
+  'authorization',
+  'connectionParams.authorization',
+  'payload.authorization',
+  'config.access.keys',
 ];
 
 export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, destination?: DestinationStream): Logger {
