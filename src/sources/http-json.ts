@@ -6,6 +6,7 @@
  */
 import type { SourceId } from '../core/domain.js';
 import { categoryForStatus, UpstreamError } from '../core/errors.js';
+import { jsonNestsDeeperThan, MAX_UPSTREAM_JSON_DEPTH } from './json-limits.js';
 
 export interface HttpAnswer {
   source: SourceId;
@@ -36,7 +37,8 @@ export function jsonBodyOf(answer: HttpAnswer): unknown {
     });
   }
   if (!parsed.ok) {
-    throw new UpstreamError(`${what}: HTTP ${status} with a body that is not JSON`, {
+    const why = parsed.tooDeep ? `nested deeper than ${MAX_UPSTREAM_JSON_DEPTH} levels` : 'that is not JSON';
+    throw new UpstreamError(`${what}: HTTP ${status} with a body ${why}`, {
       source,
       category: 'data',
       retryable: false,
@@ -48,7 +50,9 @@ export function jsonBodyOf(answer: HttpAnswer): unknown {
   return parsed.value;
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: unknown } {
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: unknown; tooDeep?: boolean } {
+  // Refused before parsing: what parses that deep cannot be stringified, cloned or walked afterwards.
+  if (jsonNestsDeeperThan(text)) return { ok: false, error: new RangeError(`JSON nested deeper than ${MAX_UPSTREAM_JSON_DEPTH} levels`), tooDeep: true };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {

@@ -107,6 +107,7 @@ export type FakeCandlestick = Record<string, unknown>;
  */
 export type FakeOverride =
   | { body: unknown; status?: number; times?: number }
+  | { /** Sent as is: bodies JSON.stringify cannot write (100k levels deep) or not JSON at all. */ rawBody: string; status?: number; times?: number }
   | { status: number; body?: undefined; times?: number }
   | { hang: true; times?: number }
   | { hold: Promise<unknown>; times?: number };
@@ -197,6 +198,8 @@ export interface FakeKalshi {
   setCandlesticks(ticker: string, periodMinutes: 1 | 60 | 1440, candlesticks: FakeCandlestick[]): void;
   /** Sends any frame to every open connection (for protocol edge cases). */
   sendRaw(frame: unknown): void;
+  /** Sends this text as one frame to every open connection (frames JSON.stringify cannot write). */
+  sendRawText(text: string): void;
   /** Terminates every WebSocket connection. */
   dropConnections(): void;
 
@@ -493,6 +496,11 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
       );
       return;
     }
+    if (override && 'rawBody' in override) {
+      response.writeHead(override.status ?? 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(override.rawBody) });
+      response.end(override.rawBody);
+      return;
+    }
     if (override) {
       const status = override.status ?? 200;
       sendJson(response, status, override.body !== undefined ? override.body : errorBody(status, status === 429 ? 'too many requests' : 'fake failure'));
@@ -750,6 +758,10 @@ export async function startFakeKalshi(options: FakeKalshiOptions = {}): Promise<
 
     sendRaw(frame) {
       for (const connection of connections) send(connection, frame);
+    },
+    sendRawText(text) {
+      for (const connection of connections) if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(text);
+      changed();
     },
     dropConnections() {
       for (const connection of connections) connection.socket.terminate();

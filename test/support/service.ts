@@ -9,7 +9,7 @@ import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/core/config.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { silentLogger, type Logger } from '../../src/core/logger.js';
 
 export interface RunningService {
   app: App;
@@ -18,7 +18,8 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+/** `logger`: where the service logs (default: nowhere), e.g. a captureLogs() logger to assert on. */
+export async function startService(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<RunningService> {
   const dir = await mkdtemp(join(tmpdir(), 'northstar-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -34,7 +35,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await createApp({ config, logger: silentLogger, collectProcessMetrics: false });
+  const app = await createApp({ config, logger: options.logger ?? silentLogger, collectProcessMetrics: false });
   await app.start();
   let stopped = false;
   return {

@@ -22,6 +22,7 @@
  */
 import { describeTransportError, jsonBodyOf, requestIdOf, retryAfterOf } from '../http-json.js';
 import { Pool, type Dispatcher } from 'undici';
+import { readBoundedText, UpstreamBodyTooLargeError } from '../json-limits.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { JohnEndpoint } from '../../core/config.js';
 import { InputError, UpstreamError } from '../../core/errors.js';
@@ -163,8 +164,11 @@ export class JohnClient {
       status = response.statusCode;
       headers = response.headers;
       // Inside the try: a body cut short (content-length not reached, socket closed) is a transport failure.
-      text = await response.body.text();
+      text = await readBoundedText(response.body, response.headers);
     } catch (error) {
+      if (error instanceof UpstreamBodyTooLargeError) {
+        throw new UpstreamError(`${what}: ${error.message}`, { source: 'john', category: 'data', retryable: false, cause: error });
+      }
       const caller = deadline.caller;
       if (caller?.aborted && !isTimeoutReason(caller.reason) && !deadline.timeout.aborted) throw caller.reason;
       const reason = deadline.timeout.aborted

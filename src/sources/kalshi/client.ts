@@ -21,6 +21,7 @@
  */
 import { describeTransportError, jsonBodyOf, requestIdOf, retryAfterOf } from '../http-json.js';
 import { Pool, type Dispatcher } from 'undici';
+import { readBoundedText, UpstreamBodyTooLargeError } from '../json-limits.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { InputError, UpstreamError } from '../../core/errors.js';
 import type {
@@ -457,10 +458,13 @@ export class KalshiRestClient {
       });
       status = response.statusCode;
       headers = response.headers;
-      text = await response.body.text();
+      text = await readBoundedText(response.body, response.headers);
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       if (this.closing.signal.aborted) throw this.closing.signal.reason;
+      if (error instanceof UpstreamBodyTooLargeError) {
+        throw new UpstreamError(`${what}: ${error.message}`, { source: 'kalshi', category: 'data', retryable: false, cause: error });
+      }
       const reason = timeout.aborted ? `timed out after ${timeoutMs} ms` : describeTransportError(error);
       throw new UpstreamError(`${what}: ${reason}`, { source: 'kalshi', category: 'network', retryable: true, cause: error });
     }

@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { MarketRecord } from '../../core/domain.js';
+import { UpstreamError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
 import { PollLoop } from '../../core/poll-loop.js';
@@ -91,6 +92,8 @@ export class KalshiMarketPoller {
       this.deps.onMarkets(markets, { complete: scan.cursor === '' && markets.length === scan.markets.length });
     } catch (error) {
       if (this.loop.signal.aborted) return;
+      // A listing that is not the documented shape (or too big, or too deep) is a malformed payload like a bad market.
+      if (error instanceof UpstreamError && error.category === 'data') metrics?.upstreamMalformedPayloads.inc({ source: 'kalshi' });
       logger.warn({ err: error }, 'Kalshi market poll failed; serving the markets already held');
     }
   }

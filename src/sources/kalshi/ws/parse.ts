@@ -8,6 +8,7 @@
  * (`sid`, `seq`) could be read, so the feed can still tell that a sequenced message was lost.
  */
 import { isRecord } from '../../../core/is-record.js';
+import { jsonNestsDeeperThan, MAX_UPSTREAM_JSON_DEPTH } from '../../json-limits.js';
 import { isKalshiWsChannel, type KalshiWsServerMessage, type OrderbookDeltaMsg, type OrderbookSnapshotMsg, type TickerMsg, type TradeMsg } from './protocol.js';
 
 export class WsMessageShapeError extends Error {
@@ -50,6 +51,7 @@ function levels(value: unknown, field: string, fail: (why: string) => WsMessageS
 /** One server frame → a typed message, null for a type we do not handle, or WsMessageShapeError. */
 export function readServerMessage(text: string): KalshiWsServerMessage | null {
   let frame: unknown;
+  if (jsonNestsDeeperThan(text)) throw new WsMessageShapeError(`frame nested deeper than ${MAX_UPSTREAM_JSON_DEPTH} levels`);
   try {
     frame = JSON.parse(text);
   } catch {
