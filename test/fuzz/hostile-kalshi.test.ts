@@ -80,6 +80,8 @@ async function serveHostileListing(rawBody: string): Promise<void> {
     expect(await served()).toEqual(GOOD);
   } finally {
     clear();
+    // Bad answers in a row open Kalshi's breaker; the next case needs its polls to reach the fake.
+    await graphql(service.url, 'mutation { resetBreaker(source: KALSHI) { breaker } }');
   }
 }
 

@@ -23,16 +23,23 @@ export interface FakeJohnRequest {
 export interface FakeJohn {
   readonly baseUrl: string;
   readonly seen: FakeJohnRequest[];
+  /** Answers 200 with this text as is (hostile bodies), or with the documented object again (null). */
+  setRawBody(text: string | null): void;
   close(): Promise<void>;
 }
 
 /** Starts the fake on a loopback port; requests without `Bearer <token>` get 401. */
 export async function startFakeJohn(token: string): Promise<FakeJohn> {
   const seen: FakeJohnRequest[] = [];
+  let rawBody: string | null = null;
   const server: Server = createServer((request, response) => {
     seen.push({ path: request.url ?? '', authorization: request.headers.authorization });
     if (request.headers.authorization !== `Bearer ${token}`) {
       response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unauthorized' }));
+      return;
+    }
+    if (rawBody !== null) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(rawBody);
       return;
     }
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...FAKE_JOHN_BODY, timestamp: new Date().toISOString() }));
@@ -42,6 +49,9 @@ export async function startFakeJohn(token: string): Promise<FakeJohn> {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     seen,
+    setRawBody: (text) => {
+      rawBody = text;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
