@@ -7,6 +7,34 @@
  */
 import type { Clock, TimerHandle } from './clock.js';
 
+/**
+ * How long a source waits for its first poll before the service starts listening. Long enough
+ * that a healthy upstream's first answer is in the first response; short enough that a hanging
+ * one (every attempt timing out, with retries: 10 to 20 s) does not keep the service shut while
+ * its cache tiers hold what the last run saw.
+ */
+export const FIRST_POLL_WAIT_MS = 3000;
+
+/**
+ * Waits for `poll` (a first poll, which never rejects) at most `waitMs` on `clock`. Resolves true
+ * when it ended in time; false leaves it running, and a loop's later pollOnce() joins it.
+ */
+export async function waitForFirstPoll(poll: Promise<unknown>, clock: Clock, waitMs: number = FIRST_POLL_WAIT_MS): Promise<boolean> {
+  let timer: TimerHandle | null = null;
+  const timedOut = new Promise<false>((resolve) => (timer = clock.setTimeout(() => resolve(false), waitMs)));
+  try {
+    return await Promise.race([
+      poll.then(
+        () => true,
+        () => true,
+      ),
+      timedOut,
+    ]);
+  } finally {
+    (timer as TimerHandle | null)?.cancel();
+  }
+}
+
 export class PollLoop<T> {
   private timer: TimerHandle | null = null;
   private running = false;

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CurrentAggregateDocument, HealthAndSourcesDocument } from '../generated/graphql.js';
 import { graphqlRequest, startService, type RunningService } from '../support/service.js';
+import { until } from '../support/until.js';
 
 describe('every upstream unreachable at startup', () => {
   let service: RunningService;
@@ -29,7 +30,12 @@ describe('every upstream unreachable at startup', () => {
   });
 
   it('still answers GraphQL, with the source marked live-not-simulated, unavailable, and why', async () => {
-    const { body } = await graphqlRequest(service.url, CurrentAggregateDocument);
+    // The service listens before John's first poll has spent its retries (FIRST_POLL_WAIT_MS):
+    // unavailable from the first answer, with the reason once that poll has failed.
+    const body = await until("John's first poll to fail", 15_000, async () => {
+      const answer = (await graphqlRequest(service.url, CurrentAggregateDocument)).body;
+      return answer.data?.aggregate.components.find((c) => c.source === 'JOHN')?.lastError ? answer : null;
+    });
     expect(body.errors).toBeUndefined();
     const aggregate = body.data!.aggregate;
     expect(aggregate.markets).toEqual([]);

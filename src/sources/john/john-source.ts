@@ -4,6 +4,7 @@
  * and the poller.
  */
 import type { Clock } from '../../core/clock.js';
+import { waitForFirstPoll } from '../../core/poll-loop.js';
 import type { Config, JohnEndpoint } from '../../core/config.js';
 import { fromSimulator, type BusinessMetricRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
@@ -46,7 +47,8 @@ export async function startJohnSource(deps: JohnSourceDeps): Promise<JohnSource>
     archive: deps.archive,
     onMetrics: (records) => deps.onMetrics(origin(records)),
   });
-  await poller.pollOnce();
+  // A John that does not answer is waited for only FIRST_POLL_WAIT_MS before the service listens.
+  await waitForFirstPoll(poller.pollOnce(), clock);
   poller.start();
   return {
     baseUrl,

@@ -12,6 +12,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../core/clock.js';
+import { waitForFirstPoll } from '../../core/poll-loop.js';
 import type { Config } from '../../core/config.js';
 import { fromSimulator, type MarketRecord, type OrderBookRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
@@ -164,10 +165,6 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
       feed?.setTickers(trackedTickers());
     },
   });
-  // One poll before serving, so the first answer has markets; a failure here is not fatal.
-  await poller.pollOnce();
-  poller.start();
-
   // Positions for P&L: signed reads, so only with credentials.
   const portfolio =
     credentials && deps.onPositions
@@ -182,7 +179,14 @@ export async function startKalshiSource(deps: KalshiSourceDeps): Promise<KalshiS
           onPositions: deps.onPositions,
         })
       : null;
-  await portfolio?.pollOnce();
+  // One poll of each before serving, so the first answer has markets and positions; a failure here
+  // is not fatal, and a Kalshi that does not answer is waited for only FIRST_POLL_WAIT_MS (the cache
+  // tiers answer meanwhile; the polls go on, and the loops join them).
+  await waitForFirstPoll(
+    poller.pollOnce().then(() => portfolio?.pollOnce()),
+    clock,
+  );
+  poller.start();
   portfolio?.start();
 
   if (wsUrl) {
