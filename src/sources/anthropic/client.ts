@@ -165,7 +165,18 @@ export class AnthropicInsightClient implements InsightAnalyzer {
     try {
       const { data: stream, response } = await this.sdk.messages.create(params, signal ? { signal } : {}).withResponse();
       requestId = response.headers.get('request-id') ?? undefined;
-      for await (const event of stream) this.apply(state, event, onTextDelta);
+      for await (const event of stream) {
+        const problem = eventShapeProblem(event);
+        if (problem) {
+          throw new UpstreamError(`anthropic: a stream event not of the documented shape: ${problem}`, {
+            source: 'anthropic',
+            category: 'data',
+            retryable: false,
+            ...(requestId ? { requestId } : {}),
+          });
+        }
+        this.apply(state, event, onTextDelta);
+      }
       // The SDK ends the iteration quietly when the signal fires mid-stream; an unfinished stream is a failure.
       if (signal?.aborted) throw signal.reason ?? new Error('aborted');
       if (!state.sawMessageStop) {
@@ -257,5 +268,25 @@ export class AnthropicInsightClient implements InsightAnalyzer {
     const check = checkInsightToolInput(parsed);
     if (!check.ok) return fail(`the tool input violates the insight schema: ${check.problems}`);
     return check.value;
+  }
+}
+
+/** What apply() reads of each event, checked first: the SDK parses the events' JSON but does not check their shape. */
+function eventShapeProblem(event: RawMessageStreamEvent): string | null {
+  const fields = event as unknown as Record<string, unknown>;
+  const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
+  switch (event.type) {
+    case 'message_start': {
+      const message = fields.message as Record<string, unknown> | undefined;
+      return isObject(message) && isObject(message!.usage) ? null : 'message_start without message.usage';
+    }
+    case 'content_block_start':
+      return isObject(fields.content_block) ? null : 'content_block_start without content_block';
+    case 'content_block_delta':
+      return isObject(fields.delta) ? null : 'content_block_delta without delta';
+    case 'message_delta':
+      return isObject(fields.delta) && isObject(fields.usage) ? null : 'message_delta without delta or usage';
+    default:
+      return null;
   }
 }
