@@ -48,6 +48,8 @@ export async function run(): Promise<void> {
     LOG_LEVEL: 'silent',
     DATABASE_URL: `file:${join(dir, 'bench.db')}`,
     API_KEYS: BENCH_API_KEY_ENTRY,
+    // The bench measures throughput on loopback: the per-key rate limit (100/s by default) is off.
+    RATE_LIMIT_PER_KEY: '0',
   });
   const app = await createApp({ config, logger: silentLogger, collectProcessMetrics: false });
   await app.start();

@@ -39,6 +39,7 @@ import { resolveEndpoints } from './sources/endpoints.js';
 import { SourceStatusBoard } from './sources/source-status.js';
 import { UpstreamArchive } from './sources/upstream-archive.js';
 import { Access } from './server/access/access.js';
+import { RateLimits } from './server/rate-limit/rate-limits.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './server/graphql-ws.js';
 import { HealthPolicy } from './server/health-policy.js';
 import { plainRoutes } from './server/http-endpoints.js';
@@ -139,6 +140,7 @@ function wireApp(options: AppOptions): App {
   let retention: RetentionJob | null = null;
   let http: NorthstarHttpServer | null = null;
   let ws: GraphQLWsServer | null = null;
+  let rateLimits: RateLimits | null = null;
   let url = '';
   let stopping: Promise<ShutdownReport> | null = null;
 
@@ -358,7 +360,10 @@ function wireApp(options: AppOptions): App {
         { authMode: 'off', reason: config.access.reason },
         'AUTH_MODE=off: every caller may query, analyze and reset breakers without a key (set API_KEYS to require keys)',
       );
-    const yoga = createNorthstarYoga({ schema, services, logger, metrics, graphiql: config.access.graphiql, access, resultJson });
+    // Redis (when set) is waited for briefly, so instances share counts from their first request.
+    rateLimits = new RateLimits({ config: config.rateLimit, redisUrl: config.redisUrl, logger: logger.child({ component: 'rate-limit' }) });
+    await rateLimits.connect();
+    const yoga = createNorthstarYoga({ schema, services, logger, metrics, graphiql: config.access.graphiql, access, resultJson, rateLimits });
     const routes = plainRoutes({ services, metrics, readiness: { databaseReachable: () => history?.ping() ?? Promise.resolve(false) } });
     http = createHttpServer({ yoga, routes, metrics, logger });
     ws = attachGraphQLWs({
@@ -370,6 +375,7 @@ function wireApp(options: AppOptions): App {
       slowConsumer: config.slowConsumer,
       resultJson,
       access,
+      rateLimits,
     });
     const { authority } = await listen(http.server, config.port, config.host);
     url = `http://${authority}${GRAPHQL_PATH}`;
@@ -424,7 +430,8 @@ function wireApp(options: AppOptions): App {
             timeoutMs: share('producers'),
             run: async () => {
               aggregator.stop();
-              await Promise.all([kalshi?.stop(), anthropic?.stop(), john?.stop(), retention?.stop(), marketTicks.stop()]);
+              // The rate limiter's Redis connection too: nothing is served any more.
+              await Promise.all([kalshi?.stop(), anthropic?.stop(), john?.stop(), retention?.stop(), marketTicks.stop(), rateLimits?.close()]);
               await simulators?.close();
             },
           },

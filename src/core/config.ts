@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { SourceId } from './domain.js';
 import { ConfigError } from './errors.js';
 import { accessVariables, resolveAccess, type AccessConfig } from '../server/access/access-config.js';
+import { rateLimitVariables, resolveRateLimit, type RateLimitConfig } from '../server/rate-limit/rate-limit-config.js';
 
 const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
@@ -151,6 +152,7 @@ const variables = {
   ],
   JOHN_SIM_FAULT: [optionalString, 'a simulator fault such as status:503, hang, malformed (see README)'],
   ...accessVariables,
+  ...rateLimitVariables,
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 type VariableName = keyof typeof variables;
@@ -244,6 +246,8 @@ export interface Config {
   };
   /** API keys, AUTH_MODE, GraphiQL, the per-key insight budget (server/access/access-config.ts). */
   access: AccessConfig;
+  /** Per-key and per-address request rates, connections per key (server/rate-limit/rate-limit-config.ts). */
+  rateLimit: RateLimitConfig;
 }
 
 export type JohnEndpoint = { kind: 'single' } | { kind: 'all' } | { kind: 'agents'; agentIds: string[] };
@@ -301,7 +305,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     parsed[name] = result.data;
   }
   const v = parsed as Parsed;
-  return {
+  const config: Omit<Config, 'rateLimit'> = {
     nodeEnv: v.NODE_ENV,
     host: v.HOST,
     port: v.PORT,
@@ -368,6 +372,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     access: resolveAccess(parsed, { nodeEnv: v.NODE_ENV, insightCallsPerHour: v.INSIGHT_BUDGET_CALLS_PER_HOUR }),
   };
+  // After the rest (access included): which variable is wrong is reported in the table's order.
+  return { ...config, rateLimit: resolveRateLimit(parsed, { authMode: config.access.mode }) };
 }
 
 /** Every variable with its expected form: the README's configuration table is checked against it. */

@@ -18,6 +18,8 @@ import type { Metrics } from '../core/metrics.js';
 import type { Access } from './access/access.js';
 import type { Principal } from './access/principal.js';
 import { closeFrame, connectionVerdict, type ConnectionVerdict } from './access/ws-access.js';
+import { CLOSE_TOO_MANY_CONNECTIONS, rateLimitedError, TOO_MANY_CONNECTIONS_REASON } from './rate-limit/rate-limit-errors.js';
+import type { RateLimits } from './rate-limit/rate-limits.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { SharedResultJson } from './result-json.js';
 import { GRAPHQL_PATH, type GraphQLEnveloped, type NorthstarYoga } from './yoga.js';
@@ -51,6 +53,8 @@ interface SocketExtra {
   principal: Principal | null;
   /** Why connection_init was refused, for the close frame (see access/ws-access.ts). */
   refusal: ConnectionVerdict | null;
+  /** Frees the socket's slot of MAX_CONNECTIONS_PER_KEY (a no-op until it holds one). */
+  releaseConnection: () => void;
 }
 
 export function attachGraphQLWs(options: {
@@ -63,8 +67,11 @@ export function attachGraphQLWs(options: {
   resultJson: SharedResultJson;
   /** Authenticates connection_init; a socket that does not is closed (4401/4403). */
   access: Access;
+  /** Each `subscribe` spends one of its key's (and address's) rate; connections per key are capped (4429). None: no limits. */
+  rateLimits?: RateLimits;
 }): GraphQLWsServer {
   const { server, yoga, logger, metrics, keepAliveIntervalMs, slowConsumer, resultJson, access } = options;
+  const { rateLimits } = options;
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
   const alive = new WeakMap<WebSocket, boolean>();
   // Operations between subscribe and complete: shutdown waits for their `complete` messages to go out.
@@ -76,6 +83,11 @@ export function attachGraphQLWs(options: {
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
     subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
     onSubscribe: async (ctx, _id, payload) => {
+      if (rateLimits?.active) {
+        // Refused with an `error` message: the socket and its other subscriptions live on.
+        const admission = await rateLimits.admit(ctx.extra.principal, ctx.extra.request.socket.remoteAddress);
+        if (!admission.ok) return [rateLimitedError(admission.limited, admission.retryAfterSeconds)];
+      }
       const enveloped: GraphQLEnveloped = yoga.getEnveloped({
         ...ctx,
         req: ctx.extra.request,
@@ -120,6 +132,16 @@ export function attachGraphQLWs(options: {
         logger.info({ closeCode: verdict.code }, 'WebSocket refused at connection_init');
         return false;
       }
+      const release = rateLimits ? rateLimits.openConnection(verdict.principal) : noRelease;
+      if (!release) {
+        ctx.extra.refusal = { ok: false, code: CLOSE_TOO_MANY_CONNECTIONS, reason: TOO_MANY_CONNECTIONS_REASON };
+        logger.info(
+          { closeCode: CLOSE_TOO_MANY_CONNECTIONS, keyId: verdict.principal?.keyId },
+          'WebSocket refused at connection_init: too many connections for its key',
+        );
+        return false;
+      }
+      ctx.extra.releaseConnection = release;
       ctx.extra.principal = verdict.principal;
       metrics.subscriptionsActive.inc({ transport: 'ws-connection' });
       return true;
@@ -137,7 +159,7 @@ export function attachGraphQLWs(options: {
   wss.on('connection', (socket, request) => {
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));
-    const extra: SocketExtra = { socket, request, pendingPayloads: new Map(), principal: null, refusal: null };
+    const extra: SocketExtra = { socket, request, pendingPayloads: new Map(), principal: null, refusal: null, releaseConnection: noRelease };
     const closed = graphqlWs.opened(
       {
         protocol: socket.protocol,
@@ -171,6 +193,7 @@ export function attachGraphQLWs(options: {
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
     socket.once('close', (code, reason) => {
+      extra.releaseConnection();
       closed(code, reason.toString('utf8')).catch((error: unknown) => logger.error({ err: error }, 'graphql-ws close handling failed'));
     });
   });
@@ -241,6 +264,8 @@ export function attachGraphQLWs(options: {
     },
   };
 }
+
+const noRelease = (): void => undefined;
 
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');

@@ -18,6 +18,8 @@ import { useCodedMediaTypeRefusals } from './plugins/use-coded-media-type-refusa
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useSharedSubscriptionResults } from './plugins/use-shared-subscription-results.js';
+import type { RateLimits } from './rate-limit/rate-limits.js';
+import { useRateLimit } from './rate-limit/use-rate-limit.js';
 import { requestIdFrom, REQUEST_ID_HEADER } from './request-id.js';
 import type { SharedResultJson } from './result-json.js';
 
@@ -50,6 +52,8 @@ export interface YogaDeps {
   access: Access;
   /** Prints shared subscription results once for every transport (see result-json.ts). */
   resultJson: SharedResultJson;
+  /** Per-key and per-address rates (429 RATE_LIMITED), SSE streams per key (server/rate-limit/). None: no limits. */
+  rateLimits?: RateLimits;
 }
 
 /** Initial context as yoga (HTTP) and our graphql-ws bridge pass it. */
@@ -61,9 +65,11 @@ interface ServerContext {
   socketPrincipal?: Principal | null;
 }
 
-export function createNorthstarYoga({ schema, services, logger, metrics, graphiql, access, resultJson }: YogaDeps): NorthstarYoga {
+export function createNorthstarYoga(deps: YogaDeps): NorthstarYoga {
+  const { schema, services, logger, metrics, graphiql, access, resultJson } = deps;
   const requestIds = new WeakMap<Request, string>();
   const principals = new WeakMap<Request, Principal>();
+  const { rateLimits } = deps;
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -95,6 +101,8 @@ export function createNorthstarYoga({ schema, services, logger, metrics, graphiq
       useCodedMediaTypeRefusals(),
       // 1b. Who is asking (401 before parsing), and whether each root field's scope allows it (FORBIDDEN).
       useAccess({ access, graphqlPath: GRAPHQL_PATH, graphiql, principals, logger }),
+      // 1b'. The caller's rate (429 before parsing): after access, which knows the key.
+      ...(rateLimits ? [useRateLimit({ limits: rateLimits, graphqlPath: GRAPHQL_PATH, graphiql, principals })] : []),
       // 2. Timing around execution.
       useOperationMetrics(metrics),
       // 3. One execution (and one JSON text) per subscription event and distinct selection, shared

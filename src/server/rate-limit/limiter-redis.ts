@@ -9,7 +9,7 @@ import type { Logger } from '../../core/logger.js';
 
 export interface LimiterRedis {
   readonly client: Redis;
-  /** Waits up to `waitMs` for the first connection; never throws (the limits then count in memory). */
+  /** Waits up to `waitMs` for the first connection (less if it fails); never throws (the limits then count in memory). */
   connect(waitMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -48,15 +48,18 @@ export function createLimiterRedis(url: string, logger: Logger, options: { comma
     async connect(waitMs = 1000) {
       if (client.status === 'wait') client.connect().catch(() => {});
       if (ready()) return true;
+      // Until ready, or the first failed attempt (a refused port need not hold startup for waitMs).
       await new Promise<void>((resolve) => {
         const done = (): void => {
           clearTimeout(timer);
           client.off('ready', done);
+          client.off('error', done);
           resolve();
         };
         const timer = setTimeout(done, waitMs);
         timer.unref();
         client.once('ready', done);
+        client.once('error', done);
       });
       return ready();
     },
