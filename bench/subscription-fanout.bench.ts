@@ -25,6 +25,7 @@ import { silentLogger } from '../src/core/logger.js';
 import { createMetrics } from '../src/core/metrics.js';
 import type { Services } from '../src/schema/context.js';
 import { Access } from '../src/server/access/access.js';
+import { limitsFrom } from '../src/server/limits/limits-config.js';
 import { attachGraphQLWs } from '../src/server/graphql-ws.js';
 import { SharedResultJson } from '../src/server/result-json.js';
 import { createNorthstarYoga, type GraphQLEnveloped } from '../src/server/yoga.js';
@@ -177,6 +178,7 @@ async function northstar(printOnce: boolean): Promise<Target> {
     metrics,
     graphiql: false,
     access: Access.off(),
+    limits: limitsFrom({}, 'test'),
     resultJson,
   });
   const server = createServer(requestListener(yoga));
@@ -189,6 +191,7 @@ async function northstar(printOnce: boolean): Promise<Target> {
     slowConsumer: { bufferBytes: 64 * 1024 * 1024, deadlineMs: 60_000 },
     resultJson,
     access: Access.off(),
+    limits: limitsFrom({}, 'test'),
   });
   await listen(server);
   return {

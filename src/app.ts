@@ -363,7 +363,17 @@ function wireApp(options: AppOptions): App {
     // Redis (when set) is waited for briefly, so instances share counts from their first request.
     rateLimits = new RateLimits({ config: config.rateLimit, redisUrl: config.redisUrl, logger: logger.child({ component: 'rate-limit' }) });
     await rateLimits.connect();
-    const yoga = createNorthstarYoga({ schema, services, logger, metrics, graphiql: config.access.graphiql, access, resultJson, rateLimits });
+    const yoga = createNorthstarYoga({
+      schema,
+      services,
+      logger,
+      metrics,
+      graphiql: config.access.graphiql,
+      access,
+      limits: config.limits,
+      resultJson,
+      rateLimits,
+    });
     const routes = plainRoutes({ services, metrics, readiness: { databaseReachable: () => history?.ping() ?? Promise.resolve(false) } });
     http = createHttpServer({ yoga, routes, metrics, logger });
     ws = attachGraphQLWs({
@@ -375,6 +385,7 @@ function wireApp(options: AppOptions): App {
       slowConsumer: config.slowConsumer,
       resultJson,
       access,
+      limits: config.limits,
       rateLimits,
     });
     const { authority } = await listen(http.server, config.port, config.host);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { SourceId } from './domain.js';
 import { ConfigError } from './errors.js';
 import { accessVariables, resolveAccess, type AccessConfig } from '../server/access/access-config.js';
+import { limitsVariables, resolveLimits, type LimitsConfig } from '../server/limits/limits-config.js';
 import { rateLimitVariables, resolveRateLimit, type RateLimitConfig } from '../server/rate-limit/rate-limit-config.js';
 
 const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -152,6 +153,7 @@ const variables = {
   ],
   JOHN_SIM_FAULT: [optionalString, 'a simulator fault such as status:503, hang, malformed (see README)'],
   ...accessVariables,
+  ...limitsVariables,
   ...rateLimitVariables,
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
@@ -246,6 +248,8 @@ export interface Config {
   };
   /** API keys, AUTH_MODE, GraphiQL, the per-key insight budget (server/access/access-config.ts). */
   access: AccessConfig;
+  /** Query shape and cost, body and message sizes, origins, introspection, persisted operations (server/limits/limits-config.ts). */
+  limits: LimitsConfig;
   /** Per-key and per-address request rates, connections per key (server/rate-limit/rate-limit-config.ts). */
   rateLimit: RateLimitConfig;
 }
@@ -371,6 +375,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       simulatorFault: v.JOHN_SIM_FAULT ?? null,
     },
     access: resolveAccess(parsed, { nodeEnv: v.NODE_ENV, insightCallsPerHour: v.INSIGHT_BUDGET_CALLS_PER_HOUR }),
+    limits: resolveLimits(parsed, { nodeEnv: v.NODE_ENV }),
   };
   // After the rest (access included): which variable is wrong is reported in the table's order.
   return { ...config, rateLimit: resolveRateLimit(parsed, { authMode: config.access.mode }) };

@@ -18,6 +18,12 @@ import type { Metrics } from '../core/metrics.js';
 import type { Access } from './access/access.js';
 import type { Principal } from './access/principal.js';
 import { closeFrame, connectionVerdict, type ConnectionVerdict } from './access/ws-access.js';
+import type { LimitsConfig } from './limits/limits-config.js';
+import { costRefusal } from './limits/operation-cost.js';
+import { verifyWebSocketOrigin } from './limits/origins.js';
+import { resolveSocketDocument } from './limits/persisted-operations.js';
+import { subscriptionRefusal } from './limits/subscriptions-per-connection.js';
+import { withRequestId } from './limits/use-error-request-id.js';
 import { CLOSE_TOO_MANY_CONNECTIONS, rateLimitedError, TOO_MANY_CONNECTIONS_REASON } from './rate-limit/rate-limit-errors.js';
 import type { RateLimits } from './rate-limit/rate-limits.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
@@ -69,10 +75,18 @@ export function attachGraphQLWs(options: {
   access: Access;
   /** Each `subscribe` spends one of its key's (and address's) rate; connections per key are capped (4429). None: no limits. */
   rateLimits?: RateLimits;
+  /** Message size (1009), browser origins (403 at the upgrade), operations per socket, persisted ids, cost. */
+  limits: LimitsConfig;
 }): GraphQLWsServer {
-  const { server, yoga, logger, metrics, keepAliveIntervalMs, slowConsumer, resultJson, access } = options;
+  const { server, yoga, logger, metrics, keepAliveIntervalMs, slowConsumer, resultJson, access, limits } = options;
   const { rateLimits } = options;
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const wss = new WebSocketServer({
+    server,
+    path: GRAPHQL_PATH,
+    // ws closes a socket whose message is larger with 1009 (message too big), before buffering it whole.
+    maxPayload: limits.wsMaxPayloadBytes,
+    verifyClient: verifyWebSocketOrigin(limits.corsOrigins, (origin) => logger.info({ origin }, 'WebSocket upgrade refused: origin not in CORS_ORIGINS')),
+  });
   const alive = new WeakMap<WebSocket, boolean>();
   // Operations between subscribe and complete: shutdown waits for their `complete` messages to go out.
   let operations = 0;
@@ -88,6 +102,10 @@ export function attachGraphQLWs(options: {
         const admission = await rateLimits.admit(ctx.extra.principal, ctx.extra.request.socket.remoteAddress);
         if (!admission.ok) return [rateLimitedError(admission.limited, admission.retryAfterSeconds)];
       }
+      const tooMany = subscriptionRefusal(Object.keys(ctx.subscriptions).length, limits.maxSubscriptionsPerConnection);
+      if (tooMany) return [tooMany];
+      const source = resolveSocketDocument(payload, limits);
+      if ('error' in source) return [source.error];
       const enveloped: GraphQLEnveloped = yoga.getEnveloped({
         ...ctx,
         req: ctx.extra.request,
@@ -99,12 +117,14 @@ export function attachGraphQLWs(options: {
       const { schema, execute, subscribe, contextFactory, parse, validate } = enveloped;
       let document;
       try {
-        document = parse(payload.query);
+        document = parse(source.query);
       } catch (error) {
         return [parseFailure(error)];
       }
       const errors = validate(schema, document);
       if (errors.length > 0) return errors;
+      const tooCostly = costRefusal({ schema, document, operationName: payload.operationName, variableValues: payload.variables }, limits.query);
+      if (tooCostly) return [tooCostly];
       operations += 1;
       return {
         schema,
@@ -119,7 +139,8 @@ export function attachGraphQLWs(options: {
       };
     },
     // A shared result goes out as its cached bytes; graphql-ws prints the rest itself.
-    onNext: (ctx, _id, _payload, _args, result) => resultJson.placeholder(result, ctx.extra.pendingPayloads) as never,
+    onNext: (ctx, _id, _payload, args, result) =>
+      resultJson.placeholder(withRequestId(result, (args.contextValue as { requestId?: string } | undefined)?.requestId), ctx.extra.pendingPayloads) as never,
     onComplete: () => {
       operations -= 1;
       if (operations === 0) drained?.();

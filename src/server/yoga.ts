@@ -14,6 +14,8 @@ import { maskError } from '../schema/errors.js';
 import type { Access } from './access/access.js';
 import type { Principal } from './access/principal.js';
 import { useAccess } from './access/use-access.js';
+import { limitOptions, limitPlugins } from './limits/limits.js';
+import type { LimitsConfig } from './limits/limits-config.js';
 import { useCodedMediaTypeRefusals } from './plugins/use-coded-media-type-refusals.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
@@ -50,6 +52,8 @@ export interface YogaDeps {
   graphiql: boolean;
   /** API keys and scopes (server/access/); `access.mode` off: no principal, nothing refused for want of a key. */
   access: Access;
+  /** Query shape and cost, body size, CORS, CSRF, introspection, persisted operations (server/limits/). */
+  limits: LimitsConfig;
   /** Prints shared subscription results once for every transport (see result-json.ts). */
   resultJson: SharedResultJson;
   /** Per-key and per-address rates (429 RATE_LIMITED), SSE streams per key (server/rate-limit/). None: no limits. */
@@ -66,7 +70,7 @@ interface ServerContext {
 }
 
 export function createNorthstarYoga(deps: YogaDeps): NorthstarYoga {
-  const { schema, services, logger, metrics, graphiql, access, resultJson } = deps;
+  const { schema, services, logger, metrics, graphiql, access, limits, resultJson } = deps;
   const requestIds = new WeakMap<Request, string>();
   const principals = new WeakMap<Request, Principal>();
   const { rateLimits } = deps;
@@ -75,6 +79,7 @@ export function createNorthstarYoga(deps: YogaDeps): NorthstarYoga {
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     logging: false,
+    ...limitOptions(limits),
     // With keys, GraphiQL's subscriptions go over SSE: its header editor's Authorization reaches
     // HTTP and SSE requests, but GraphiQL puts no header into a graphql-ws connection_init.
     graphiql: graphiql
@@ -103,6 +108,8 @@ export function createNorthstarYoga(deps: YogaDeps): NorthstarYoga {
       useAccess({ access, graphqlPath: GRAPHQL_PATH, graphiql, principals, logger }),
       // 1b'. The caller's rate (429 before parsing): after access, which knows the key.
       ...(rateLimits ? [useRateLimit({ limits: rateLimits, graphqlPath: GRAPHQL_PATH, graphiql, principals })] : []),
+      // 1c. The request limits, all before execution (see limits/limits.ts for their order).
+      ...limitPlugins(limits, (request) => requestIds.get(request)),
       // 2. Timing around execution.
       useOperationMetrics(metrics),
       // 3. One execution (and one JSON text) per subscription event and distinct selection, shared

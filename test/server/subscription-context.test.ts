@@ -17,6 +17,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { createMetrics } from '../../src/core/metrics.js';
 import type { GraphQLContext, Services } from '../../src/schema/context.js';
 import { Access } from '../../src/server/access/access.js';
+import { limitsFrom } from '../../src/server/limits/limits-config.js';
 import { attachGraphQLWs, type GraphQLWsServer } from '../../src/server/graphql-ws.js';
 import { SharedResultJson } from '../../src/server/result-json.js';
 import { createNorthstarYoga, SUBSCRIPTION_EVENT_ID_PREFIX } from '../../src/server/yoga.js';
@@ -143,7 +144,16 @@ describe('the context a shared subscription event is resolved with', () => {
   beforeAll(async () => {
     const metrics = createMetrics({ collectProcessMetrics: false });
     const resultJson = new SharedResultJson(metrics.subscriptionSerializations);
-    const yoga = createNorthstarYoga({ schema, services, logger: silentLogger, metrics, graphiql: false, access: Access.off(), resultJson });
+    const yoga = createNorthstarYoga({
+      schema,
+      services,
+      logger: silentLogger,
+      metrics,
+      graphiql: false,
+      access: Access.off(),
+      limits: limitsFrom({}, 'test'),
+      resultJson,
+    });
     // Node ignores what a request listener returns: yoga's promise is handled here, a rejection failing the request.
     server = createServer((req, res) => {
       new Promise((resolve) => resolve(yoga(req, res))).catch((error: unknown) => {
@@ -160,6 +170,7 @@ describe('the context a shared subscription event is resolved with', () => {
       slowConsumer: { bufferBytes: 1 << 24, deadlineMs: 60_000 },
       resultJson,
       access: Access.off(),
+      limits: limitsFrom({}, 'test'),
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
