@@ -18,6 +18,9 @@ import { closeCodeWithin, openRawSocket } from './ws-client.js';
 let service: RunningService;
 let tickers: string[] = [];
 
+/** WS_MAX_PAYLOAD_BYTES's default (64 KiB): a larger frame closes the socket with 1009. */
+const WS_MAX_PAYLOAD_DEFAULT_BYTES = 64 * 1024;
+
 const CLIENT_TYPES = new Set(['connection_init', 'ping', 'pong', 'subscribe', 'complete']);
 
 /** Whether graphql-ws would take the frame as a valid client message (then it is not a protocol error). */
@@ -151,15 +154,25 @@ describe('bad input over graphql-ws', () => {
   });
 
   test('schema-built documents get next / error / complete with coded errors, and the socket lives on', async () => {
-    const raw = await openRawSocket(service.url);
+    // A frame over WS_MAX_PAYLOAD_BYTES (a huge list in the variables) closes its socket with 1009; the next case gets a new one.
+    let raw = await openRawSocket(service.url);
     await raw.init();
     let sequence = 0;
     try {
       await fc.assert(
         fc.asyncProperty(requestArb({ tickers }), async (request) => {
+          if (!raw.isOpen()) {
+            raw = await openRawSocket(service.url);
+            await raw.init();
+          }
           const messageId = `op-${(sequence += 1)}`;
           const from = raw.messages.length;
-          raw.send(JSON.stringify({ id: messageId, type: 'subscribe', payload: request }));
+          const frame = JSON.stringify({ id: messageId, type: 'subscribe', payload: request });
+          raw.send(frame);
+          if (Buffer.byteLength(frame) > WS_MAX_PAYLOAD_DEFAULT_BYTES) {
+            expect(await closeCodeWithin(raw, 3000)).toBe(1009);
+            return;
+          }
           // A subscription on a market that does not move may say nothing: 300 ms, then it is completed.
           const reply = await raw.next((message) => message.id === messageId, 300, from);
           if (reply === null) {
