@@ -26,7 +26,7 @@ export interface OpenCacheOptions {
   prisma: HistoryClient | null;
   /** How long startup waits for Redis before going on without it (it keeps reconnecting). @default 1000 */
   redisConnectWaitMs?: number;
-  /** @default snapshot every 60 s, prune every 10 min */
+  /** @default snapshot every config.cache.l4SnapshotIntervalMs (CACHE_L4_SNAPSHOT_MS), prune every 10 min */
   jobs?: BackgroundJobOptions;
 }
 
@@ -53,6 +53,6 @@ export async function openCache(options: OpenCacheOptions): Promise<TieredCache>
   }
   await cache.l3?.warmUp();
   await cache.warmFromL4();
-  cache.startBackgroundJobs(options.jobs);
+  cache.startBackgroundJobs({ snapshotIntervalMs: config.cache.l4SnapshotIntervalMs, ...options.jobs });
   return cache;
 }

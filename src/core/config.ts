@@ -54,6 +54,7 @@ const variables = {
   CACHE_L2_TTL_S: [int(1, 86_400, 60), 'seconds from 1 to 86400'],
   CACHE_L3_TTL_S: [int(1, 30 * 86_400, 3600), 'seconds from 1 to 2592000'],
   CACHE_DIR: [z.preprocess(blankToUndefined, z.string().default('./cache')), 'a directory path'],
+  CACHE_L4_SNAPSHOT_MS: [int(100, 3_600_000, 60_000), 'milliseconds from 100 to 3600000'],
   CB_TIMEOUT_MS: [int(10, 600_000, 10_000), 'milliseconds from 10 to 600000'],
   CB_ERROR_THRESHOLD: [int(1, 100, 50), 'a percentage from 1 to 100'],
   CB_RESET_TIMEOUT_MS: [int(10, 3_600_000, 30_000), 'milliseconds from 10 to 3600000'],
@@ -171,7 +172,8 @@ export interface Config {
   databaseUrl: string;
   /** null turns the Redis tier off. */
   redisUrl: string | null;
-  cache: { l1TtlMs: number; l2TtlSeconds: number; l3TtlSeconds: number; dir: string };
+  /** `l4SnapshotIntervalMs`: how often L1 is written to the L4 files (and once more at shutdown). */
+  cache: { l1TtlMs: number; l2TtlSeconds: number; l3TtlSeconds: number; dir: string; l4SnapshotIntervalMs: number };
   breaker: { timeoutMs: number; errorThresholdPercentage: number; resetTimeoutMs: number; volumeThreshold: number };
   aggregationIntervalMs: number;
   availabilityThreshold: number;
@@ -317,7 +319,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logFormat: v.LOG_FORMAT ?? (v.NODE_ENV === 'development' ? 'pretty' : 'json'),
     databaseUrl: v.DATABASE_URL,
     redisUrl: v.REDIS_URL ?? null,
-    cache: { l1TtlMs: v.CACHE_L1_TTL_MS, l2TtlSeconds: v.CACHE_L2_TTL_S, l3TtlSeconds: v.CACHE_L3_TTL_S, dir: v.CACHE_DIR },
+    cache: {
+      l1TtlMs: v.CACHE_L1_TTL_MS,
+      l2TtlSeconds: v.CACHE_L2_TTL_S,
+      l3TtlSeconds: v.CACHE_L3_TTL_S,
+      dir: v.CACHE_DIR,
+      l4SnapshotIntervalMs: v.CACHE_L4_SNAPSHOT_MS,
+    },
     breaker: {
       timeoutMs: v.CB_TIMEOUT_MS,
       errorThresholdPercentage: v.CB_ERROR_THRESHOLD,

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openCache } from '../../src/cache/create-cache.js';
 import { cacheKey } from '../../src/cache/entry.js';
 import { FileTier } from '../../src/cache/l4-files.js';
@@ -19,7 +19,7 @@ afterAll(async () => {
   await temp.cleanup();
 });
 
-const settings = (dir: string) => ({ l1TtlMs: 15_000, l2TtlSeconds: 60, l3TtlSeconds: 3600, dir });
+const settings = (dir: string, l4SnapshotIntervalMs = 60_000) => ({ l1TtlMs: 15_000, l2TtlSeconds: 60, l3TtlSeconds: 3600, dir, l4SnapshotIntervalMs });
 
 describe('openCache', () => {
   it('runs without Redis when REDIS_URL is unset, warms L1 from the files, and applies the per-kind TTLs', async () => {
@@ -70,6 +70,26 @@ describe('openCache', () => {
       expect(clock.pending).toBe(0);
     } finally {
       await cache.close();
+    }
+  });
+  it('writes L1 to the files every CACHE_L4_SNAPSHOT_MS, not only every 60 s', async () => {
+    const clock = new ManualClock();
+    const dir = await makeTempDir();
+    const cache = await openCache({ config: { redisUrl: null, cache: settings(dir.dir, 1000) }, clock, prisma: null, jobs: { pruneIntervalMs: null } });
+    try {
+      const key = cacheKey('kalshi', 'markets', 'kalshi:SOON');
+      await cache.set(key, 'in L1', { source: 'kalshi', originAt: clock.now() });
+      const onDisk = async () => {
+        const files = new FileTier({ cacheDir: dir.dir, clock });
+        await files.loadAll();
+        return files.size;
+      };
+      expect(await onDisk()).toBe(0);
+      await clock.advance(1000);
+      await vi.waitFor(async () => expect(await onDisk()).toBe(1));
+    } finally {
+      await cache.close();
+      await dir.cleanup();
     }
   });
 });
