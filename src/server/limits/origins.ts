@@ -1,8 +1,9 @@
 /**
  * Which browser origins may call: CORS_ORIGINS (limits-config.ts). The same list answers yoga's
  * CORS (a listed origin gets Access-Control-Allow-Origin, any other none, so the browser withholds
- * the response) and the WebSocket upgrade (a listed origin or no Origin at all — a non-browser
- * client — is let through; any other browser origin is refused with 403 before the handshake).
+ * the response) and the WebSocket upgrade (a listed origin, the service's own origin, or no Origin
+ * at all — a non-browser client — is let through; any other browser origin is refused with 403
+ * before the handshake).
  */
 import type { IncomingMessage } from 'node:http';
 import type { CORSOptions, Plugin } from 'graphql-yoga';
@@ -33,12 +34,17 @@ export function useVaryOrigin(): Plugin {
   };
 }
 
+/** A page the service itself served (GraphiQL, a dashboard on the same host and port) needs no listing. */
+function isSameOrigin(origin: string, req: IncomingMessage): boolean {
+  return URL.canParse(origin) && req.headers.host !== undefined && new URL(origin).host === req.headers.host.toLowerCase();
+}
+
 /** ws's `verifyClient`: 403 for a browser origin not on the list. */
 export function verifyWebSocketOrigin(allowed: readonly OriginPattern[], onRefused: (origin: string) => void) {
   return (info: { origin: string; req: IncomingMessage }, callback: (ok: boolean, code?: number, message?: string) => void): void => {
     // ws fills `origin` from Origin (or the old Sec-WebSocket-Origin); empty when neither was sent.
     const origin = info.origin || undefined;
-    if (origin === undefined || isAllowedOrigin(origin, allowed)) return callback(true);
+    if (origin === undefined || isAllowedOrigin(origin, allowed) || isSameOrigin(origin, info.req)) return callback(true);
     onRefused(origin);
     callback(false, 403, 'Origin not allowed');
   };
