@@ -1,7 +1,9 @@
 /**
  * How long the fuzz properties run, and from which seed. Defaults keep each property to a few
  * seconds (the suite runs on two cores); FUZZ_RUNS, FUZZ_TIME_MS and FUZZ_SEED widen or replay a
- * run (fast-check prints the seed and path of a failure; pass them back to reproduce it).
+ * run (fast-check prints the seed and path of a failure: FUZZ_SEED and FUZZ_PATH replay it). A
+ * longer hunt also needs vitest's per-test timeout raised, e.g.
+ * `FUZZ_RUNS=2000 FUZZ_TIME_MS=60000 npx vitest run test/fuzz --testTimeout 120000`.
  */
 import type fc from 'fast-check';
 
@@ -16,7 +18,7 @@ function envInt(name: string, fallback: number): number {
 }
 
 /** fast-check parameters: `numRuns` runs (or FUZZ_RUNS), cut after FUZZ_TIME_MS (default `timeMs`), seeded. */
-export function fuzzParameters<T>(numRuns: number, timeMs = 4000): fc.Parameters<T> {
+export function fuzzParameters<T>(numRuns: number, timeMs = 2500): fc.Parameters<T> {
   const path = process.env.FUZZ_PATH;
   return {
     seed: envInt('FUZZ_SEED', DEFAULT_SEED),

@@ -188,7 +188,7 @@ describe('bad input over graphql-ws', () => {
           }
           expect(raw.isOpen()).toBe(true);
         }),
-        fuzzParameters(150, 4000),
+        fuzzParameters(150, 2500),
       );
       // Still a working socket: a ping gets its pong.
       const from = raw.messages.length;
@@ -235,7 +235,7 @@ describe('bad input over graphql-ws', () => {
           await raw.close();
         }
       }),
-      fuzzParameters(12, 4000),
+      fuzzParameters(12, 2500),
     );
   });
 

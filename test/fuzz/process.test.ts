@@ -94,7 +94,7 @@ describe('bad input against a production process', () => {
           }
         }
       }),
-      fuzzParameters(60, 5000),
+      fuzzParameters(60, 3000),
     );
   });
 

@@ -34,7 +34,7 @@ describe('bad input over SSE', () => {
       fc.asyncProperty(requestArb({ tickers, operations }), fc.constantFrom('GET' as const, 'POST' as const), async (request, method) => {
         await checkSseAnswer(service.url, request, { method });
       }),
-      fuzzParameters(80, 4000),
+      fuzzParameters(80, 2500),
     );
   });
 
