@@ -128,7 +128,8 @@ describe('secrets in logs', () => {
     for (const message of ['request refused: not authenticated', 'WebSocket refused at connection_init', 'operation refused', 'admin mutation']) {
       expect(messages, message).toContain(message);
     }
-    expect(service.logs.length).toBeGreaterThan(50);
+    // Debug logging really ran (how many lines depends on timing: 43 to 70 seen; the paths above are what counts).
+    expect(service.logs.length).toBeGreaterThan(20);
     for (const secret of secrets) expect(output.includes(secret), `a secret in the logs: ${secret.slice(0, 12)}…`).toBe(false);
   });
 });

@@ -18,7 +18,7 @@ export const limitsVariables = {
   QUERY_MAX_DEPTH: [int(1, 1000, 10), 'an integer from 1 to 1000 (nesting of selections)'],
   QUERY_MAX_TOKENS: [int(10, 1_000_000, 1000), 'an integer from 10 to 1000000 (lexical tokens in one document)'],
   QUERY_MAX_DIRECTIVES: [int(0, 10_000, 20), 'an integer from 0 to 10000 (directives in one operation)'],
-  QUERY_MAX_COST: [int(1, 1_000_000_000, 200_000), 'an integer from 1 to 1000000000 (fields resolved, list sizes multiplied)'],
+  QUERY_MAX_COST: [int(1, 1_000_000_000, 1_000_000), 'an integer from 1 to 1000000000 (fields resolved, list sizes multiplied)'],
   QUERY_COST_LIST_SIZE: [int(1, 100_000, 50), 'an integer from 1 to 100000 (assumed length of a list without a limit, first or depth)'],
   MAX_BODY_BYTES: [int(1024, 1_073_741_824, 1_048_576), 'bytes from 1024 to 1073741824'],
   WS_MAX_PAYLOAD_BYTES: [int(1024, 1_073_741_824, 65_536), 'bytes from 1024 to 1073741824'],
