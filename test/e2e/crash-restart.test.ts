@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,6 +13,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { authHeaders, TEST_API_KEY_ENTRY } from '../support/service-process.js';
 import { until } from '../support/until.js';
+import { freePort } from '../cache/helpers.js';
 
 interface Quality {
   isFromCache: boolean;
@@ -96,15 +96,6 @@ function storedMarkets(file: string): Map<string, number> {
   }
 }
 
-/** A local port that refuses connections: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('a crash in the first minute', () => {
   it('restarts with every upstream down and still lists the markets, from L3, with their real age', { timeout: 90_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'northstar-crash-'));
@@ -130,7 +121,7 @@ describe('a crash in the first minute', () => {
     const storedAt = storedMarkets(dbFile);
 
     // The restart: same database and CACHE_DIR, every upstream refusing connections, no Redis.
-    const down = `http://127.0.0.1:${await closedPort()}`;
+    const down = `http://127.0.0.1:${await freePort()}`;
     const second = await startProcess({ ...shared, KALSHI_BASE_URL: `${down}/trade-api/v2`, JOHN_BASE_URL: down, ANTHROPIC_BASE_URL: down });
     try {
       const askedAt = Date.now();

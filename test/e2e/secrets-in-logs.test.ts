@@ -7,7 +7,6 @@
  * secret, and no key digest, appears anywhere in stdout or stderr.
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeJohn, type FakeJohn } from '../support/fake-john.js';
 import { fakeMarket, startFakeKalshi, type FakeKalshi } from '../support/fake-kalshi.js';
@@ -15,21 +14,13 @@ import { graphqlUrl, startServiceProcess, TEST_API_KEY, TEST_API_KEY_ENTRY, type
 import { until } from '../support/until.js';
 import { openRawSocket } from '../server/access/ws-close.js';
 import { testKey } from '../server/access/keys.js';
+import { freePort } from '../cache/helpers.js';
 
 const KALSHI_KEY_ID = 'kalshi-key-id-SECRET-7c1e5b2a';
 const ANTHROPIC_KEY = 'sk-ant-SECRET-anthropic-0f9e8d7c6b5a';
 const JOHN_TOKEN = 'john-token-SECRET-1a2b3c4d';
 const WRONG_CLIENT_KEY = 'wrong-client-key-SECRET-9z8y7x';
 const reader = testKey('reader', 'read');
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('secrets in logs', () => {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -51,7 +42,7 @@ describe('secrets in logs', () => {
       KALSHI_PRIVATE_KEY: pem,
       KALSHI_POLL_INTERVAL_MS: '500',
       KALSHI_PORTFOLIO_POLL_INTERVAL_MS: '1000',
-      ANTHROPIC_BASE_URL: `http://127.0.0.1:${await closedPort()}`,
+      ANTHROPIC_BASE_URL: `http://127.0.0.1:${await freePort()}`,
       ANTHROPIC_API_KEY: ANTHROPIC_KEY,
       INSIGHT_INTERVAL_MS: '1000',
       JOHN_BASE_URL: john.baseUrl,
