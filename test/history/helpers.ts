@@ -1,10 +1,12 @@
 /** Shared by the history tests: real SQLite files in a throw-away directory. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Clock } from '../../src/core/clock.js';
 import { HistoryStore } from '../../src/history/index.js';
+import { listMigrationNames, providerPaths } from '../../src/history/migration-files.js';
 
 export interface TempDir {
   dir: string;
@@ -75,3 +77,19 @@ export const HISTORY_TABLES = [
   'snapshot_documents',
   'trades',
 ];
+
+/**
+ * A SQLite file at the migration just before the one named `…_<suffix>` (applied as plain SQL, as
+ * an old release left it), and `migrate()`, which applies that migration and every later one.
+ */
+export async function databaseBeforeMigration(file: string, suffix: string): Promise<{ db: Database.Database; migrate: () => void }> {
+  const { migrationsDir } = providerPaths('sqlite');
+  const names = await listMigrationNames(migrationsDir);
+  const at = names.findIndex((name) => name.endsWith(`_${suffix}`));
+  if (at <= 0) throw new Error(`no migration ending in _${suffix} after the first`);
+  const sql = (name: string) => readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8');
+  const db = new Database(file);
+  for (const name of names.slice(0, at)) db.exec(await sql(name));
+  const rest = await Promise.all(names.slice(at).map(sql));
+  return { db, migrate: () => rest.forEach((text) => db.exec(text)) };
+}

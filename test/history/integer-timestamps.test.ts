@@ -15,9 +15,9 @@ import { DatabaseTier } from '../../src/cache/l3-sqlite.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { AggregateRecord } from '../../src/core/domain.js';
 import { HistoryStore, pruneHistory } from '../../src/history/index.js';
-import { listMigrationNames, providerPaths } from '../../src/history/migration-files.js';
+import { providerPaths } from '../../src/history/migration-files.js';
 import { makeEntry } from '../cache/helpers.js';
-import { DAY_MS, makeTempDir, openTestStore, type TempDir, type TestStore } from './helpers.js';
+import { DAY_MS, makeTempDir, openTestStore, type TempDir, type TestStore, databaseBeforeMigration } from './helpers.js';
 
 let test: TestStore | undefined;
 let temp: TempDir | undefined;
@@ -144,24 +144,11 @@ describe('DateTimes on SQLite', () => {
 /** The old adapter's text for an instant. */
 const iso = (ms: number): string => new Date(ms).toISOString().replace('Z', '+00:00');
 
-/** A database at the migration before integer_timestamps, and the SQL of that one and any later. */
-async function databaseBeforeIntegerTimestamps(file: string): Promise<{ db: Database.Database; migrate: () => void }> {
-  const { migrationsDir } = providerPaths('sqlite');
-  const names = await listMigrationNames(migrationsDir);
-  const mine = names.findIndex((name) => name.endsWith('_integer_timestamps'));
-  expect(mine).toBeGreaterThan(0);
-  const sql = (name: string) => readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8');
-  const db = new Database(file);
-  for (const name of names.slice(0, mine)) db.exec(await sql(name));
-  const rest = await Promise.all(names.slice(mine).map(sql));
-  return { db, migrate: () => rest.forEach((text) => db.exec(text)) };
-}
-
 describe('the integer_timestamps migration', () => {
   it('turns the ISO text of every table into the same instants, found again by every range query', async () => {
     temp = await makeTempDir();
     const file = path.join(temp.dir, 'old.db');
-    const { db, migrate } = await databaseBeforeIntegerTimestamps(file);
+    const { db, migrate } = await databaseBeforeMigration(file, 'integer_timestamps');
 
     // As the old code wrote them: 24 ticks 5 s apart (across midnight), each a document and rows for
     // the whole book and two agents; a millisecond part on every time.

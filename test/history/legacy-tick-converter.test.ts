@@ -3,13 +3,10 @@
  * -1 = no value) into blocks, on a real SQLite file migrated up to the layout before: every tick
  * reads back as the old readers rebuilt it, across chunks, and the old table is left empty.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
-import { listMigrationNames, providerPaths } from '../../src/history/migration-files.js';
-import { makeTempDir, type TempDir } from './helpers.js';
+import { databaseBeforeMigration, makeTempDir, type TempDir } from './helpers.js';
 
 let temp: TempDir | undefined;
 afterEach(async () => {
@@ -19,25 +16,13 @@ afterEach(async () => {
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 
-/** The migrations before pack_market_ticks applied with plain SQL; `apply` runs the rest. */
-async function oldLayoutDatabase(file: string): Promise<{ db: Database.Database; apply: () => void }> {
-  const { migrationsDir } = providerPaths('sqlite');
-  const names = await listMigrationNames(migrationsDir);
-  const packing = names.findIndex((name) => name.endsWith('_pack_market_ticks'));
-  const sql = (name: string) => readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8');
-  const db = new Database(file);
-  for (const name of names.slice(0, packing)) db.exec(await sql(name));
-  const rest = await Promise.all(names.slice(packing).map(sql));
-  return { db, apply: () => rest.forEach((text) => db.exec(text)) };
-}
-
 type OldRow = [atOffsetMs: number, bid: number | null, ask: number | null, last: number | null, volume: number | null, openInterest: number | null];
 
 describe('packing market ticks of the old layout', () => {
   it('reads every old row back as the old readers rebuilt it, and empties the old table', async () => {
     temp = await makeTempDir();
     const file = path.join(temp.dir, 'old.db');
-    const { db, apply } = await oldLayoutDatabase(file);
+    const { db, migrate: apply } = await databaseBeforeMigration(file, 'pack_market_ticks');
     db.prepare('INSERT INTO market_tickers (ticker) VALUES (?), (?)').run('A', 'B');
     const insert = db.prepare(
       'INSERT INTO market_ticks (ticker_id, at_ms, bid_micros, ask_micros, last_micros, volume_hundredths, open_interest_hundredths) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -100,7 +85,7 @@ describe('packing market ticks of the old layout', () => {
   it('carries unchanged fields across its chunks: a long run of deltas after one keyframe', async () => {
     temp = await makeTempDir();
     const file = path.join(temp.dir, 'old.db');
-    const { db, apply } = await oldLayoutDatabase(file);
+    const { db, migrate: apply } = await databaseBeforeMigration(file, 'pack_market_ticks');
     db.prepare('INSERT INTO market_tickers (ticker) VALUES (?)').run('A');
     const insert = db.prepare(
       'INSERT INTO market_ticks (ticker_id, at_ms, bid_micros, ask_micros, last_micros, volume_hundredths, open_interest_hundredths) VALUES (1, ?, ?, ?, ?, ?, ?)',

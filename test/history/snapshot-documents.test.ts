@@ -4,7 +4,6 @@
  * a keyframe while a kept delta needs it; and the migration carries rows of the old layout (the
  * whole aggregate in every row, money as REAL) over to the new one, reading back as before.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,9 +13,8 @@ import { brotliCompressSync } from 'node:zlib';
 import { diff, patch } from '../../src/history/json-delta.js';
 import { DocumentReader } from '../../src/history/snapshot-documents.js';
 import { HistoryStore, pruneHistory } from '../../src/history/index.js';
-import { listMigrationNames, providerPaths } from '../../src/history/migration-files.js';
 import { market } from '../support/records.js';
-import { DAY_MS, makeTempDir, openTestStore, type TempDir, type TestStore } from './helpers.js';
+import { DAY_MS, makeTempDir, openTestStore, type TempDir, type TestStore, databaseBeforeMigration } from './helpers.js';
 
 let test: TestStore | undefined;
 let temp: TempDir | undefined;
@@ -263,23 +261,11 @@ describe('snapshot ticks', () => {
   });
 });
 
-/** The migrations before this change, applied with plain SQL, then old-layout rows, then this migration. */
-async function oldLayoutDatabase(file: string): Promise<{ db: Database.Database; apply: () => void }> {
-  const { migrationsDir } = providerPaths('sqlite');
-  const names = await listMigrationNames(migrationsDir);
-  const mine = names.findIndex((name) => name.endsWith('_history_fits_on_disk'));
-  const sql = (name: string) => readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8');
-  const db = new Database(file);
-  for (const name of names.slice(0, mine)) db.exec(await sql(name));
-  const rest = await Promise.all(names.slice(mine).map(sql));
-  return { db, apply: () => rest.forEach((text) => db.exec(text)) };
-}
-
 describe('the migration to snapshot documents', () => {
   it('carries rows of the old layout over: one document per tick, rows pointing at it, money as the same decimal text', async () => {
     temp = await makeTempDir();
     const file = path.join(temp.dir, 'old.db');
-    const { db, apply } = await oldLayoutDatabase(file);
+    const { db, migrate: apply } = await databaseBeforeMigration(file, 'history_fits_on_disk');
     const agg = aggregate(T0, 2);
     agg.pnl[1]!.unrealizedPnlUsd = '0.00005';
     const insert = db.prepare(
