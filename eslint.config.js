@@ -1,5 +1,5 @@
 // `npm run lint` = this (typescript-eslint's type-checked rules over src/, test/, bench/, scripts/,
-// examples/ and the root configs) + `prettier --check .`. eslint-config-prettier comes last: layout
+// examples/, dashboard/ and the root configs) + `prettier --check .`. eslint-config-prettier comes last: layout
 // is Prettier's job (.prettierrc.json), not a lint rule's.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
@@ -8,7 +8,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['node_modules/', 'dist/', 'coverage/', 'src/generated/', 'test/generated/', 'test/.artifacts/', 'data/', 'cache/']),
+  globalIgnores([
+    'node_modules/',
+    'dist/',
+    'coverage/',
+    'src/generated/',
+    'test/generated/',
+    'dashboard/src/generated/',
+    'test/.artifacts/',
+    'data/',
+    'cache/',
+  ]),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
@@ -26,6 +36,12 @@ export default defineConfig(
         tsconfigRootDir: import.meta.dirname,
       },
     },
+  },
+  {
+    // The dashboard runs in a browser (its type information comes from dashboard/tsconfig.json,
+    // the nearest tsconfig to those files).
+    files: ['dashboard/src/**/*.ts'],
+    languageOptions: { globals: globals.browser },
   },
   {
     // Unhandled promises are the bugs this lint is here for: spelled out, whatever the preset does.
