@@ -5,29 +5,11 @@
  */
 import { z } from 'zod';
 import type { SourceId } from './domain.js';
+import { blankToUndefined, int, optionalChoice, optionalInt, optionalString, optionalUrl, ratio } from './config-schema.js';
 import { ConfigError } from './errors.js';
 import { accessVariables, resolveAccess, type AccessConfig } from '../server/access/access-config.js';
 import { limitsVariables, resolveLimits, type LimitsConfig } from '../server/limits/limits-config.js';
 import { rateLimitVariables, resolveRateLimit, type RateLimitConfig } from '../server/rate-limit/rate-limit-config.js';
-
-const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-
-function int(min: number, max: number, fallback: number) {
-  return z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
-}
-function ratio(fallback: number) {
-  return z.preprocess(blankToUndefined, z.coerce.number().min(0).max(1).default(fallback));
-}
-function optionalUrl(protocols: string[]) {
-  return z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol))
-      .optional(),
-  );
-}
-const optionalString = z.preprocess(blankToUndefined, z.string().optional());
 
 /** Variable → [schema, the expected form shown when it is wrong]. */
 const variables = {
@@ -38,7 +20,7 @@ const variables = {
     z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     'one of fatal, error, warn, info, debug, trace, silent',
   ],
-  LOG_FORMAT: [z.preprocess(blankToUndefined, z.enum(['json', 'pretty']).optional()), 'json or pretty'],
+  LOG_FORMAT: [optionalChoice(['json', 'pretty']), 'json or pretty'],
   DATABASE_URL: [
     z.preprocess(
       blankToUndefined,
@@ -119,10 +101,7 @@ const variables = {
   KALSHI_PORTFOLIO_POLL_INTERVAL_MS: [int(1000, 3_600_000, 30_000), 'milliseconds from 1000 to 3600000'],
   AGENT_ATTRIBUTION: [optionalString, 'rules such as subaccount:1=agent:kalshi:macro,prefix:KXNBA=agent:kalshi:sports'],
   KALSHI_READS_PER_SECOND: [int(1, 100, 10), 'reads per second from 1 to 100'],
-  KALSHI_POLLER_RESERVED_READS: [
-    z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(99).optional()),
-    'an integer from 0 to 99, below KALSHI_READS_PER_SECOND',
-  ],
+  KALSHI_POLLER_RESERVED_READS: [optionalInt(0, 99), 'an integer from 0 to 99, below KALSHI_READS_PER_SECOND'],
   KALSHI_MAX_TRACKED_BOOKS: [int(0, 1000, 50), 'an integer from 0 to 1000'],
   KALSHI_BOOK_IDLE_MS: [int(100, 86_400_000, 60_000), 'milliseconds from 100 to 86400000'],
   KALSHI_BOOK_READS_PER_REQUEST: [int(0, 1000, 10), 'an integer from 0 to 1000'],

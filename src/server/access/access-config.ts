@@ -9,27 +9,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { int, onOff, optionalChoice, optionalInt, optionalString } from '../../core/config-schema.js';
 import { ConfigError } from '../../core/errors.js';
 import { checkDistinctIds, parseApiKeysFile, parseApiKeysVariable, type ApiKeyEntry } from './api-keys.js';
 
-const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-const optionalString = z.preprocess(blankToUndefined, z.string().optional());
-
 /** Variable → [schema, the expected form shown when it is wrong] (config.ts's shape). */
 export const accessVariables = {
-  AUTH_MODE: [z.preprocess(blankToUndefined, z.enum(['keys', 'off']).optional()), 'keys or off (off is refused in production)'],
+  AUTH_MODE: [optionalChoice(['keys', 'off']), 'keys or off (off is refused in production)'],
   // Entries are checked by resolveAccess (which names the entry without echoing its digest).
   API_KEYS: [optionalString, 'comma-separated <id>:<scopes>:<sha256 hex> entries (npm run keys:new prints one)'],
   API_KEYS_FILE: [optionalString, 'a path to a file of <id>:<scopes>:<sha256 hex> entries, one a line'],
-  GRAPHIQL: [z.preprocess(blankToUndefined, z.enum(['on', 'off']).optional()), 'on or off (default: on outside production, off in production)'],
-  INSIGHT_BUDGET_PER_KEY_PER_HOUR: [
-    z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(100_000).optional()),
-    'an integer from 0 to 100000 (requestInsight calls one key may make in an hour)',
-  ],
-  WS_CONNECTION_INIT_TIMEOUT_MS: [
-    z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(600_000).default(3000)),
-    'milliseconds from 100 to 600000',
-  ],
+  GRAPHIQL: [onOff, 'on or off (default: on outside production, off in production)'],
+  INSIGHT_BUDGET_PER_KEY_PER_HOUR: [optionalInt(0, 100_000), 'an integer from 0 to 100000 (requestInsight calls one key may make in an hour)'],
+  WS_CONNECTION_INIT_TIMEOUT_MS: [int(100, 600_000, 3000), 'milliseconds from 100 to 600000'],
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 type Parsed = { [K in keyof typeof accessVariables]: z.output<(typeof accessVariables)[K][0]> };

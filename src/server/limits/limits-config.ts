@@ -4,13 +4,8 @@
  * ships (examples/, test/operations/, the README): `npm run -s measure:operations` prints them.
  */
 import { z } from 'zod';
+import { int, onOff, optionalString } from '../../core/config-schema.js';
 import { ConfigError } from '../../core/errors.js';
-
-const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-function int(min: number, max: number, fallback: number) {
-  return z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
-}
-const onOff = z.preprocess(blankToUndefined, z.enum(['on', 'off']).optional());
 
 /** Variable → [schema, the expected form shown when it is wrong] (config.ts's shape). */
 export const limitsVariables = {
@@ -24,10 +19,7 @@ export const limitsVariables = {
   WS_MAX_PAYLOAD_BYTES: [int(1024, 1_073_741_824, 65_536), 'bytes from 1024 to 1073741824'],
   MAX_SUBSCRIPTIONS_PER_CONNECTION: [int(1, 100_000, 100), 'an integer from 1 to 100000'],
   // Entries are checked by resolveLimits (which names the entry that is wrong).
-  CORS_ORIGINS: [
-    z.preprocess(blankToUndefined, z.string().optional()),
-    'none, or comma-separated origins such as https://desk.example.com or http://localhost:* (any port)',
-  ],
+  CORS_ORIGINS: [optionalString, 'none, or comma-separated origins such as https://desk.example.com or http://localhost:* (any port)'],
   INTROSPECTION: [onOff, 'on or off (default: off in production, on elsewhere)'],
   PERSISTED_ONLY: [onOff, 'on or off (on: only the registered documents of schema/persisted-operations.json run)'],
 } as const satisfies Record<string, readonly [z.ZodType, string]>;

@@ -11,13 +11,8 @@
  * - MAX_CONNECTIONS_PER_KEY: WebSockets and open SSE streams one key may hold, counted per instance.
  */
 import { z } from 'zod';
+import { optionalInt } from '../../core/config-schema.js';
 import { ConfigError } from '../../core/errors.js';
-
-const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-
-function optionalInt(min: number, max: number) {
-  return z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).optional());
-}
 
 export const DEFAULT_RATE_PER_KEY = 100;
 export const DEFAULT_MAX_CONNECTIONS_PER_KEY = 20;
