@@ -1,0 +1,115 @@
+/**
+ * P&L over time, per agent and in total, as the P&L chart draws it. History comes from
+ * `pnlHistory` (the last point of each minute), live points from `aggregateUpdated` (two a second):
+ * both land on the same minute grid, one sample per agent per minute, the newest in the minute
+ * winning, so the live head moves within its minute and a new minute adds a point. The same rule
+ * makes a re-read after a reconnect harmless: points already held are the same samples again.
+ *
+ * Revenue (John), realized and unrealized (Kalshi positions) are kept apart; the total is theirs
+ * summed as the server sums them. The book-wide total is each agent's latest sample at or before
+ * each minute, summed (an agent that has not started yet adds nothing; one that went quiet keeps
+ * its last value, which is what it still has).
+ */
+
+export const PNL_BUCKET_MS = 60_000;
+
+/** The schema's PnLPoint (and AgentPnL with the aggregate's takenAt). */
+export interface PnlPointInput {
+  agentId: string;
+  at: string;
+  revenueUsd: number;
+  realizedPnlUsd: number;
+  unrealizedPnlUsd: number;
+  totalPnlUsd: number;
+}
+
+export interface PnlSample {
+  at: number;
+  revenue: number;
+  realized: number;
+  unrealized: number;
+  total: number;
+}
+
+export type PnlBook = ReadonlyMap<string, readonly PnlSample[]>;
+
+export function sampleOf(point: PnlPointInput): PnlSample | null {
+  const at = Date.parse(point.at);
+  const values = [point.revenueUsd, point.realizedPnlUsd, point.unrealizedPnlUsd, point.totalPnlUsd];
+  if (!Number.isFinite(at) || !values.every(Number.isFinite)) return null;
+  return { at, revenue: point.revenueUsd, realized: point.realizedPnlUsd, unrealized: point.unrealizedPnlUsd, total: point.totalPnlUsd };
+}
+
+/** The aggregate's current P&L as points at its takenAt. */
+export function pointsOfAggregate(aggregate: { takenAt: string; pnl: ReadonlyArray<Omit<PnlPointInput, 'at'>> }): PnlPointInput[] {
+  return aggregate.pnl.map((agent) => ({ ...agent, at: aggregate.takenAt }));
+}
+
+const bucketOf = (at: number, bucketMs: number): number => Math.floor(at / bucketMs);
+
+/** One sample per bucket (the latest `at` in it wins), ascending. */
+export function mergeSamples(series: readonly PnlSample[], incoming: readonly PnlSample[], bucketMs: number = PNL_BUCKET_MS): PnlSample[] {
+  const byBucket = new Map<number, PnlSample>();
+  for (const sample of [...series, ...incoming]) {
+    const bucket = bucketOf(sample.at, bucketMs);
+    const held = byBucket.get(bucket);
+    if (!held || sample.at >= held.at) byBucket.set(bucket, sample);
+  }
+  return [...byBucket.values()].sort((a, b) => a.at - b.at);
+}
+
+/** Adds points (any agents, any order) to the book; agents seen for the first time are added. */
+export function addPoints(book: PnlBook, points: readonly PnlPointInput[], bucketMs: number = PNL_BUCKET_MS): Map<string, PnlSample[]> {
+  const incoming = new Map<string, PnlSample[]>();
+  for (const point of points) {
+    const sample = sampleOf(point);
+    if (!sample) continue;
+    const list = incoming.get(point.agentId) ?? [];
+    list.push(sample);
+    incoming.set(point.agentId, list);
+  }
+  const next = new Map<string, PnlSample[]>([...book].map(([agent, samples]) => [agent, [...samples]]));
+  for (const [agent, samples] of incoming) next.set(agent, mergeSamples(next.get(agent) ?? [], samples, bucketMs));
+  return new Map([...next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Where a re-read of one agent's history starts: its newest sample (null: read the whole window). */
+export function lastSampleAt(book: PnlBook, agentId: string): number | null {
+  return book.get(agentId)?.at(-1)?.at ?? null;
+}
+
+/** Every agent's samples summed per bucket, carrying each agent's latest value forward. */
+export function totalSeries(book: PnlBook, bucketMs: number = PNL_BUCKET_MS): PnlSample[] {
+  const buckets = new Map<number, number>();
+  for (const samples of book.values())
+    for (const sample of samples) {
+      const bucket = bucketOf(sample.at, bucketMs);
+      buckets.set(bucket, Math.max(buckets.get(bucket) ?? -Infinity, sample.at));
+    }
+  const agents = [...book.values()].map((samples) => ({ samples, next: 0, current: null as PnlSample | null }));
+  const totals: PnlSample[] = [];
+  for (const [bucket, at] of [...buckets].sort((a, b) => a[0] - b[0])) {
+    const total: PnlSample = { at, revenue: 0, realized: 0, unrealized: 0, total: 0 };
+    for (const agent of agents) {
+      while (agent.next < agent.samples.length && bucketOf(agent.samples[agent.next]!.at, bucketMs) <= bucket) agent.current = agent.samples[agent.next++]!;
+      if (!agent.current) continue;
+      total.revenue += agent.current.revenue;
+      total.realized += agent.current.realized;
+      total.unrealized += agent.current.unrealized;
+      total.total += agent.current.total;
+    }
+    totals.push(total);
+  }
+  return totals;
+}
+
+/** uPlot's columns: x in seconds, then revenue, realized, unrealized, total. */
+export function chartColumns(samples: readonly PnlSample[]): [number[], number[], number[], number[], number[]] {
+  return [
+    samples.map((s) => s.at / 1000),
+    samples.map((s) => s.revenue),
+    samples.map((s) => s.realized),
+    samples.map((s) => s.unrealized),
+    samples.map((s) => s.total),
+  ];
+}
