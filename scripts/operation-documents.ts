@@ -3,6 +3,8 @@
  * uses), printed by graphql-js so that whitespace and comments do not change its hash:
  *   - examples/*.mjs: the gql`…` templates;
  *   - test/operations/*.graphql: the client documents the tests (and their Apollo/urql clients) send;
+ *   - dashboard/src/operations/*.graphql: the dashboard's (one file per panel; a fragment may be
+ *     defined in any of them, as codegen allows);
  *   - README.md's ```graphql blocks (`readme: true` only: measured, not registered).
  * Used by generate-persisted-operations.ts (the manifest) and measure-operations.ts (the limits).
  */
@@ -14,6 +16,8 @@ import { Kind, parse, print, visit, type DefinitionNode, type DocumentNode, type
 export interface ShippedOperation {
   /** Where it comes from: file and the operation's name (or its position). */
   origin: string;
+  /** The operation's name, when it has one. */
+  name: string | undefined;
   document: string;
   sha256: string;
 }
@@ -37,16 +41,22 @@ function fragmentsUsed(operation: DefinitionNode, fragments: Map<string, Fragmen
   return [...used.values()];
 }
 
-function split(source: string, file: string, first = 1): ShippedOperation[] {
+function fragmentsOf(document: DocumentNode, into = new Map<string, FragmentDefinitionNode>()): Map<string, FragmentDefinitionNode> {
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) into.set(d.name.value, d);
+  return into;
+}
+
+/** Each operation of `source` with the fragments it uses (from `source`, or from `shared` when given). */
+function split(source: string, file: string, first = 1, shared?: Map<string, FragmentDefinitionNode>): ShippedOperation[] {
   const document = parse(source);
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const fragments = shared ?? fragmentsOf(document);
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   return operations.map((operation, index) => {
     const single: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragmentsUsed(operation, fragments)] };
     const text = print(single);
     return {
       origin: `${file} ${operation.name?.value ?? `(operation ${first + index})`}`,
+      name: operation.name?.value,
       document: text,
       sha256: createHash('sha256').update(text).digest('hex'),
     };
@@ -59,7 +69,15 @@ const filesIn = (dir: string, extension: string): string[] =>
     .sort()
     .map((name) => `${dir}/${name}`);
 
-/** The documents clients send: examples/ and test/operations/. */
+/** The dashboard's documents (dashboard/src/operations/), fragments shared across its files. */
+export function dashboardOperations(): ShippedOperation[] {
+  const files = filesIn('dashboard/src/operations', '.graphql').map((file) => ({ file, source: readFileSync(join(root, file), 'utf8') }));
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const { source } of files) fragmentsOf(parse(source), fragments);
+  return files.flatMap(({ file, source }) => split(source, file, 1, fragments));
+}
+
+/** The documents clients send: examples/, test/operations/ and the dashboard's. */
 export function clientOperations(): ShippedOperation[] {
   const found: ShippedOperation[] = [];
   for (const file of filesIn('examples', '.mjs')) {
@@ -72,6 +90,7 @@ export function clientOperations(): ShippedOperation[] {
     }
   }
   for (const file of filesIn('test/operations', '.graphql')) found.push(...split(readFileSync(join(root, file), 'utf8'), file));
+  found.push(...dashboardOperations());
   return found;
 }
 
