@@ -100,6 +100,71 @@ describe('limits in production', () => {
       expect(typo.body.errors?.[0]?.message).not.toMatch(/Did you mean/);
     });
 
+    // Execution-time errors (a variable's value coerced against its type) and the validation
+    // messages graphql-armor's pattern missed ("Did you mean the enum value …", "… to use an inline
+    // fragment on …") named schema members too.
+    const SUGGESTING = [
+      {
+        query: 'query ($i: CandleInterval) { pnlHistory(agentId: "x", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", interval: $i) { at } }',
+        variables: { i: 'ONE_HOUER' },
+      },
+      { query: '{ pnlHistory(agentId: "x", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", interval: ONE_HOUER) { at } }' },
+      { query: '{ node(id: "market:X") { ticker } }' },
+      {
+        query:
+          'subscription ($i: CandleInterval!) { marketUpdated { candles(interval: $i, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { end } } }',
+        variables: { i: 'ONE_MINUT' },
+      },
+    ];
+    // Every error coded; the messages that suggest anything collected, so a failure lists them all.
+    const suggestions: string[] = [];
+    const expectCoded = (errors: Body['errors'], raw: string) => {
+      expect(errors?.length).toBeGreaterThan(0);
+      for (const error of errors ?? []) expect(error.extensions?.code).toEqual(expect.any(String));
+      if (/Did you mean/i.test(raw)) suggestions.push(raw);
+    };
+
+    it('names no schema member in any error: HTTP, SSE and graphql-ws alike', async () => {
+      for (const body of SUGGESTING) {
+        const subscription = body.query.startsWith('subscription');
+        const response = await fetch(openUrl, {
+          method: 'POST',
+          headers: authHeaders({ 'content-type': 'application/json', accept: subscription ? 'text/event-stream' : 'application/graphql-response+json' }),
+          body: JSON.stringify(body),
+        });
+        const raw = await response.text();
+        // SSE: one `next` event with the result, then `complete`.
+        const result = subscription ? (JSON.parse(/^data: (.+)$/m.exec(raw)![1]!) as Body) : (JSON.parse(raw) as Body);
+        expectCoded(result.errors, raw);
+        // What was wrong is still said; only the suggestion is gone.
+        expect(result.errors?.[0]?.message).toMatch(
+          /^(Value "ONE_(HOUER|MINUT)" does not exist in "CandleInterval" enum|Cannot query field "ticker" on type "Node")\.$/,
+        );
+      }
+      const client = createClient({
+        url: openUrl.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: AUTH_CONNECTION_PARAMS,
+      });
+      try {
+        for (const body of SUGGESTING) {
+          const errors = await new Promise<Body['errors']>((resolve, reject) => {
+            client.subscribe(body, {
+              // An execution error comes as a `next` result, a validation error as an `error` message.
+              next: (value) => resolve((value as Body).errors),
+              error: (error) => (Array.isArray(error) ? resolve(error as Body['errors']) : reject(error as Error)),
+              complete: () => undefined,
+            });
+          });
+          expectCoded(errors, `graphql-ws: ${JSON.stringify(errors)}`);
+        }
+      } finally {
+        await client.dispose();
+      }
+      expect(suggestions).toEqual([]);
+    });
+
     it('allows no CORS origin and no browser WebSocket origin by default, localhost included', async () => {
       const answered = await postOpen('{ __typename }', { origin: 'http://localhost:5173' });
       expect(answered.status).toBe(200);
