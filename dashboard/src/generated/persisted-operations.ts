@@ -9,13 +9,49 @@ export const persistedOperations: Readonly<Record<string, { sha256: string; docu
     "sha256": "325914ec6babab5b53be5ce42b6d7bad5186a8d4419636b16a869036c802865b",
     "document": "query ConnectionBadgeSources {\n  sources {\n    source\n    simulated\n  }\n}"
   },
+  "InsightFeed": {
+    "sha256": "98f3fe4f97c9c8a75e3c37cd91a22de0729da97c4f20b4fb6c80c715d67c35d4",
+    "document": "query InsightFeed($limit: Int!) {\n  insights(limit: $limit) {\n    ...InsightFeedInsight\n  }\n}\n\nfragment InsightFeedInsight on Insight {\n  id\n  createdAt\n  summary\n  sentiment\n  sentimentScore\n  riskLevel\n  confidence\n  tickers\n  keyFactors\n  model\n  quality {\n    simulated\n  }\n}"
+  },
+  "InsightFeedStream": {
+    "sha256": "2a4fa61491836e07b957909af05e25f573e33c52066c339043cd172dcd9926ea",
+    "document": "subscription InsightFeedStream {\n  insightStream {\n    insightId\n    delta\n    done\n    insight {\n      ...InsightFeedInsight\n    }\n  }\n}\n\nfragment InsightFeedInsight on Insight {\n  id\n  createdAt\n  summary\n  sentiment\n  sentimentScore\n  riskLevel\n  confidence\n  tickers\n  keyFactors\n  model\n  quality {\n    simulated\n  }\n}"
+  },
+  "MarketDetail": {
+    "sha256": "eec7719cf19c6f072adc47b47ec29bcc3af5e1906eed1630c6694be658ae093a",
+    "document": "query MarketDetail($ticker: String!, $hourFrom: DateTime!, $minuteFrom: DateTime!, $to: DateTime!, $depth: Int!, $tradeLimit: Int!) {\n  market(ticker: $ticker) {\n    ...MarketDetailHeader\n  }\n  orderBook(ticker: $ticker, depth: $depth) {\n    ...MarketDetailBook\n  }\n  hourly: candles(\n    ticker: $ticker\n    interval: ONE_HOUR\n    from: $hourFrom\n    to: $minuteFrom\n  ) {\n    ...MarketDetailCandle\n  }\n  minutely: candles(\n    ticker: $ticker\n    interval: ONE_MINUTE\n    from: $minuteFrom\n    to: $to\n  ) {\n    ...MarketDetailCandle\n  }\n  trades(ticker: $ticker, limit: $tradeLimit) {\n    ...MarketDetailTrade\n  }\n}\n\nfragment MarketDetailHeader on Market {\n  ticker\n  title\n  status\n  updatedAt\n  prices {\n    bid\n    ask\n    last\n  }\n  quality {\n    simulated\n    cacheTier\n  }\n}\n\nfragment MarketDetailBook on OrderBook {\n  ticker\n  updatedAt\n  seq\n  mid\n  spread\n  bids {\n    price\n    size\n  }\n  asks {\n    price\n    size\n  }\n}\n\nfragment MarketDetailCandle on Candle {\n  start\n  volume\n  price {\n    open\n    high\n    low\n    close\n  }\n  yesBid {\n    close\n  }\n  yesAsk {\n    close\n  }\n}\n\nfragment MarketDetailTrade on Trade {\n  id\n  at\n  price\n  count\n  takerSide\n}"
+  },
+  "MarketDetailBookUpdates": {
+    "sha256": "92ed45cece2d1ca9d45760ac7dbae3c02d03379fc7035d56123b8dded323fa50",
+    "document": "subscription MarketDetailBookUpdates($ticker: String!, $depth: Int!) {\n  orderBookUpdated(ticker: $ticker, depth: $depth) {\n    ...MarketDetailBook\n  }\n}\n\nfragment MarketDetailBook on OrderBook {\n  ticker\n  updatedAt\n  seq\n  mid\n  spread\n  bids {\n    price\n    size\n  }\n  asks {\n    price\n    size\n  }\n}"
+  },
+  "MarketDetailTrades": {
+    "sha256": "561219e9fef21e502517c4e00e09ba9f6393a17878699a76c0d63ca2b1e37b36",
+    "document": "subscription MarketDetailTrades($tickers: [String!]!) {\n  tradeExecuted(tickers: $tickers) {\n    ...MarketDetailTrade\n  }\n}\n\nfragment MarketDetailTrade on Trade {\n  id\n  at\n  price\n  count\n  takerSide\n}"
+  },
+  "MarketDetailUpdates": {
+    "sha256": "ef3b84c8adf96e44579dc629ebd21a0b8611ccd6d6cf5c491bfc028367ed22d1",
+    "document": "subscription MarketDetailUpdates($tickers: [String!]!) {\n  marketUpdated(tickers: $tickers) {\n    ...MarketDetailHeader\n  }\n}\n\nfragment MarketDetailHeader on Market {\n  ticker\n  title\n  status\n  updatedAt\n  prices {\n    bid\n    ask\n    last\n  }\n  quality {\n    simulated\n    cacheTier\n  }\n}"
+  },
   "MarketsTable": {
     "sha256": "82a8bddc98d2813091c4489999ae14457e1db2386be813d72cff65b4c5c123bf",
     "document": "query MarketsTable {\n  aggregate {\n    markets {\n      ...MarketsTableRow\n    }\n  }\n}\n\nfragment MarketsTableRow on Market {\n  id\n  ticker\n  title\n  source\n  status\n  prices {\n    bid\n    ask\n    last\n    previous\n  }\n  volume {\n    volume24h\n  }\n  quality {\n    freshnessMs\n    cacheTier\n    isFromCache\n    simulated\n  }\n}"
   },
   "MarketsTableUpdates": {
-    "sha256": "27f8dc080ad247ef08308aaa7c8da1c24cfeaa4751e3aa857a5a70e43050f37d",
-    "document": "subscription MarketsTableUpdates {\n  marketUpdated {\n    ...MarketsTableRow\n  }\n}\n\nfragment MarketsTableRow on Market {\n  id\n  ticker\n  title\n  source\n  status\n  prices {\n    bid\n    ask\n    last\n    previous\n  }\n  volume {\n    volume24h\n  }\n  quality {\n    freshnessMs\n    cacheTier\n    isFromCache\n    simulated\n  }\n}"
+    "sha256": "014540b759c45e5bb6e42a9da0478141f4a7160c8bed53c6b49d09d082301a18",
+    "document": "subscription MarketsTableUpdates {\n  aggregateUpdated {\n    markets {\n      ...MarketsTableRow\n    }\n  }\n}\n\nfragment MarketsTableRow on Market {\n  id\n  ticker\n  title\n  source\n  status\n  prices {\n    bid\n    ask\n    last\n    previous\n  }\n  volume {\n    volume24h\n  }\n  quality {\n    freshnessMs\n    cacheTier\n    isFromCache\n    simulated\n  }\n}"
+  },
+  "PnlAgents": {
+    "sha256": "2c2192c0e001852e1df84a8a9f0c8919941e9195c6c439b2531bb5df5761f311",
+    "document": "query PnlAgents {\n  aggregate {\n    takenAt\n    pnl {\n      ...PnlAgent\n    }\n  }\n}\n\nfragment PnlAgent on AgentPnL {\n  agentId\n  revenueUsd\n  realizedPnlUsd\n  unrealizedPnlUsd\n  totalPnlUsd\n}"
+  },
+  "PnlHistory": {
+    "sha256": "b1954f36852049d83f4536c8c5f992270065c3ba95042940ef6959b5709c7b84",
+    "document": "query PnlHistory($agentId: String!, $from: DateTime!, $to: DateTime!) {\n  pnlHistory(agentId: $agentId, from: $from, to: $to, interval: ONE_MINUTE) {\n    agentId\n    at\n    revenueUsd\n    realizedPnlUsd\n    unrealizedPnlUsd\n    totalPnlUsd\n  }\n}"
+  },
+  "PnlUpdates": {
+    "sha256": "d5082cc0a91a7c65fbfd5fa70d3cfd2731fe8f810fcb7d76ccbf1a976c6465ae",
+    "document": "subscription PnlUpdates {\n  aggregateUpdated {\n    takenAt\n    pnl {\n      ...PnlAgent\n    }\n  }\n}\n\nfragment PnlAgent on AgentPnL {\n  agentId\n  revenueUsd\n  realizedPnlUsd\n  unrealizedPnlUsd\n  totalPnlUsd\n}"
   },
   "SourcesPanel": {
     "sha256": "d6cf45063cc5928830dbe9e4b4fc42ed0efa967e911c3ee89d115c79470f806b",
