@@ -305,6 +305,7 @@ function wireApp(options: AppOptions): App {
         endpoint: endpoints.anthropic,
         clock,
         logger,
+        metrics,
         guard: guards.anthropic,
         pubsub,
         statuses,

@@ -7,6 +7,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import { fromSimulator, type InsightRecord } from '../../core/domain.js';
 import type { Logger } from '../../core/logger.js';
+import type { Metrics } from '../../core/metrics.js';
 import type { NorthstarPubSub } from '../../core/pubsub.js';
 import type { SourceGuard } from '../resilience/source-guard.js';
 import type { SourceStatusBoard } from '../source-status.js';
@@ -27,6 +28,8 @@ export interface AnthropicSourceDeps {
   endpoint: { baseUrl: string; apiKey: string | null; simulated: boolean };
   clock: Clock;
   logger: Logger;
+  /** Counts malformed answers (northstar_upstream_malformed_payloads_total{source="anthropic"}). */
+  metrics: Metrics;
   guard: SourceGuard;
   pubsub: NorthstarPubSub;
   statuses: SourceStatusBoard;
@@ -51,6 +54,7 @@ function assemble(deps: AnthropicSourceDeps): AnthropicSource {
     timeoutMs: config.anthropic.timeoutMs,
     clock,
     logger: logger.child({ source: 'anthropic' }),
+    metrics: deps.metrics,
   });
   // Every insight is made by one analysis: marked there when a simulator made it.
   const analyzer: InsightAnalyzer = deps.endpoint.simulated

@@ -15,6 +15,8 @@ import { systemClock, type Clock } from '../../core/clock.js';
 import type { InsightRecord, MarketRecord, RiskLevel, Sentiment } from '../../core/domain.js';
 import { InputError, UpstreamError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
+import type { Metrics } from '../../core/metrics.js';
+import { PayloadShapeError } from '../payload-shape-error.js';
 import { toUpstreamError } from './errors.js';
 import { checkInsightToolInput, type InsightToolInput } from './insight-schema.js';
 import { buildInsightPrompt, DEFAULT_MAX_MARKETS, DEFAULT_MAX_TITLE_LENGTH } from './prompt.js';
@@ -54,6 +56,8 @@ export interface AnthropicInsightClientOptions {
   /** Stamps createdAt and provenance. @default systemClock */
   clock?: Clock;
   logger?: Logger;
+  /** Counts answers rejected as malformed (northstar_upstream_malformed_payloads_total{source="anthropic"}). */
+  metrics?: Pick<Metrics, 'upstreamMalformedPayloads'>;
 }
 
 export interface AnalyzeOptions {
@@ -101,6 +105,7 @@ export class AnthropicInsightClient implements InsightAnalyzer {
   private readonly maxTitleLength: number;
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly metrics: Pick<Metrics, 'upstreamMalformedPayloads'> | undefined;
 
   constructor(options: AnthropicInsightClientOptions) {
     this.model = options.model;
@@ -109,6 +114,7 @@ export class AnthropicInsightClient implements InsightAnalyzer {
     this.maxTitleLength = options.maxTitleLength ?? DEFAULT_MAX_TITLE_LENGTH;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.metrics = options.metrics;
     const version = options.apiVersion ?? CURRENT_API_VERSION;
     const sdkLogger = this.logger.child({ component: 'anthropic-sdk' });
     this.sdk = new Anthropic({
@@ -167,14 +173,7 @@ export class AnthropicInsightClient implements InsightAnalyzer {
       requestId = response.headers.get('request-id') ?? undefined;
       for await (const event of stream) {
         const problem = eventShapeProblem(event);
-        if (problem) {
-          throw new UpstreamError(`anthropic: a stream event not of the documented shape: ${problem}`, {
-            source: 'anthropic',
-            category: 'data',
-            retryable: false,
-            ...(requestId ? { requestId } : {}),
-          });
-        }
+        if (problem) throw malformedAnswer(`a stream event not of the documented shape: ${problem}`, requestId);
         this.apply(state, event, onTextDelta);
       }
       // The SDK ends the iteration quietly when the signal fires mid-stream; an unfinished stream is a failure.
@@ -206,7 +205,12 @@ export class AnthropicInsightClient implements InsightAnalyzer {
       this.logger.debug({ requestId, tickers: tickers.length, outputTokens: state.outputTokens }, 'anthropic analysis done');
       return { insight, usage: { inputTokens: state.inputTokens, outputTokens: state.outputTokens }, ...(requestId ? { requestId } : {}) };
     } catch (error) {
-      throw toUpstreamError(error, { signal, requestId });
+      const upstream = toUpstreamError(error, { signal, requestId });
+      if (isMalformedAnswer(upstream)) {
+        this.metrics?.upstreamMalformedPayloads.inc({ source: 'anthropic' });
+        this.logger.warn({ err: upstream, category: upstream.category, requestId }, 'malformed Anthropic answer rejected; the previous insight is kept');
+      }
+      throw upstream;
     }
   }
 
@@ -256,19 +260,39 @@ export class AnthropicInsightClient implements InsightAnalyzer {
     };
     if (state.stopReason === 'refusal') fail('the model refused to analyze the data (stop_reason refusal)');
     if (state.stopReason === 'max_tokens') fail(`the answer was cut at max_tokens (${this.maxTokens}) before the tool input was complete`);
+    // From here on the answer is not what the protocol promises: malformed, not a refusal or a cap.
     const json = state.finishedTools[0];
-    if (json === undefined) fail(`no ${INSIGHT_TOOL_NAME} tool call in the answer (stop_reason ${state.stopReason ?? 'none'})`);
+    if (json === undefined) throw malformedAnswer(`no ${INSIGHT_TOOL_NAME} tool call in the answer (stop_reason ${state.stopReason ?? 'none'})`, requestId);
     let parsed: unknown;
     try {
       // An empty input streams no delta at all: that is the JSON {}.
-      parsed = JSON.parse(json === '' ? '{}' : (json as string));
+      parsed = JSON.parse(json === '' ? '{}' : json);
     } catch (error) {
-      fail(`the tool input is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+      throw malformedAnswer(`the tool input is not valid JSON (${error instanceof Error ? error.message : String(error)})`, requestId);
     }
     const check = checkInsightToolInput(parsed);
-    if (!check.ok) return fail(`the tool input violates the insight schema: ${check.problems}`);
+    if (!check.ok) throw malformedAnswer(`the tool input violates the insight schema: ${check.problems}`, requestId);
     return check.value;
   }
+}
+
+/** An answer not of the documented shape: a `data` error, caused by a PayloadShapeError so it is counted as malformed. */
+function malformedAnswer(message: string, requestId: string | undefined): UpstreamError {
+  return new UpstreamError(`anthropic: ${message}`, {
+    source: 'anthropic',
+    category: 'data',
+    retryable: false,
+    cause: new PayloadShapeError(message),
+    ...(requestId ? { requestId } : {}),
+  });
+}
+
+/**
+ * Malformed: stream events or a tool input not of the documented shape, or stream data that is not
+ * JSON (the SDK's SyntaxError). Not a refusal, a max_tokens cut or a 4xx, which are `data` errors too.
+ */
+function isMalformedAnswer(error: UpstreamError): boolean {
+  return error.category === 'data' && (error.cause instanceof PayloadShapeError || error.cause instanceof SyntaxError);
 }
 
 /** What apply() reads of each event, checked first: the SDK parses the events' JSON but does not check their shape. */
