@@ -40,6 +40,7 @@ import { SourceStatusBoard } from './sources/source-status.js';
 import { UpstreamArchive } from './sources/upstream-archive.js';
 import { Access } from './server/access/access.js';
 import { RateLimits } from './server/rate-limit/rate-limits.js';
+import { dashboardStatic } from './server/dashboard-static.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './server/graphql-ws.js';
 import { HealthPolicy } from './server/health-policy.js';
 import { plainRoutes } from './server/http-endpoints.js';
@@ -58,6 +59,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Prometheus process metrics are process-wide; tests running several apps turn them off. */
   collectProcessMetrics?: boolean;
+  /** Where the built dashboard is (default: dist/dashboard/ of the project); tests point it elsewhere. */
+  dashboardDir?: string;
 }
 
 export interface App {
@@ -374,9 +377,16 @@ function wireApp(options: AppOptions): App {
       limits: config.limits,
       resultJson,
       rateLimits,
+      simulatedSources: SOURCE_IDS.filter((source) => config.simulators[source]),
     });
     const routes = plainRoutes({ services, metrics, readiness: { databaseReachable: () => history?.ping() ?? Promise.resolve(false) } });
-    http = createHttpServer({ yoga, routes, metrics, logger });
+    http = createHttpServer({
+      yoga,
+      routes,
+      metrics,
+      logger,
+      dashboard: dashboardStatic(options.dashboardDir ?? join(findProjectRoot(), 'dist', 'dashboard')),
+    });
     ws = attachGraphQLWs({
       server: http.server,
       yoga,

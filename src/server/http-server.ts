@@ -1,6 +1,6 @@
 /**
- * The node:http server: plain routes first, everything else to yoga (which answers 404 outside
- * /graphql). Every request is timed for Prometheus and carries an x-request-id.
+ * The node:http server: plain routes first, then the dashboard's files (`/`, `/assets/…`), then
+ * everything else to yoga (which answers 404 outside /graphql). Every request is timed for Prometheus and carries an x-request-id.
  *
  * It also knows which requests are in flight, for graceful shutdown: `stopAccepting()` closes the
  * listener and answers anything that still arrives on a kept-alive connection with 503;
@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
+import type { DashboardStatic } from './dashboard-static.js';
 import type { PlainRoute } from './http-endpoints.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { GRAPHQL_PATH, type NorthstarYoga } from './yoga.js';
@@ -43,8 +44,15 @@ function isStream(req: IncomingMessage, res: ServerResponse): boolean {
   return accept.includes('text/event-stream') || accept.includes('multipart/mixed');
 }
 
-export function createHttpServer(deps: { yoga: NorthstarYoga; routes: Map<string, PlainRoute>; metrics: Metrics; logger: Logger }): NorthstarHttpServer {
-  const { yoga, routes, metrics, logger } = deps;
+export function createHttpServer(deps: {
+  yoga: NorthstarYoga;
+  routes: Map<string, PlainRoute>;
+  metrics: Metrics;
+  logger: Logger;
+  /** The dashboard's static files; none: `/` goes to yoga (404). */
+  dashboard?: DashboardStatic;
+}): NorthstarHttpServer {
+  const { yoga, routes, metrics, logger, dashboard } = deps;
   const inFlight = new Map<ServerResponse, IncomingMessage>();
   const waiters = new Set<() => void>();
   let accepting = true;
@@ -71,8 +79,9 @@ export function createHttpServer(deps: { yoga: NorthstarYoga; routes: Map<string
   const server = createServer((req, res) => {
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const plain = routes.get(path);
-    const route = plain ? path : path === GRAPHQL_PATH ? GRAPHQL_PATH : 'other';
+    const served = dashboard?.owns(path) ? dashboard : undefined;
+    const plain: PlainRoute | undefined = routes.get(path) ?? (served ? (request, response) => served.serve(request, response, path) : undefined);
+    const route = routes.has(path) ? path : served ? 'dashboard' : path === GRAPHQL_PATH ? GRAPHQL_PATH : 'other';
     res.on('finish', () => {
       metrics.httpRequestDuration.observe({ method: req.method ?? 'GET', route, status_code: String(res.statusCode) }, (performance.now() - started) / 1000);
     });

@@ -1,12 +1,13 @@
 /**
  * graphql-yoga: queries and mutations over HTTP, subscriptions over SSE (yoga's built-in, with its
- * keep-alive pings), GraphiQL outside production (its subscriptions over graphql-ws). Plugins in
- * the order they apply.
+ * keep-alive pings), GraphiQL outside production (its subscriptions over graphql-ws; it opens on
+ * graphiql-document.ts). Plugins in the order they apply.
  */
 import { randomUUID } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
+import type { SourceId } from '../core/domain.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { createContext, type GraphQLContext, type Services } from '../schema/context.js';
@@ -14,6 +15,7 @@ import { maskError } from '../schema/errors.js';
 import type { Access } from './access/access.js';
 import type { Principal } from './access/principal.js';
 import { useAccess } from './access/use-access.js';
+import { graphiqlDefaultDocument } from './graphiql-document.js';
 import { limitOptions, limitPlugins } from './limits/limits.js';
 import type { LimitsConfig } from './limits/limits-config.js';
 import { useCodedMediaTypeRefusals } from './plugins/use-coded-media-type-refusals.js';
@@ -58,6 +60,8 @@ export interface YogaDeps {
   resultJson: SharedResultJson;
   /** Per-key and per-address rates (429 RATE_LIMITED), SSE streams per key (server/rate-limit/). None: no limits. */
   rateLimits?: RateLimits;
+  /** The sources on a bundled simulator: GraphiQL's opening comment names them. */
+  simulatedSources?: readonly SourceId[];
 }
 
 /** Initial context as yoga (HTTP) and our graphql-ws bridge pass it. */
@@ -74,6 +78,7 @@ export function createNorthstarYoga(deps: YogaDeps): NorthstarYoga {
   const requestIds = new WeakMap<Request, string>();
   const principals = new WeakMap<Request, Principal>();
   const { rateLimits } = deps;
+  const defaultQuery = graphiqlDefaultDocument(deps.simulatedSources ?? []);
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -84,8 +89,8 @@ export function createNorthstarYoga(deps: YogaDeps): NorthstarYoga {
     // HTTP and SSE requests, but GraphiQL puts no header into a graphql-ws connection_init.
     graphiql: graphiql
       ? access.mode === 'keys'
-        ? { subscriptionsProtocol: 'SSE', title: 'Northstar', headers: JSON.stringify({ Authorization: 'Bearer <your key>' }, null, 2) }
-        : { subscriptionsProtocol: 'WS', title: 'Northstar' }
+        ? { subscriptionsProtocol: 'SSE', title: 'Northstar', defaultQuery, headers: JSON.stringify({ Authorization: 'Bearer <your key>' }, null, 2) }
+        : { subscriptionsProtocol: 'WS', title: 'Northstar', defaultQuery }
       : false,
     // The bundled GraphiQL (no CDN): it works on machines and networks that cannot reach one.
     renderGraphiQL,

@@ -18,8 +18,11 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** `logger`: where the service logs (default: nowhere), e.g. a captureLogs() logger to assert on. */
-export async function startService(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<RunningService> {
+/**
+ * `logger`: where the service logs (default: nowhere), e.g. a captureLogs() logger to assert on.
+ * `dashboardDir`: where the built dashboard is (default: the project's dist/dashboard/).
+ */
+export async function startService(env: Record<string, string> = {}, options: { logger?: Logger; dashboardDir?: string } = {}): Promise<RunningService> {
   const dir = await mkdtemp(join(tmpdir(), 'northstar-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -35,7 +38,12 @@ export async function startService(env: Record<string, string> = {}, options: { 
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await createApp({ config, logger: options.logger ?? silentLogger, collectProcessMetrics: false });
+  const app = await createApp({
+    config,
+    logger: options.logger ?? silentLogger,
+    collectProcessMetrics: false,
+    ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
+  });
   await app.start();
   let stopped = false;
   return {
