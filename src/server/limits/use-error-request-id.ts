@@ -2,11 +2,12 @@
  * A masked error ("Unexpected error.", INTERNAL_SERVER_ERROR: the detail is only in the log) also
  * carries the request id, so a client can quote it and an operator find the log line. yoga masks
  * after every plugin's execution hooks have run, so this works on the processed result, at the
- * last step before the HTTP response is written; the graphql-ws bridge applies `withRequestId`
- * to each result it sends.
+ * last step before the HTTP response is written: a single result, or each result of an SSE
+ * stream as it is taken from it; the graphql-ws bridge applies `withRequestId` to each result it
+ * sends.
  */
 import type { ExecutionResult, GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 
 const INTERNAL = 'INTERNAL_SERVER_ERROR';
 
@@ -25,8 +26,12 @@ const isResult = (value: unknown): value is ExecutionResult => typeof value === 
 
 export function useErrorRequestId(requestIdOf: (request: Request) => string | undefined): Plugin {
   return {
-    onResultProcess({ request, result }) {
+    onResultProcess(payload) {
+      const { request, result } = payload;
       const requestId = requestIdOf(request);
+      if (requestId === undefined) return;
+      // A stream's results are masked (copied) per subscriber, so tagging them touches no one else's.
+      if (isAsyncIterable(result)) return payload.setResult(mapAsyncIterator(result, (single) => withRequestId(single, requestId)));
       for (const single of Array.isArray(result) ? result : [result]) if (isResult(single)) withRequestId(single, requestId);
     },
   };
