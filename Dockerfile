@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Northstar: multi-stage build on Node 24 LTS (the runtime .ci/run also tests: scripts/test-node.sh).
-# The build stage compiles better-sqlite3 and TypeScript; the runtime stage carries only production
-# dependencies, the compiled code and the migrations, and runs as the unprivileged `node` user.
+# The build stage compiles better-sqlite3 and TypeScript and builds the dashboard (Vite, into
+# dist/dashboard/); the runtime stage carries only production dependencies, the compiled code, the
+# built dashboard and the migrations, and runs as the unprivileged `node` user.
 # Migrations are applied by the service itself at startup.
 
 FROM node:24-bookworm-slim AS build
@@ -16,8 +17,11 @@ COPY package.json package-lock.json ./
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY prisma ./prisma
+COPY schema ./schema
 COPY src ./src
-# postinstall checks that better-sqlite3 loads, generates the Prisma clients and compiles src/ to dist/.
+COPY dashboard ./dashboard
+# postinstall checks that better-sqlite3 loads, generates the Prisma clients, compiles src/ to dist/
+# and builds the dashboard into dist/dashboard/ (served at /).
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund
 

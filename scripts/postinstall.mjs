@@ -1,6 +1,7 @@
-// npm postinstall: generate the Prisma clients, then compile src/ to dist/ so that `npm start`
-// right after `npm install` serves at once. The compile is skipped where TypeScript is not
-// installed (a production-only install copies dist/ from a build stage instead).
+// npm postinstall: generate the Prisma clients, then compile src/ to dist/ and build the dashboard
+// into dist/dashboard/ (`npm run build`) so that `npm start` right after `npm install` serves
+// both at once. The build is skipped where TypeScript is not installed (a production-only install
+// has no dev dependencies, Vite among them, and copies dist/ from a build stage instead).
 import { execSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 

@@ -3,7 +3,8 @@
 //   - Redis at TEST_REDIS_URL (default redis://127.0.0.1:6379, where the tests look), and the
 //     redis-server binary on PATH (the kill tests start redis-servers of their own);
 //   - PostgreSQL at TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test);
-//   - Debian's Chromium at /usr/bin/chromium (the GraphiQL browser test).
+//   - Debian's Chromium at /usr/bin/chromium (the GraphiQL and dashboard browser tests);
+//   - dist/dashboard/ built from the current dashboard/ (the serving and browser tests load it).
 // A loopback service that is down is started (Debian's cluster for that port; a redis-server of
 // our own that keeps nothing on disk); a missing package is installed with apt-get when running as
 // root. Otherwise it says in one line what is missing and exits 1 before any test runs.
@@ -13,6 +14,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureDashboard } from './dashboard-build.mjs';
 
 const REDIS_URL = new URL(process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379');
 const POSTGRES_URL = new URL(process.env.TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test');
@@ -180,6 +182,8 @@ function ensureChromium() {
 await ensureRedis();
 await ensurePostgres();
 ensureChromium();
+const dashboardProblem = ensureDashboard(log);
+if (dashboardProblem) problems.push(dashboardProblem);
 if (problems.length) {
   for (const problem of problems) console.error(`[test-setup] ${problem}`);
   console.error('[test-setup] not running the tests (`npx vitest run` runs them without this check)');
