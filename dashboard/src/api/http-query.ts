@@ -49,6 +49,31 @@ function retryAfterMs(response: Response, attempt: number): number {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, 30_000) : backoffMs(attempt);
 }
 
+/**
+ * Until the server has answered one request with something other than 401, requests go one at a
+ * time: a page without a key learns it needs one from one refused request, not from one per
+ * panel (each of which the browser would log). `probe` is the request in flight meanwhile; it
+ * resolves with its HTTP status (0: no answer).
+ */
+let admitted = false;
+let probe: Promise<number> | null = null;
+
+async function admittedPost(request: OperationRequest, keys: KeyPrompt): Promise<Response> {
+  if (admitted) return post(request, keys.current());
+  let settle!: (status: number) => void;
+  probe = new Promise<number>((resolve) => (settle = resolve));
+  let status = 0;
+  try {
+    const response = await post(request, keys.current());
+    status = response.status;
+    if (status !== 401) admitted = true;
+    return response;
+  } finally {
+    probe = null;
+    settle(status);
+  }
+}
+
 /** Operations whose id the server said it lacks: sent with their document from then on. */
 const unknownIds = new Set<string>();
 
@@ -57,9 +82,14 @@ export async function httpQuery(document: DocumentNode, variables: Record<string
     const request = operationRequest(document, variables, false);
     const withDocument = unknownIds.has(request.operationName);
     const sent = withDocument ? operationRequest(document, variables, true) : request;
+    if (!admitted && probe) {
+      // Another request is finding out whether a key is needed: wait for its answer (and the key).
+      if ((await probe) === 401) await keys.ask(keys.current() ? 'refused' : 'missing');
+      continue;
+    }
     let response: Response;
     try {
-      response = await post(sent, keys.current());
+      response = await admittedPost(sent, keys);
     } catch {
       // Unreachable (restarting, network gone): try again, later each time.
       await sleep(backoffMs(attempt));

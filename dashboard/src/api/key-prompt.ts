@@ -85,14 +85,14 @@ export function createKeyPrompt(): KeyPrompt {
         // Escape would close a modal dialog with nothing typed; the page cannot go on without a key.
         dialog.addEventListener('cancel', (event) => event.preventDefault());
         form.addEventListener('submit', (event) => {
+          // Handled here, not by the form's own dialog submission (the dialog is removed at once).
+          event.preventDefault();
           const typed = input.value.trim();
-          if (typed === '') {
-            event.preventDefault();
-            return;
-          }
+          if (typed === '') return;
           key = typed;
           store(typed);
           pending = null;
+          dialog.close();
           dialog.remove();
           resolve(typed);
         });

@@ -37,11 +37,12 @@ function setText(element: HTMLElement, text: string): boolean {
   return true;
 }
 
-function flash(element: HTMLElement): void {
-  element.classList.remove('flash');
+/** A price that moved shows which way for a moment (its text tinted, no background: calm). */
+function flash(element: HTMLElement, direction: 'up' | 'down'): void {
+  element.classList.remove('tick-up', 'tick-down');
   // Restart the animation: reading offsetWidth applies the removal before the class comes back.
   void element.offsetWidth;
-  element.classList.add('flash');
+  element.classList.add(direction === 'up' ? 'tick-up' : 'tick-down');
 }
 
 export function mountMarketsTable(element: HTMLElement, api: DashboardApi, options: { onSelect(ticker: string): void }): void {
@@ -153,12 +154,17 @@ export function mountMarketsTable(element: HTMLElement, api: DashboardApi, optio
   };
 
   const drawRow = (row: Row, market: MarketsTableRowFragment, receivedAt: number, animate: boolean): void => {
+    const previous = row.market;
     row.market = market;
     row.producedAt = producedAt(market.quality, receivedAt);
     const title = row.element.querySelector<HTMLSpanElement>('.market-title');
     if (title && setText(title, market.title)) row.element.cells[0]!.title = `${market.ticker}: ${market.title}`;
     for (const field of PRICE_FIELDS) {
-      if (setText(row.cells[field], formatCents(market.prices[field])) && animate) flash(row.cells[field]);
+      const before = previous === market ? null : previous.prices[field];
+      const now = market.prices[field];
+      if (setText(row.cells[field], formatCents(now)) && animate && before != null && now != null && now !== before) {
+        flash(row.cells[field], now > before ? 'up' : 'down');
+      }
     }
     const change = formatChangeCents(market.prices.last, market.prices.previous);
     setText(row.cells.change, change.text);
@@ -198,8 +204,11 @@ export function mountMarketsTable(element: HTMLElement, api: DashboardApi, optio
     count.textContent = `${rows.size} markets`;
     empty.hidden = rows.size > 0;
     empty.textContent = 'No markets yet.';
-    const first = tbody.rows[0]?.dataset.ticker;
-    if (selected === null && first) select(first);
+    // Until someone picks one, show the first market that is live and fresh (else the first).
+    if (selected === null && tbody.rows.length > 0) {
+      const fresh = [...tbody.rows].find((tr) => tr.dataset.freshness === 'fresh') ?? tbody.rows[0];
+      if (fresh?.dataset.ticker) select(fresh.dataset.ticker);
+    }
   };
 
   const load = (): void => {
