@@ -17,6 +17,7 @@ import type { Principal } from './access/principal.js';
 import { useAccess } from './access/use-access.js';
 import { graphiqlDefaultDocument } from './graphiql-document.js';
 import { limitOptions, limitPlugins } from './limits/limits.js';
+import { CSRF_HEADER } from './limits/use-csrf-prevention.js';
 import type { LimitsConfig } from './limits/limits-config.js';
 import { useCodedMediaTypeRefusals } from './plugins/use-coded-media-type-refusals.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
@@ -79,6 +80,9 @@ export function createNorthstarYoga(deps: YogaDeps): NorthstarYoga {
   const principals = new WeakMap<Request, Principal>();
   const { rateLimits } = deps;
   const defaultQuery = graphiqlDefaultDocument(deps.simulatedSources ?? []);
+  // GraphiQL's SSE subscriptions are GETs, which csrf-prevention refuses without this header; the
+  // page is this origin's own, so it may send it (a cross-site page cannot without a preflight).
+  const additionalHeaders = { [CSRF_HEADER]: 'graphiql' };
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -89,8 +93,14 @@ export function createNorthstarYoga(deps: YogaDeps): NorthstarYoga {
     // HTTP and SSE requests, but GraphiQL puts no header into a graphql-ws connection_init.
     graphiql: graphiql
       ? access.mode === 'keys'
-        ? { subscriptionsProtocol: 'SSE', title: 'Northstar', defaultQuery, headers: JSON.stringify({ Authorization: 'Bearer <your key>' }, null, 2) }
-        : { subscriptionsProtocol: 'WS', title: 'Northstar', defaultQuery }
+        ? {
+            subscriptionsProtocol: 'SSE',
+            title: 'Northstar',
+            defaultQuery,
+            additionalHeaders,
+            headers: JSON.stringify({ Authorization: 'Bearer <your key>' }, null, 2),
+          }
+        : { subscriptionsProtocol: 'WS', title: 'Northstar', defaultQuery, additionalHeaders }
       : false,
     // The bundled GraphiQL (no CDN): it works on machines and networks that cannot reach one.
     renderGraphiQL,
