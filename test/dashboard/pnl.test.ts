@@ -8,6 +8,7 @@ import {
   mergeSamples,
   pointsOfAggregate,
   PNL_BUCKET_MS,
+  since,
   totalSeries,
   type PnlPointInput,
   type PnlSample,
@@ -40,7 +41,7 @@ describe('per-agent series', () => {
     expect(book.get('beta')).toEqual([sample(base + PNL_BUCKET_MS, 5, 0, 1)]);
   });
 
-  it('live points inside one minute move that minute’s sample; a new minute adds one', () => {
+  it('live points inside one bucket move that bucket’s sample; the next bucket adds one', () => {
     let book = addPoints(new Map(), [point('alpha', base, 1, 0, 0)]);
     book = addPoints(book, [point('alpha', base + 500, 2, 0, 0)]);
     book = addPoints(book, [point('alpha', base + 1000, 3, 0, 0)]);
@@ -50,21 +51,17 @@ describe('per-agent series', () => {
   });
 
   it('an older point never replaces a newer one in its minute (an answer that arrives late)', () => {
-    const merged = mergeSamples([sample(base + 40_000, 9, 0, 0)], [sample(base + 10_000, 1, 0, 0)]);
-    expect(merged).toEqual([sample(base + 40_000, 9, 0, 0)]);
+    const merged = mergeSamples([sample(base + 4000, 9, 0, 0)], [sample(base + 1000, 1, 0, 0)]);
+    expect(merged).toEqual([sample(base + 4000, 9, 0, 0)]);
   });
 
   it('a re-read after a reconnect adds the missed points and repeats none', () => {
-    const history = [0, 1, 2].map((m) => point('alpha', base + m * PNL_BUCKET_MS + 55_000, m, m, 0));
+    const history = [0, 1, 2].map((m) => point('alpha', base + m * 60_000 + 55_000, m, m, 0));
     let book = addPoints(new Map(), history);
     const since = lastSampleAt(book, 'alpha');
-    expect(since).toBe(base + 2 * PNL_BUCKET_MS + 55_000);
+    expect(since).toBe(base + 2 * 60_000 + 55_000);
     // pnlHistory from the last point held answers it again, then what was missed.
-    const reread = [
-      point('alpha', since!, 2, 2, 0),
-      point('alpha', base + 3 * PNL_BUCKET_MS + 55_000, 3, 3, 0),
-      point('alpha', base + 4 * PNL_BUCKET_MS + 55_000, 4, 4, 0),
-    ];
+    const reread = [point('alpha', since!, 2, 2, 0), point('alpha', base + 3 * 60_000 + 55_000, 3, 3, 0), point('alpha', base + 4 * 60_000 + 55_000, 4, 4, 0)];
     book = addPoints(book, reread);
     expect(book.get('alpha')!.map((s) => s.realized)).toEqual([0, 1, 2, 3, 4]);
     book = addPoints(book, reread);
@@ -84,6 +81,22 @@ describe('per-agent series', () => {
   });
 });
 
+describe('the window', () => {
+  it('history a minute apart, then live points twice a second: one sample per bucket after the history', () => {
+    let book = addPoints(new Map(), [point('alpha', base - 60_000, 1, 0, 0), point('alpha', base, 2, 0, 0)]);
+    for (let i = 1; i <= 24; i++) book = addPoints(book, [point('alpha', base + i * 500, 3 + i, 0, 0)]);
+    // 12 s of live points fall in the buckets of 0 s (with the history's last), 5 s and 10 s.
+    expect(book.get('alpha')!.map((s) => s.at - base)).toEqual([-60_000, 4500, 9500, 12_000]);
+  });
+
+  it('since drops the samples before the window and keeps the agents', () => {
+    const book = addPoints(new Map(), [point('alpha', base, 1, 0, 0), point('alpha', base + 60_000, 2, 0, 0), point('beta', base, 5, 0, 0)]);
+    const trimmed = since(book, base + 1);
+    expect(trimmed.get('alpha')!.map((s) => s.revenue)).toEqual([2]);
+    expect(trimmed.get('beta')).toEqual([]);
+  });
+});
+
 describe('the aggregate as live points', () => {
   it('each agent’s P&L at the aggregate’s takenAt', () => {
     const points = pointsOfAggregate({
@@ -95,7 +108,7 @@ describe('the aggregate as live points', () => {
 });
 
 describe('totalSeries', () => {
-  it('sums every agent per minute, field by field', () => {
+  it('sums every agent per bucket, field by field', () => {
     const book = addPoints(new Map(), [point('alpha', base, 10, 1, -1), point('beta', base + 5, 20, 2, 3)]);
     expect(totalSeries(book)).toEqual([{ at: base + 5, revenue: 30, realized: 3, unrealized: 2, total: 35 }]);
   });

@@ -1,17 +1,19 @@
 /**
  * P&L over time, per agent and in total, as the P&L chart draws it. History comes from
  * `pnlHistory` (the last point of each minute), live points from `aggregateUpdated` (two a second):
- * both land on the same minute grid, one sample per agent per minute, the newest in the minute
- * winning, so the live head moves within its minute and a new minute adds a point. The same rule
- * makes a re-read after a reconnect harmless: points already held are the same samples again.
+ * both land on one grid of PNL_BUCKET_MS, at most one sample per agent per bucket, the newest in
+ * the bucket winning, so the live head moves within its bucket and the next bucket adds a point
+ * (the history's points are a minute apart, each in its own bucket). The same rule makes a re-read
+ * after a reconnect harmless: points already held are the same samples again.
  *
  * Revenue (John), realized and unrealized (Kalshi positions) are kept apart; the total is theirs
  * summed as the server sums them. The book-wide total is each agent's latest sample at or before
- * each minute, summed (an agent that has not started yet adds nothing; one that went quiet keeps
+ * each bucket, summed (an agent that has not started yet adds nothing; one that went quiet keeps
  * its last value, which is what it still has).
  */
 
-export const PNL_BUCKET_MS = 60_000;
+/** The live resolution: the snapshot writer's default interval, so a day is 17,280 points at most. */
+export const PNL_BUCKET_MS = 5_000;
 
 /** The schema's PnLPoint (and AgentPnL with the aggregate's takenAt). */
 export interface PnlPointInput {
@@ -71,6 +73,11 @@ export function addPoints(book: PnlBook, points: readonly PnlPointInput[], bucke
   const next = new Map<string, PnlSample[]>([...book].map(([agent, samples]) => [agent, [...samples]]));
   for (const [agent, samples] of incoming) next.set(agent, mergeSamples(next.get(agent) ?? [], samples, bucketMs));
   return new Map([...next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The book without samples before `fromMs` (the chart's window): a page open for days stays small. */
+export function since(book: PnlBook, fromMs: number): Map<string, PnlSample[]> {
+  return new Map([...book].map(([agent, samples]) => [agent, samples.filter((sample) => sample.at >= fromMs)]));
 }
 
 /** Where a re-read of one agent's history starts: its newest sample (null: read the whole window). */
