@@ -1,0 +1,114 @@
+/**
+ * The dashboard against the service as an operator runs it in production (a real process, API
+ * keys on, persisted operations only): the page asks for a key once, shows data once it has one,
+ * keeps it across a reload without asking again, and when the process is stopped and a new one
+ * takes its port, says it is reconnecting and comes back live by itself — still without a prompt.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlUrl, startServiceProcess, TEST_API_KEY, TEST_API_KEY_ENTRY, type ServiceProcess } from '../support/service-process.js';
+import { launchChromium, saveScreenshot, STARTUP_TIMEOUT_MS, watchPage, type PageWatch } from './browser-support.js';
+
+/** Production with keys (service-process gives it the admin test key) and only registered documents. */
+const PRODUCTION = { AUTH_MODE: 'keys', API_KEYS: TEST_API_KEY_ENTRY, PERSISTED_ONLY: 'on', AGGREGATION_INTERVAL_MS: '200', KALSHI_POLL_INTERVAL_MS: '200' };
+
+/**
+ * What Chromium itself logs for what this test does on purpose: the 401 that tells the page it
+ * needs a key, and the refused connections while no process listens.
+ */
+const EXPECTED_CONSOLE_ERRORS = [/status of 401/, /ERR_CONNECTION_REFUSED/, /WebSocket connection to .* failed/];
+
+declare global {
+  interface Window {
+    /** Set by the init script below when the key prompt becomes visible in this document. */
+    __keyPromptShown?: number;
+  }
+}
+
+/** Counts, per loaded document, how often the key prompt became visible. */
+function countKeyPrompts(): void {
+  let visible = false;
+  window.__keyPromptShown = 0;
+  new MutationObserver(() => {
+    const input = document.querySelector('[data-testid=api-key-input]');
+    const now = input instanceof HTMLElement && input.checkVisibility();
+    if (now && !visible) window.__keyPromptShown = (window.__keyPromptShown ?? 0) + 1;
+    visible = now;
+  }).observe(document, { childList: true, subtree: true, attributes: true });
+}
+
+describe('the dashboard with API keys, across a reload and a restart', () => {
+  const processes: ServiceProcess[] = [];
+  let browser: Browser;
+  let page: Page;
+  let watch: PageWatch;
+  let origin: string;
+
+  const rowCount = (): Promise<number> => page.getByTestId('market-row').count();
+  const keyPrompts = (): Promise<number> => page.evaluate(() => window.__keyPromptShown ?? 0);
+  const connectionState = (): Promise<string | null> => page.getByTestId('connection-state').getAttribute('data-state', { timeout: 1000 });
+  const bids = (): Promise<string[]> => page.locator('[data-testid=market-row] [data-field=bid]').allInnerTexts();
+
+  beforeAll(async () => {
+    const [service, chromium] = await Promise.all([startServiceProcess(PRODUCTION), launchChromium()]);
+    processes.push(service);
+    browser = chromium;
+    origin = new URL(graphqlUrl(service)).origin;
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    watch = watchPage(page, origin, EXPECTED_CONSOLE_ERRORS);
+    await page.addInitScript(countKeyPrompts);
+  }, STARTUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await browser?.close();
+    for (const service of processes) await service.dispose();
+  });
+
+  it('asks for the key once; a wrong key asks again; the right one shows the markets', async () => {
+    const input = page.getByTestId('api-key-input');
+    await page.goto(`${origin}/`);
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await input.getAttribute('type')).toBe('password');
+    expect(await rowCount()).toBe(0);
+
+    await input.fill('not-a-key');
+    await input.press('Enter');
+    await expect.poll(keyPrompts, { timeout: 10_000 }).toBe(2);
+    expect(await rowCount()).toBe(0);
+
+    await input.fill(TEST_API_KEY);
+    await input.press('Enter');
+    await expect.poll(rowCount, { timeout: 15_000 }).toBeGreaterThanOrEqual(20);
+    await input.waitFor({ state: 'hidden' });
+    expect(await keyPrompts()).toBe(2);
+    await saveScreenshot(page, 'dashboard-keys.png');
+  });
+
+  it('keeps the key across a reload: data again, no second prompt', async () => {
+    await page.reload();
+    await expect.poll(rowCount, { timeout: 15_000 }).toBeGreaterThanOrEqual(20);
+    await expect.poll(connectionState, { timeout: 10_000 }).toBe('live');
+    expect(await keyPrompts()).toBe(0);
+  });
+
+  it('says it is reconnecting while the service restarts, then is live again by itself', { timeout: 60_000 }, async () => {
+    const first = processes[0]!;
+    const port = new URL(origin).port;
+    expect(await first.signal('SIGTERM')).toMatchObject({ code: 0 });
+    await expect.poll(connectionState, { timeout: 10_000 }).toBe('reconnecting');
+    await saveScreenshot(page, 'dashboard-reconnecting.png');
+
+    const second = await startServiceProcess({ ...PRODUCTION, PORT: port });
+    processes.push(second);
+    expect(new URL(graphqlUrl(second)).origin).toBe(origin);
+    await expect.poll(connectionState, { timeout: 20_000 }).toBe('live');
+    // Live data from the new process: prices tick again, and the key was kept (no prompt).
+    const before = await bids();
+    await expect.poll(bids, { timeout: 10_000 }).not.toEqual(before);
+    expect(await keyPrompts()).toBe(0);
+  });
+
+  it('raised no page error and asked nothing of another origin', () => {
+    expect(watch.errors).toEqual([]);
+    expect(watch.foreignRequests).toEqual([]);
+  });
+});
