@@ -9,11 +9,12 @@
 import fc from 'fast-check';
 import { CloseCode, parseMessage } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startService, type RunningService } from '../support/service.js';
+import type { RunningService } from '../support/service.js';
 import { checkResultBody } from './answers.js';
 import { fuzzParameters } from './fuzz-budget.js';
+import { startFuzzTarget } from './fuzz-target.js';
 import { requestArb } from './schema-arbitraries.js';
-import { closeCodeWithin, openRawSocket } from './ws-client.js';
+import { closeCodeWithin, openRawSocket, withRawSocket } from './ws-client.js';
 
 let service: RunningService;
 let tickers: string[] = [];
@@ -70,13 +71,7 @@ const invalidFrame: fc.Arbitrary<string | Uint8Array> = fc
   .filter((frame) => !isValidClientMessage(frame));
 
 beforeAll(async () => {
-  service = await startService();
-  const response = await fetch(service.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ markets(limit: 20) { ticker } }' }),
-  });
-  tickers = ((await response.json()) as { data: { markets: Array<{ ticker: string }> } }).data.markets.map((market) => market.ticker);
+  ({ service, tickers } = await startFuzzTarget());
 });
 
 afterAll(async () => {
@@ -87,14 +82,11 @@ describe('bad input over graphql-ws', () => {
   test('a frame that is not a valid client message closes the socket with 4400, before or after connection_init', async () => {
     await fc.assert(
       fc.asyncProperty(invalidFrame, fc.boolean(), async (frame, afterInit) => {
-        const raw = await openRawSocket(service.url);
-        try {
+        await withRawSocket(service.url, async (raw) => {
           if (afterInit) await raw.init();
           raw.send(frame);
           expect(await closeCodeWithin(raw, 3000)).toBe(CloseCode.BadRequest);
-        } finally {
-          await raw.close();
-        }
+        });
       }),
       fuzzParameters(120, 3000),
     );
@@ -103,13 +95,10 @@ describe('bad input over graphql-ws', () => {
   test('subscribe before connection_init closes with 4401, whatever the document', async () => {
     await fc.assert(
       fc.asyncProperty(requestArb({ tickers }), id, async (request, messageId) => {
-        const raw = await openRawSocket(service.url);
-        try {
+        await withRawSocket(service.url, async (raw) => {
           raw.send(JSON.stringify({ id: messageId, type: 'subscribe', payload: request }));
           expect(await closeCodeWithin(raw, 3000)).toBe(CloseCode.Unauthorized);
-        } finally {
-          await raw.close();
-        }
+        });
       }),
       fuzzParameters(40, 2000),
     );
@@ -120,14 +109,11 @@ describe('bad input over graphql-ws', () => {
       fc.asyncProperty(
         fc.option(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }), { nil: undefined }),
         async (payload) => {
-          const raw = await openRawSocket(service.url);
-          try {
+          await withRawSocket(service.url, async (raw) => {
             await raw.init(payload);
             raw.send(JSON.stringify({ type: 'connection_init', payload }));
             expect(await closeCodeWithin(raw, 3000)).toBe(CloseCode.TooManyInitialisationRequests);
-          } finally {
-            await raw.close();
-          }
+          });
         },
       ),
       fuzzParameters(20, 1500),
@@ -137,17 +123,14 @@ describe('bad input over graphql-ws', () => {
   test('a subscribe under an id still in use closes with 4409', async () => {
     await fc.assert(
       fc.asyncProperty(id, requestArb({ tickers }), async (messageId, second) => {
-        const raw = await openRawSocket(service.url);
-        try {
+        await withRawSocket(service.url, async (raw) => {
           await raw.init();
           raw.send(JSON.stringify({ id: messageId, type: 'subscribe', payload: { query: 'subscription { aggregateUpdated { takenAt } }' } }));
           // Live: its first event arrived, so the id is held until complete.
           expect(await raw.next((message) => message.id === messageId && message.type === 'next', 5000)).not.toBeNull();
           raw.send(JSON.stringify({ id: messageId, type: 'subscribe', payload: second }));
           expect(await closeCodeWithin(raw, 3000)).toBe(CloseCode.SubscriberAlreadyExists);
-        } finally {
-          await raw.close();
-        }
+        });
       }),
       fuzzParameters(20, 3000),
     );
@@ -212,8 +195,7 @@ describe('bad input over graphql-ws', () => {
     );
     await fc.assert(
       fc.asyncProperty(huge, fc.boolean(), async (payload, asInit) => {
-        const raw = await openRawSocket(service.url);
-        try {
+        await withRawSocket(service.url, async (raw) => {
           if (asInit) {
             raw.send(JSON.stringify({ type: 'connection_init', payload: { blob: payload.query } }));
           } else {
@@ -231,9 +213,7 @@ describe('bad input over graphql-ws', () => {
           }
           const code = await closeCodeWithin(raw, 0);
           expect(code === null || code === 1009).toBe(true);
-        } finally {
-          await raw.close();
-        }
+        });
       }),
       fuzzParameters(12, 2500),
     );
@@ -245,14 +225,11 @@ describe('bad input over graphql-ws', () => {
   });
 
   test('the service still answers over HTTP and graphql-ws after the fuzzing', async () => {
-    const raw = await openRawSocket(service.url);
-    try {
+    await withRawSocket(service.url, async (raw) => {
       await raw.init();
       raw.send(JSON.stringify({ id: 'h', type: 'subscribe', payload: { query: '{ health { status } }' } }));
       const reply = await raw.next((message) => message.id === 'h' && message.type === 'next', 5000);
       expect((reply?.payload as { data?: { health?: { status?: unknown } } } | undefined)?.data?.health?.status).toBeTypeOf('string');
-    } finally {
-      await raw.close();
-    }
+    });
   });
 });

@@ -6,9 +6,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startService, type RunningService } from '../support/service.js';
+import type { RunningService } from '../support/service.js';
 import { checkHttpAnswer } from './answers.js';
 import { fuzzParameters } from './fuzz-budget.js';
+import { startFuzzTarget } from './fuzz-target.js';
 import { hostileVariablesTextArb, requestArb, type FuzzRequest } from './schema-arbitraries.js';
 
 const ACCEPT_JSON = 'application/graphql-response+json, application/json';
@@ -34,9 +35,7 @@ function jsonBody(request: FuzzRequest): string {
 }
 
 beforeAll(async () => {
-  service = await startService();
-  const answer = await send({ method: 'POST', contentType: 'application/json', body: JSON.stringify({ query: '{ markets(limit: 20) { ticker } }' }) });
-  tickers = (JSON.parse(answer.text) as { data: { markets: Array<{ ticker: string }> } }).data.markets.map((market) => market.ticker);
+  ({ service, tickers } = await startFuzzTarget());
 });
 
 afterAll(async () => {

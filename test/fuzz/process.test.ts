@@ -12,7 +12,7 @@ import { checkHttpAnswer } from './answers.js';
 import { fuzzParameters } from './fuzz-budget.js';
 import { hostileVariablesTextArb, requestArb } from './schema-arbitraries.js';
 import { checkSseAnswer } from './sse-read.js';
-import { closeCodeWithin, openRawSocket } from './ws-client.js';
+import { closeCodeWithin, withRawSocket } from './ws-client.js';
 
 let service: ServiceProcess;
 let url: string;
@@ -73,8 +73,7 @@ describe('bad input against a production process', () => {
             await checkSseAnswer(url, step.request, { method: step.method, headers: step.keyed ? authHeaders() : {} });
             return;
           case 'ws': {
-            const raw = await openRawSocket(url);
-            try {
+            await withRawSocket(url, async (raw) => {
               if (!step.keyed) {
                 raw.send(JSON.stringify({ type: 'connection_init' }));
                 expect(await closeCodeWithin(raw, 5000)).toBe(4401);
@@ -87,9 +86,7 @@ describe('bad input against a production process', () => {
                 for (const error of reply.payload as Array<{ extensions?: { code?: unknown } }>) expect(error.extensions?.code).toBeTypeOf('string');
               }
               expect(raw.isOpen()).toBe(true);
-            } finally {
-              await raw.close();
-            }
+            });
             return;
           }
         }

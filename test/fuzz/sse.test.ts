@@ -5,8 +5,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startService, type RunningService } from '../support/service.js';
+import type { RunningService } from '../support/service.js';
 import { fuzzParameters } from './fuzz-budget.js';
+import { startFuzzTarget } from './fuzz-target.js';
 import { requestArb } from './schema-arbitraries.js';
 import { checkSseAnswer } from './sse-read.js';
 
@@ -14,13 +15,7 @@ let service: RunningService;
 let tickers: string[] = [];
 
 beforeAll(async () => {
-  service = await startService();
-  const response = await fetch(service.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ markets(limit: 20) { ticker } }' }),
-  });
-  tickers = ((await response.json()) as { data: { markets: Array<{ ticker: string }> } }).data.markets.map((market) => market.ticker);
+  ({ service, tickers } = await startFuzzTarget());
 });
 
 afterAll(async () => {

@@ -106,3 +106,13 @@ export async function closeCodeWithin(raw: RawSocket, timeoutMs: number): Promis
   clearTimeout(timer);
   return result;
 }
+
+/** Runs `use` on a new raw socket and closes the socket afterwards, whatever `use` did. */
+export async function withRawSocket<T>(httpUrl: string, use: (raw: RawSocket) => Promise<T>): Promise<T> {
+  const raw = await openRawSocket(httpUrl);
+  try {
+    return await use(raw);
+  } finally {
+    await raw.close();
+  }
+}
