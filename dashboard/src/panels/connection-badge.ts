@@ -6,6 +6,7 @@
  */
 import type { ConnectionState, DashboardApi } from '../api/api.js';
 import { ConnectionBadgeSourceChangesDocument, ConnectionBadgeSourcesDocument } from '../generated/graphql.js';
+import { el, SOURCE_ORDER, sourceName } from './dom.js';
 import './connection-badge.css';
 
 const LABELS: Record<ConnectionState, string> = {
@@ -15,31 +16,21 @@ const LABELS: Record<ConnectionState, string> = {
   'needs-key': 'Needs API key',
 };
 
-const NAMES: Record<string, string> = { KALSHI: 'Kalshi', ANTHROPIC: 'Anthropic', JOHN: 'John' };
-const ORDER = ['KALSHI', 'ANTHROPIC', 'JOHN'];
-
 export function mountConnectionBadge(element: HTMLElement, api: DashboardApi): void {
   element.replaceChildren();
   element.classList.add('connection-bar');
-  const badge = document.createElement('span');
-  badge.className = 'connection-badge';
+  const badge = el('span', 'connection-badge');
   badge.dataset.testid = 'connection-state';
   badge.setAttribute('role', 'status');
   badge.setAttribute('aria-live', 'polite');
-  const dot = document.createElement('span');
-  dot.className = 'connection-dot';
-  const label = document.createElement('span');
-  label.className = 'connection-label';
-  badge.append(dot, label);
+  const label = el('span', 'connection-label');
+  badge.append(el('span', 'connection-dot'), label);
 
-  const simulated = document.createElement('span');
-  simulated.className = 'simulated-note';
+  const simulated = el('span', 'simulated-note');
   simulated.dataset.testid = 'simulated-sources';
 
-  const link = document.createElement('a');
-  link.className = 'graphiql-link';
+  const link = el('a', 'graphiql-link', 'GraphiQL');
   link.href = '/graphql';
-  link.textContent = 'GraphiQL';
   link.title = 'Ask the same GraphQL API by hand';
 
   element.append(simulated, badge, link);
@@ -51,7 +42,7 @@ export function mountConnectionBadge(element: HTMLElement, api: DashboardApi): v
 
   const simulatedSources = new Map<string, boolean>();
   const drawSimulated = (): void => {
-    const names = ORDER.filter((source) => simulatedSources.get(source)).map((source) => NAMES[source] ?? source);
+    const names = SOURCE_ORDER.filter((source) => simulatedSources.get(source)).map(sourceName);
     simulated.hidden = simulatedSources.size === 0;
     simulated.classList.toggle('simulated-none', names.length === 0);
     simulated.textContent = names.length === 0 ? 'All sources real' : `Simulated: ${names.join(', ')}`;

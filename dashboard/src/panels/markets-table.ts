@@ -8,6 +8,7 @@
 import type { DashboardApi } from '../api/api.js';
 import { MarketsTableDocument, MarketsTableUpdatesDocument, type MarketsTableRowFragment } from '../generated/graphql.js';
 import { formatCents, formatCount } from '../shaping/format.js';
+import { el, panelFrame } from './dom.js';
 import { formatAge, formatChangeCents, freshnessOf, producedAt, qualitySentence, tierLabel } from './quality.js';
 import './markets-table.css';
 
@@ -46,30 +47,18 @@ function flash(element: HTMLElement, direction: 'up' | 'down'): void {
 }
 
 export function mountMarketsTable(element: HTMLElement, api: DashboardApi, options: { onSelect(ticker: string): void }): void {
-  element.replaceChildren();
-  const heading = document.createElement('h2');
-  heading.className = 'panel-heading';
-  heading.textContent = 'Markets';
-  const count = document.createElement('span');
-  count.className = 'panel-note';
-  const legend = document.createElement('span');
-  legend.className = 'panel-note markets-legend';
+  const { heading, body, empty } = panelFrame(element, 'Markets', 'Loading markets…');
+  const count = el('span', 'panel-note');
+  const legend = el('span', 'panel-note markets-legend');
   legend.innerHTML =
     '<span class="q-dot q-fresh"></span>live <span class="q-dot q-cached"></span>cached <span class="q-dot q-stale"></span>stale · prices in ¢ per contract';
   heading.append(count, legend);
 
-  const body = document.createElement('div');
-  body.className = 'panel-body';
-  const table = document.createElement('table');
-  table.className = 'markets-table';
+  const table = el('table', 'markets-table');
   table.innerHTML = `<colgroup><col class="c-market"><col class="c-price"><col class="c-price"><col class="c-price"><col class="c-change"><col class="c-volume"><col class="c-quality"></colgroup>
 <thead><tr><th scope="col">Market</th><th scope="col" class="num">Bid</th><th scope="col" class="num">Ask</th><th scope="col" class="num">Last</th><th scope="col" class="num">Chg</th><th scope="col" class="num">Vol 24 h</th><th scope="col">Quality</th></tr></thead>`;
   const tbody = table.createTBody();
-  const empty = document.createElement('p');
-  empty.className = 'panel-empty';
-  empty.textContent = 'Loading markets…';
-  body.append(table, empty);
-  element.append(heading, body);
+  body.prepend(table);
 
   const rows = new Map<string, Row>();
   let selected: string | null = null;
@@ -91,13 +80,7 @@ export function mountMarketsTable(element: HTMLElement, api: DashboardApi, optio
     tr.dataset.ticker = market.ticker;
     tr.tabIndex = 0;
     tr.setAttribute('aria-selected', 'false');
-    const name = cell(tr, 'market-name');
-    const ticker = document.createElement('span');
-    ticker.className = 'market-ticker';
-    ticker.textContent = market.ticker;
-    const title = document.createElement('span');
-    title.className = 'market-title';
-    name.append(ticker, title);
+    cell(tr, 'market-name').append(el('span', 'market-ticker', market.ticker), el('span', 'market-title'));
     const cells = {
       bid: cell(tr, 'num price', 'bid'),
       ask: cell(tr, 'num price', 'ask'),
@@ -136,14 +119,10 @@ export function mountMarketsTable(element: HTMLElement, api: DashboardApi, optio
     let ageText = q.querySelector<HTMLSpanElement>('.q-age');
     let sim = q.querySelector<HTMLSpanElement>('.q-sim');
     if (!dot || !tier || !ageText || !sim) {
-      dot = document.createElement('span');
-      tier = document.createElement('span');
-      tier.className = 'q-tier';
-      ageText = document.createElement('span');
-      ageText.className = 'q-age num';
-      sim = document.createElement('span');
-      sim.className = 'tag tag-warn q-sim';
-      sim.textContent = 'SIM';
+      dot = el('span');
+      tier = el('span', 'q-tier');
+      ageText = el('span', 'q-age num');
+      sim = el('span', 'tag tag-warn q-sim', 'SIM');
       sim.title = 'Simulated: invented by the bundled simulator, not a real market price';
       q.replaceChildren(dot, tier, ageText, sim);
     }

@@ -7,11 +7,10 @@
 import type { DashboardApi } from '../api/api.js';
 import { SourcesPanelChangesDocument, SourcesPanelDocument, type SourcesPanelStatusFragment } from '../generated/graphql.js';
 import { formatClock } from '../shaping/format.js';
+import { bySourceOrder, el, panelFrame, sourceName } from './dom.js';
 import { formatAge } from './quality.js';
 import './sources-panel.css';
 
-const NAMES: Record<string, string> = { KALSHI: 'Kalshi', ANTHROPIC: 'Anthropic', JOHN: 'John' };
-const ORDER = ['KALSHI', 'ANTHROPIC', 'JOHN'];
 const AGE_TICK_MS = 1000;
 
 interface Card {
@@ -26,14 +25,9 @@ interface Card {
 }
 
 function field(parent: HTMLElement, label: string, className = ''): HTMLElement {
-  const wrapper = document.createElement('div');
-  wrapper.className = `source-field ${className}`;
-  const name = document.createElement('span');
-  name.className = 'source-label';
-  name.textContent = label;
-  const value = document.createElement('span');
-  value.className = 'source-value';
-  wrapper.append(name, value);
+  const wrapper = el('div', `source-field ${className}`.trim());
+  const value = el('span', 'source-value');
+  wrapper.append(el('span', 'source-label', label), value);
   parent.append(wrapper);
   return value;
 }
@@ -45,36 +39,18 @@ function since(iso: string | null | undefined, now: number): string {
 }
 
 export function mountSourcesPanel(element: HTMLElement, api: DashboardApi): void {
-  element.replaceChildren();
-  const heading = document.createElement('h2');
-  heading.className = 'panel-heading';
-  heading.textContent = 'Sources';
-  const body = document.createElement('div');
-  body.className = 'panel-body sources-list';
-  const empty = document.createElement('p');
-  empty.className = 'panel-empty';
-  empty.textContent = 'Loading sources…';
-  body.append(empty);
-  element.append(heading, body);
+  const { body, empty } = panelFrame(element, 'Sources', 'Loading sources…', 'sources-list');
 
   const cards = new Map<string, Card>();
 
   const createCard = (status: SourcesPanelStatusFragment): Card => {
-    const card = document.createElement('article');
-    card.className = 'source-card';
+    const card = el('article', 'source-card');
     card.dataset.testid = 'source-status';
     card.dataset.source = status.source;
-    const top = document.createElement('div');
-    top.className = 'source-top';
-    const name = document.createElement('h3');
-    name.className = 'source-name';
-    name.textContent = NAMES[status.source] ?? status.source;
-    const mode = document.createElement('span');
-    const breaker = document.createElement('span');
-    const availability = document.createElement('span');
-    top.append(name, mode, availability, breaker);
-    const grid = document.createElement('div');
-    grid.className = 'source-grid';
+    const top = el('div', 'source-top');
+    const [mode, availability, breaker] = [el('span'), el('span'), el('span')];
+    top.append(el('h3', 'source-name', sourceName(status.source)), mode, availability, breaker);
+    const grid = el('div', 'source-grid');
     const success = field(grid, 'Last success');
     const failures = field(grid, 'Failures in a row', 'num-field');
     const error = field(grid, 'Last error', 'source-error');
@@ -92,7 +68,7 @@ export function mountSourcesPanel(element: HTMLElement, api: DashboardApi): void
     if (!card) {
       card = createCard(status);
       cards.set(status.source, card);
-      const ordered = [...cards.values()].sort((a, b) => ORDER.indexOf(a.status.source) - ORDER.indexOf(b.status.source));
+      const ordered = [...cards.values()].sort((a, b) => bySourceOrder(a.status.source, b.status.source));
       body.replaceChildren(...ordered.map((c) => c.element));
     }
     card.status = status;
