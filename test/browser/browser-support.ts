@@ -74,24 +74,3 @@ export async function drawnPoints(page: Page, testId: string): Promise<number> {
   const value = await page.getByTestId(testId).first().getAttribute('data-points', { timeout: 1000 });
   return value === null ? 0 : Number(value);
 }
-
-/**
- * How many pixels of the canvases inside the element with `testId` are painted (not transparent):
- * proof the chart library really drew something, whatever it says about itself.
- */
-export async function paintedPixels(page: Page, testId: string): Promise<number> {
-  return page
-    .getByTestId(testId)
-    .first()
-    .evaluate((element) => {
-      let painted = 0;
-      for (const canvas of element.querySelectorAll('canvas')) {
-        if (canvas.width === 0 || canvas.height === 0) continue;
-        const context = canvas.getContext('2d');
-        if (!context) continue;
-        const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-        for (let alpha = 3; alpha < pixels.length; alpha += 4) if (pixels[alpha] !== 0) painted++;
-      }
-      return painted;
-    });
-}
