@@ -57,6 +57,10 @@ export const persistedOperations: Readonly<Record<string, { sha256: string; docu
     "sha256": "d6cf45063cc5928830dbe9e4b4fc42ed0efa967e911c3ee89d115c79470f806b",
     "document": "query SourcesPanel {\n  sources {\n    ...SourcesPanelStatus\n  }\n}\n\nfragment SourcesPanelStatus on SourceStatus {\n  source\n  availability\n  breaker\n  simulated\n  consecutiveFailures\n  lastSuccessAt\n  lastFailureAt\n  lastError\n}"
   },
+  "SourcesPanelAggregate": {
+    "sha256": "8d514501cca41b0d50368ab26af7202acff245023a51cf61b7ef7452fc975c51",
+    "document": "subscription SourcesPanelAggregate {\n  aggregateUpdated {\n    components {\n      ...SourcesPanelStatus\n    }\n  }\n}\n\nfragment SourcesPanelStatus on SourceStatus {\n  source\n  availability\n  breaker\n  simulated\n  consecutiveFailures\n  lastSuccessAt\n  lastFailureAt\n  lastError\n}"
+  },
   "SourcesPanelChanges": {
     "sha256": "cfd4d11dd52354e186a66ab5542874400636cdf51e164b0f4256d834abfc76b2",
     "document": "subscription SourcesPanelChanges {\n  sourceStatusChanged {\n    ...SourcesPanelStatus\n  }\n}\n\nfragment SourcesPanelStatus on SourceStatus {\n  source\n  availability\n  breaker\n  simulated\n  consecutiveFailures\n  lastSuccessAt\n  lastFailureAt\n  lastError\n}"

@@ -2,10 +2,12 @@
  * One line per source (Kalshi, Anthropic, John): its breaker (CLOSED, HALF_OPEN, OPEN), whether
  * it answers live, from cache or not at all, when it last succeeded, its last error, and whether
  * it is the real upstream or the bundled simulator. Read once, then changed as
- * sourceStatusChanged says; re-read after a reconnect.
+ * sourceStatusChanged says (at once, on every breaker, availability or error change) and as each
+ * aggregate restates it (which keeps "last success" current between changes); re-read after a
+ * reconnect.
  */
 import type { DashboardApi } from '../api/api.js';
-import { SourcesPanelChangesDocument, SourcesPanelDocument, type SourcesPanelStatusFragment } from '../generated/graphql.js';
+import { SourcesPanelAggregateDocument, SourcesPanelChangesDocument, SourcesPanelDocument, type SourcesPanelStatusFragment } from '../generated/graphql.js';
 import { formatClock } from '../shaping/format.js';
 import { bySourceOrder, el, panelFrame, sourceName } from './dom.js';
 import { formatAge } from './quality.js';
@@ -106,6 +108,7 @@ export function mountSourcesPanel(element: HTMLElement, api: DashboardApi): void
   };
 
   api.subscribe(SourcesPanelChangesDocument, {}, (data) => draw(data.sourceStatusChanged));
+  api.subscribe(SourcesPanelAggregateDocument, {}, (data) => data.aggregateUpdated.components.forEach(draw));
   api.onReconnected(load);
   load();
 
