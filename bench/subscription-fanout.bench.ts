@@ -21,15 +21,9 @@ import { print, parse, type ExecutionArgs } from 'graphql';
 import { createPubSub, createSchema, createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { silentLogger } from '../src/core/logger.js';
-import { createMetrics } from '../src/core/metrics.js';
-import type { Services } from '../src/schema/context.js';
-import { Access } from '../src/server/access/access.js';
-import { limitsFrom } from '../src/server/limits/limits-config.js';
-import { attachGraphQLWs } from '../src/server/graphql-ws.js';
 import { SharedResultJson } from '../src/server/result-json.js';
-import { createNorthstarYoga, type GraphQLEnveloped } from '../src/server/yoga.js';
-import { requestListener } from './lib/http.js';
+import type { GraphQLEnveloped } from '../src/server/yoga.js';
+import { requestListener, startServerPath } from '../test/support/server-path.js';
 import { percentile } from './lib/measure.js';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 200);
@@ -165,43 +159,23 @@ async function baseline(): Promise<Target> {
 /** Northstar's server path (its yoga plugins and graphql-ws adapter); `printOnce` off keeps only the shared execution. */
 async function northstar(printOnce: boolean): Promise<Target> {
   const pubsub = newPubSub();
-  const metrics = createMetrics({ collectProcessMetrics: false });
-  const resultJson = printOnce
-    ? new SharedResultJson(metrics.subscriptionSerializations)
-    : new (class extends SharedResultJson {
-        override share(): void {}
-      })();
-  const yoga = createNorthstarYoga({
+  const path = await startServerPath({
     schema: schemaOn(pubsub),
-    services: {} as Services,
-    logger: silentLogger,
-    metrics,
-    graphiql: false,
-    access: Access.off(),
-    limits: limitsFrom({}, 'test'),
-    resultJson,
-  });
-  const server = createServer(requestListener(yoga));
-  const ws = attachGraphQLWs({
-    server,
-    yoga,
-    logger: silentLogger,
-    metrics,
-    keepAliveIntervalMs: 30_000,
+    ...(printOnce
+      ? {}
+      : {
+          resultJson: () =>
+            new (class extends SharedResultJson {
+              override share(): void {}
+            })(),
+        }),
     slowConsumer: { bufferBytes: 64 * 1024 * 1024, deadlineMs: 60_000 },
-    resultJson,
-    access: Access.off(),
-    limits: limitsFrom({}, 'test'),
   });
-  await listen(server);
   return {
     name: printOnce ? 'northstar: shared execution + one print' : 'shared execution, printed per subscriber',
-    server,
+    server: path.server,
     pubsub,
-    close: async () => {
-      await ws.close(0);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => path.close(),
   };
 }
 

@@ -5,22 +5,15 @@
  * follows the data; and the shared execution runs with a context of the event's own, never with a
  * subscriber's request id, while subscribe-time work keeps each subscriber's own context.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { createPubSub, createSchema } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { OrderBookRecord } from '../../src/core/domain.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { createMetrics } from '../../src/core/metrics.js';
 import type { GraphQLContext, Services } from '../../src/schema/context.js';
-import { Access } from '../../src/server/access/access.js';
-import { limitsFrom } from '../../src/server/limits/limits-config.js';
-import { attachGraphQLWs, type GraphQLWsServer } from '../../src/server/graphql-ws.js';
-import { SharedResultJson } from '../../src/server/result-json.js';
-import { createNorthstarYoga, SUBSCRIPTION_EVENT_ID_PREFIX } from '../../src/server/yoga.js';
+import { SUBSCRIPTION_EVENT_ID_PREFIX } from '../../src/server/yoga.js';
+import { startServerPath, type ServerPath } from '../support/server-path.js';
 
 const TICKERS = ['KXA-26', 'KXB-26'];
 
@@ -138,49 +131,14 @@ function socketWithRequestId(requestId: string): typeof WebSocket {
 }
 
 describe('the context a shared subscription event is resolved with', () => {
-  let server: Server;
-  let ws: GraphQLWsServer;
+  let path: ServerPath;
   let url: string;
   beforeAll(async () => {
-    const metrics = createMetrics({ collectProcessMetrics: false });
-    const resultJson = new SharedResultJson(metrics.subscriptionSerializations);
-    const yoga = createNorthstarYoga({
-      schema,
-      services,
-      logger: silentLogger,
-      metrics,
-      graphiql: false,
-      access: Access.off(),
-      limits: limitsFrom({}, 'test'),
-      resultJson,
-    });
-    // Node ignores what a request listener returns: yoga's promise is handled here, a rejection failing the request.
-    server = createServer((req, res) => {
-      new Promise((resolve) => resolve(yoga(req, res))).catch((error: unknown) => {
-        console.error('yoga request failed', error);
-        res.destroy();
-      });
-    });
-    ws = attachGraphQLWs({
-      server,
-      yoga,
-      logger: silentLogger,
-      metrics,
-      keepAliveIntervalMs: 30_000,
-      slowConsumer: { bufferBytes: 1 << 24, deadlineMs: 60_000 },
-      resultJson,
-      access: Access.off(),
-      limits: limitsFrom({}, 'test'),
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    path = await startServerPath({ schema, services });
+    url = path.url;
   });
   afterAll(async () => {
-    await ws?.close(0);
-    const closed = new Promise<void>((resolve) => server?.close(() => resolve()));
-    // The HTTP clients' keep-alive connections would hold close() open until they time out.
-    server?.closeAllConnections();
-    await closed;
+    await path?.close();
   });
 
   /**
