@@ -5,16 +5,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { Pool } from 'undici';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/core/config.js';
-import { silentLogger } from '../src/core/logger.js';
-import { BENCH_API_KEY, BENCH_API_KEY_ENTRY } from './lib/bench-key.js';
-import { requestListener } from './lib/http.js';
+import { startBenchApp } from './lib/bench-app.js';
+import { BENCH_API_KEY } from './lib/bench-key.js';
+import { requestListener } from '../test/support/server-path.js';
 import { load, row } from './lib/measure.js';
 
 const TOTAL = Number(process.env.BENCH_REQUESTS ?? 4000);
@@ -40,19 +35,8 @@ export async function run(): Promise<void> {
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const barePool = new Pool(`http://127.0.0.1:${(bare.address() as AddressInfo).port}`, { connections: CONCURRENCY });
 
-  const dir = await mkdtemp(join(tmpdir(), 'northstar-bench-'));
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    SIMULATORS: 'all',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: `file:${join(dir, 'bench.db')}`,
-    API_KEYS: BENCH_API_KEY_ENTRY,
-    // The bench measures throughput on loopback: the per-key rate limit (100/s by default) is off.
-    RATE_LIMIT_PER_KEY: '0',
-  });
-  const app = await createApp({ config, logger: silentLogger, collectProcessMetrics: false });
-  await app.start();
+  // The bench measures throughput on loopback: the per-key rate limit (100/s by default) is off.
+  const { app, stop } = await startBenchApp({ RATE_LIMIT_PER_KEY: '0' });
   const pool = new Pool(new URL(app.url).origin, { connections: CONCURRENCY });
   const markets = app.services.markets.list().length;
 
@@ -75,7 +59,6 @@ export async function run(): Promise<void> {
 
   await pool.close();
   await barePool.close();
-  await app.stop();
+  await stop();
   await new Promise<void>((resolve) => bare.close(() => resolve()));
-  await rm(dir, { recursive: true, force: true });
 }

@@ -6,17 +6,12 @@
  * come out flat; this is how the two leaks fixed in session 2 (a promise reaction per pub/sub event,
  * a Prisma query plan per L3 batch) were found.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/core/config.js';
-import { silentLogger } from '../src/core/logger.js';
-import { BENCH_API_KEY, BENCH_API_KEY_ENTRY } from './lib/bench-key.js';
+import { startBenchApp } from './lib/bench-app.js';
+import { BENCH_API_KEY } from './lib/bench-key.js';
 
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 4);
 const SUBSCRIBERS = Number(process.env.BENCH_SOAK_SUBSCRIBERS ?? 20);
@@ -30,20 +25,7 @@ function heapMb(): number {
 }
 
 export async function run(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'northstar-soak-'));
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    SIMULATORS: 'all',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: `file:${join(dir, 'soak.db')}`,
-    CACHE_DIR: join(dir, 'cache'),
-    AGGREGATION_INTERVAL_MS: '100',
-    SNAPSHOT_INTERVAL_MS: '1000',
-    API_KEYS: BENCH_API_KEY_ENTRY,
-  });
-  const app = await createApp({ config, logger: silentLogger, collectProcessMetrics: false });
-  await app.start();
+  const { app, stop } = await startBenchApp({ AGGREGATION_INTERVAL_MS: '100', SNAPSHOT_INTERVAL_MS: '1000' });
   const client = createClient({
     url: app.url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
@@ -68,6 +50,5 @@ export async function run(): Promise<void> {
   console.log(`growth after the first minute: ${perMinute.toFixed(2)} MB/min (${baseline.heap.toFixed(1)} → ${last.heap.toFixed(1)} MB)`);
 
   await client.dispose();
-  await app.stop();
-  await rm(dir, { recursive: true, force: true });
+  await stop();
 }
