@@ -15,13 +15,17 @@ import { parseKalshiRestFault } from '../../src/simulators/kalshi/rest-faults.js
 import type { SimulatorFault } from '../../src/simulators/kalshi/rest-server.js';
 import { parseKalshiWsFault, type KalshiWsFault } from '../../src/simulators/kalshi/ws-faults.js';
 
+/**
+ * The kinds every HTTP simulator shares (one grammar), with the statuses that upstream really
+ * answers and a delay past its client's patience.
+ */
+function httpFaults(statuses: string[], delayMs: number) {
+  return { status: statuses, delay: [`delay:${delayMs}`], hang: ['hang'], malformed: ['malformed'], truncated: ['truncated'] };
+}
+
 /** Per kind, the forms injected (each at least once a run). */
 const KALSHI_REST: Record<SimulatorFault['kind'], string[]> = {
-  status: ['status:503', 'status:429', 'status:500,rate=0.5'],
-  delay: ['delay:1500'],
-  hang: ['hang'],
-  malformed: ['malformed'],
-  truncated: ['truncated'],
+  ...httpFaults(['status:503', 'status:429', 'status:500,rate=0.5'], 1500),
   reset: ['reset'],
 };
 const KALSHI_WS: Record<KalshiWsFault['kind'], string[]> = {
@@ -33,20 +37,12 @@ const KALSHI_WS: Record<KalshiWsFault['kind'], string[]> = {
   malformed: ['malformed', 'malformed:sequenced'],
 };
 const ANTHROPIC: Record<AnthropicFault['kind'], string[]> = {
-  status: ['status:529', 'status:429:retry=1', 'status:500'],
-  delay: ['delay:2500'],
-  hang: ['hang'],
-  malformed: ['malformed'],
-  truncated: ['truncated'],
+  ...httpFaults(['status:529', 'status:429:retry=1', 'status:500'], 2500),
   'sse-error': ['sse-error'],
   'invalid-tool-input': ['invalid-tool-input'],
 };
 const JOHN: Record<JohnFault['kind'], string[]> = {
-  status: ['status:503', 'status:429', 'status:401'],
-  delay: ['delay:2000'],
-  hang: ['hang'],
-  malformed: ['malformed'],
-  truncated: ['truncated'],
+  ...httpFaults(['status:503', 'status:429', 'status:401'], 2000),
   'bad-shape': ['bad-shape:metrics', 'bad-shape:envelope'],
 };
 
