@@ -7,9 +7,10 @@
  *
  *     npx tsx scripts/screenshot-dashboard.ts [--dark] [--out path.png]
  *
- * It needs the built dashboard (npm run build:dashboard) and /usr/bin/chromium.
+ * It builds the dashboard from dashboard/ first (the picture is of the current sources) and needs
+ * /usr/bin/chromium.
  */
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { drawnPoints, launchChromium } from '../test/browser/browser-support.js';
 import { graphqlUrl, startServiceProcess } from '../test/support/service-process.js';
@@ -18,7 +19,7 @@ import { until } from '../test/support/until.js';
 const { values: options } = parseArgs({ options: { dark: { type: 'boolean', default: false }, out: { type: 'string', default: 'dashboard/screenshot.png' } } });
 const WAIT_MS = 120_000;
 
-if (!existsSync('dist/dashboard/index.html')) throw new Error('dist/dashboard/index.html is missing: run npm run build:dashboard first');
+execFileSync(process.execPath, ['scripts/dashboard-build.mjs', '--build'], { stdio: 'inherit' });
 
 /** Waits until the page shows `what` (`check` true; a check that throws counts as not yet). */
 async function shows(what: string, check: () => Promise<boolean>): Promise<void> {

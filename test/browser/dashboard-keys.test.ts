@@ -14,9 +14,10 @@ const PRODUCTION = { AUTH_MODE: 'keys', API_KEYS: TEST_API_KEY_ENTRY, PERSISTED_
 
 /**
  * What Chromium itself logs for what this test does on purpose: the 401 that tells the page it
- * needs a key, and the refused connections while no process listens.
+ * needs a key, the 503 a stopping process answers while it drains, and the refused connections
+ * while no process listens.
  */
-const EXPECTED_CONSOLE_ERRORS = [/status of 401/, /ERR_CONNECTION_REFUSED/, /WebSocket connection to .* failed/];
+const EXPECTED_CONSOLE_ERRORS = [/status of 401/, /status of 503/, /ERR_CONNECTION_REFUSED/, /WebSocket connection to .* failed/];
 
 declare global {
   interface Window {
@@ -95,6 +96,8 @@ describe('the dashboard with API keys, across a reload and a restart', () => {
     const port = new URL(origin).port;
     expect(await first.signal('SIGTERM')).toMatchObject({ code: 0 });
     await expect.poll(connectionState, { timeout: 10_000 }).toBe('reconnecting');
+    // Meanwhile the last prices stay on screen: the page does not empty itself.
+    expect(await rowCount()).toBeGreaterThanOrEqual(20);
     await saveScreenshot(page, 'dashboard-reconnecting.png');
 
     const second = await startServiceProcess({ ...PRODUCTION, PORT: port });
