@@ -76,7 +76,7 @@ export async function post(
   variables?: Record<string, unknown>,
 ): Promise<unknown> {
   const { tally } = options;
-  const epoch = tally.epoch;
+  const phase = tally.phase;
   const started = performance.now();
   let response: Awaited<ReturnType<typeof fetch>>;
   let text: string;
@@ -92,8 +92,8 @@ export async function post(
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
     // A request that met a kill ends in a reset, not a timeout; a timeout is always a hang.
-    if (timedOut && epoch === tally.epoch && !tally.down) tally.violate('http', 'hung request', `${name}: no answer in ${options.requestTimeoutMs} ms`);
-    else tally.unreachable('http', epoch, `${name}: ${describe(error)}`);
+    if (timedOut && phase === tally.phase && !tally.down) tally.violate('http', 'hung request', `${name}: no answer in ${options.requestTimeoutMs} ms`);
+    else tally.unreachable('http', phase, `${name}: ${describe(error)}`);
     return null;
   } finally {
     tally.latency(performance.now() - started, name);
@@ -145,7 +145,7 @@ export async function listSnapshots(options: Pick<ClientOptions, 'url' | 'tally'
 /** Reads an SSE stream of one subscription until it ends; each `next` event goes to the tally. */
 async function sseOnce(options: ClientOptions, query: string, signal: AbortSignal): Promise<void> {
   const { tally } = options;
-  const epoch = tally.epoch;
+  const phase = tally.phase;
   try {
     const response = await fetch(options.url, {
       method: 'POST',
@@ -195,7 +195,7 @@ async function sseOnce(options: ClientOptions, query: string, signal: AbortSigna
     }
   } catch (error) {
     if (signal.aborted) return;
-    tally.unreachable('sse', epoch, `sse: ${describe(error)}`);
+    tally.unreachable('sse', phase, `sse: ${describe(error)}`);
   }
 }
 
@@ -212,7 +212,7 @@ const WS_SUBSCRIPTIONS = (ticker: string) => [
 /** A graphql-ws subscription kept alive: the client reconnects across kills; an ended one is started again. */
 function wsSubscription(client: Client, tally: Tally, sub: { name: string; query: string; variables?: Record<string, unknown> }, running: () => boolean): void {
   const start = (): void => {
-    const epoch = tally.epoch;
+    const phase = tally.phase;
     client.subscribe(
       { query: sub.query, ...(sub.variables ? { variables: sub.variables } : {}) },
       {
@@ -221,9 +221,9 @@ function wsSubscription(client: Client, tally: Tally, sub: { name: string; query
           if (Array.isArray(error)) tally.result('ws', { errors: error }, sub.name);
           else if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'number') {
             const code = (error as { code: number }).code;
-            if (tally.down || epoch !== tally.epoch) tally.count('UNREACHABLE_DURING_RESTART');
+            if (tally.down || phase !== tally.phase) tally.count('UNREACHABLE_DURING_RESTART');
             else tally.violate('ws', `closed with ${code}`, `${sub.name}: ${String((error as { reason?: unknown }).reason)}`);
-          } else tally.unreachable('ws', epoch, `${sub.name}: ${String(error)}`);
+          } else tally.unreachable('ws', phase, `${sub.name}: ${String(error)}`);
           if (running()) setTimeout(start, 250);
         },
         complete: () => {

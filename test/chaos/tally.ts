@@ -5,8 +5,10 @@
  *
  * The service is down on purpose between our SIGKILL and its next "listening" line: a request that
  * cannot reach it then, or that was in flight when it died, is counted apart and breaks no bar.
- * `epoch` tells those apart: it moves on every kill, so a request that started in one epoch and
- * failed in another met a kill.
+ * `phase` tells those apart: it moves on every kill and again when the new process listens, so a
+ * request that started in one phase and failed in another met a kill or was sent while nothing
+ * listened (its refusal can be handled only after the restart, on a loaded machine). `epoch` (one
+ * per process run) only counts subscription events per run.
  */
 export type Transport = 'http' | 'sse' | 'ws';
 
@@ -28,6 +30,8 @@ export class Tally {
   readonly violations: Violation[] = [];
   worst = { ms: 0, what: '', endedAt: 0 };
   epoch = 0;
+  /** Moves on every kill and on every restart's "listening" (see the header). */
+  phase = 0;
   down = false;
 
   count(outcome: string): void {
@@ -55,17 +59,19 @@ export class Tally {
   killing(): void {
     this.down = true;
     this.epoch++;
+    this.phase++;
     this.eventsByEpoch.push({ sse: 0, ws: 0 });
   }
 
   /** The restarted process is listening again. */
   up(): void {
     this.down = false;
+    this.phase++;
   }
 
   /** A failure to reach the service: expected across a kill, a violation otherwise. */
-  unreachable(transport: Transport, startedEpoch: number, detail: string): void {
-    if (this.down || startedEpoch !== this.epoch) this.count('UNREACHABLE_DURING_RESTART');
+  unreachable(transport: Transport, startedPhase: number, detail: string): void {
+    if (this.down || startedPhase !== this.phase) this.count('UNREACHABLE_DURING_RESTART');
     else this.violate(transport, 'unreachable while up', detail);
   }
 
