@@ -57,7 +57,9 @@ export function maskError(error: unknown, report: (error: unknown) => void): Gra
   if (graphQLError && (!graphQLError.originalError || graphQLError.originalError instanceof GraphQLError)) {
     const inner = graphQLError.originalError instanceof GraphQLError ? graphQLError.originalError : graphQLError;
     const code = inner.extensions?.code ?? (graphQLError.path ? ErrorCode.BAD_USER_INPUT : ErrorCode.GRAPHQL_VALIDATION_FAILED);
-    return new GraphQLError(inner.message, { ...at, extensions: { ...inner.extensions, code } });
+    // The outer message: for a variable's value it is the one that names the variable
+    // ('Variable "$i" got invalid value "X"; …'); a located resolver error repeats the inner one.
+    return new GraphQLError(graphQLError.message, { ...at, extensions: { ...inner.extensions, code } });
   }
   report(original);
   return new GraphQLError('Unexpected error.', { ...at, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
