@@ -9,20 +9,24 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-const root = new URL('..', import.meta.url).pathname;
-const outDir = join(root, 'dist/dashboard');
-const builtIndex = join(outDir, 'index.html');
+const checkout = new URL('..', import.meta.url).pathname;
+const outDir = join(checkout, 'dist/dashboard');
+
+// What lives in dashboard/ but is not built from: the README's screenshot (rewritten by
+// scripts/screenshot-dashboard.ts after every build) must not make the build look stale.
+const notSource = /\.(png|jpe?g|gif|webp|md)$/i;
 
 function newestMtime(path) {
   const info = statSync(path);
-  if (!info.isDirectory()) return info.mtimeMs;
+  if (!info.isDirectory()) return notSource.test(path) ? 0 : info.mtimeMs;
   let newest = info.mtimeMs;
   for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
   return newest;
 }
 
-/** null when dist/dashboard is current, else why it is not. */
-function dashboardStaleness() {
+/** null when dist/dashboard is current, else why it is not (root: the checkout, a parameter for tests). */
+export function dashboardStaleness(root = checkout) {
+  const builtIndex = join(root, 'dist/dashboard/index.html');
   if (!existsSync(builtIndex)) return 'dist/dashboard is missing';
   const built = statSync(builtIndex).mtimeMs;
   // The sources, the Vite config inside dashboard/, and the locked versions of what is bundled.
@@ -45,7 +49,10 @@ export function buildDashboard() {
   const next = `${outDir}.next`;
   const old = `${outDir}.old`;
   rmSync(next, { recursive: true, force: true });
-  execSync(`npx vite build --config dashboard/vite.config.ts --outDir ${JSON.stringify(next)} --emptyOutDir --logLevel warn`, { cwd: root, stdio: 'inherit' });
+  execSync(`npx vite build --config dashboard/vite.config.ts --outDir ${JSON.stringify(next)} --emptyOutDir --logLevel warn`, {
+    cwd: checkout,
+    stdio: 'inherit',
+  });
   rmSync(old, { recursive: true, force: true });
   if (existsSync(outDir)) renameSync(outDir, old);
   renameSync(next, outDir);
