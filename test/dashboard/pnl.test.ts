@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addPoints,
   chartColumns,
+  timeWindow,
   lastSampleAt,
   mergeSamples,
   pointsOfAggregate,
@@ -129,13 +130,34 @@ describe('totalSeries', () => {
 });
 
 describe('chartColumns', () => {
-  it('x in seconds, then revenue, realized, unrealized, total', () => {
+  it('x in seconds, then total (drawn first, under the rest), revenue, realized, unrealized', () => {
     expect(chartColumns([sample(base, 1, 2, 3), sample(base + 60_000, 4, 5, 6)])).toEqual([
       [base / 1000, base / 1000 + 60],
+      [6, 15],
       [1, 4],
       [2, 5],
       [3, 6],
-      [6, 15],
     ]);
+  });
+});
+
+describe('timeWindow', () => {
+  const at = base / 1000;
+
+  it('one point: ten minutes centred on it, not years', () => {
+    expect(timeWindow(at, at, base)).toEqual([at - 300, at + 300]);
+  });
+
+  it('points a moment apart: ten minutes centred on them', () => {
+    expect(timeWindow(at, at + 20, base)).toEqual([at - 290, at + 310]);
+  });
+
+  it('a span of ten minutes or more is drawn as it is', () => {
+    expect(timeWindow(at, at + 600, base)).toEqual([at, at + 600]);
+    expect(timeWindow(at - 86_400, at, base)).toEqual([at - 86_400, at]);
+  });
+
+  it('no points: the ten minutes up to now', () => {
+    expect(timeWindow(null, null, base)).toEqual([at - 600, at]);
   });
 });

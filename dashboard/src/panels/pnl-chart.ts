@@ -1,5 +1,6 @@
 /**
- * P&L over the last 24 hours (uPlot): revenue (John), realized and unrealized (Kalshi positions)
+ * P&L over the last 24 hours (uPlot): revenue (John), realized and unrealized (Kalshi positions,
+ * on their own right-hand axis: they are small beside revenue)
  * and their total, as separate lines, for all agents summed or for one agent; the table under the
  * chart has every agent's figures now and the sum, and a click on a row puts that agent (or all)
  * on the chart.
@@ -15,7 +16,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { DashboardApi } from '../api/api.js';
 import { PnlAgentsDocument, PnlHistoryDocument, PnlUpdatesDocument } from '../generated/graphql.js';
 import { formatUsd, formatUsdShort } from '../shaping/format.js';
-import { addPoints, chartColumns, lastSampleAt, pointsOfAggregate, since, totalSeries, type PnlBook, type PnlSample } from '../shaping/pnl.js';
+import { addPoints, chartColumns, lastSampleAt, pointsOfAggregate, since, timeWindow, totalSeries, type PnlBook, type PnlSample } from '../shaping/pnl.js';
 import { element, panelHeading } from './market-detail-dom.js';
 import { followTheme, type ChartTheme } from './market-detail-theme.js';
 import './pnl-chart.css';
@@ -31,15 +32,23 @@ const agentLabel = (agentId: string): string => agentId.replace(/^agent:/, '');
 /** Violet reads on both themes and is neither the gain nor the loss colour. */
 const REALIZED_COLOR = '#8b5cf6';
 
-/** The four lines; distinct hues, the total strongest (unrealized dashed: it is not yet money). */
+/** Realized and unrealized are a few dollars beside revenue's thousands: on the left axis they
+ * would lie flat at $0, so they have their own scale and the right-hand axis. */
+const POSITIONS_SCALE = 'positions';
+
+/**
+ * The four lines, in chartColumns' order: the total first and wide and faint, so the thin revenue
+ * line drawn over it shows where the two meet; realized and unrealized (dashed: not yet money) on
+ * the right-hand axis.
+ */
 function seriesOptions(theme: ChartTheme): uPlot.Series[] {
   const money = (_: uPlot, value: number | null): string => (value === null ? '—' : formatUsd(value));
   return [
     {},
-    { label: LABELS.revenue, stroke: theme.accent, width: 1.5, value: money },
-    { label: LABELS.realized, stroke: REALIZED_COLOR, width: 1.5, value: money },
-    { label: LABELS.unrealized, stroke: theme.warn, width: 1.5, dash: [5, 4], value: money },
-    { label: LABELS.total, stroke: theme.text, width: 2.5, value: money },
+    { label: LABELS.total, stroke: theme.text, width: 4, alpha: 0.35, value: money },
+    { label: LABELS.revenue, stroke: theme.accent, width: 1.25, value: money },
+    { label: `${LABELS.realized} (right axis)`, stroke: REALIZED_COLOR, width: 1.5, scale: POSITIONS_SCALE, value: money },
+    { label: `${LABELS.unrealized} (right axis)`, stroke: theme.warn, width: 1.5, dash: [5, 4], scale: POSITIONS_SCALE, value: money },
   ];
 }
 
@@ -121,6 +130,8 @@ export function mountPnlChart(panel: HTMLElement, api: DashboardApi): void {
     return { width: Math.max(100, chartBox.clientWidth), height: Math.max(60, chartBox.clientHeight - (legend?.clientHeight ?? 24)) };
   };
 
+  const moneyTicks = (_self: uPlot, ticks: number[]): string[] => ticks.map(formatUsdShort);
+
   const createPlot = (data: uPlot.AlignedData): void => {
     if (!theme) return;
     plot?.destroy();
@@ -129,8 +140,13 @@ export function mountPnlChart(panel: HTMLElement, api: DashboardApi): void {
       {
         ...size(),
         series: seriesOptions(theme),
-        scales: { x: { time: true } },
-        axes: [axis, { ...axis, size: 64, values: (_self, ticks) => ticks.map(formatUsdShort) }],
+        // One point would otherwise get a time axis years wide (shaping/pnl.ts timeWindow).
+        scales: { x: { time: true, range: (_self, min, max) => timeWindow(min, max, Date.now()) }, [POSITIONS_SCALE]: { auto: true } },
+        axes: [
+          axis,
+          { ...axis, size: 64, values: moneyTicks },
+          { ...axis, scale: POSITIONS_SCALE, side: 1, size: 64, grid: { show: false }, values: moneyTicks },
+        ],
         legend: { live: false },
         cursor: { drag: { x: true, y: false } },
       },

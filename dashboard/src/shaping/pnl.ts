@@ -110,13 +110,33 @@ export function totalSeries(book: PnlBook, bucketMs: number = PNL_BUCKET_MS): Pn
   return totals;
 }
 
-/** uPlot's columns: x in seconds, then revenue, realized, unrealized, total. */
+/**
+ * uPlot's columns: x in seconds, then total, revenue, realized, unrealized. The total comes first
+ * so it is drawn first: revenue is most of it, and a thin revenue line drawn over a wide total
+ * stays visible where they meet.
+ */
 export function chartColumns(samples: readonly PnlSample[]): [number[], number[], number[], number[], number[]] {
   return [
     samples.map((s) => s.at / 1000),
+    samples.map((s) => s.total),
     samples.map((s) => s.revenue),
     samples.map((s) => s.realized),
     samples.map((s) => s.unrealized),
-    samples.map((s) => s.total),
   ];
+}
+
+/** The narrowest time axis the chart shows: a few minutes reads as a clock, not as a span of years. */
+export const PNL_MIN_SPAN_MS = 10 * 60_000;
+
+/**
+ * The x range (seconds) for samples from minSec to maxSec. uPlot's own choice for one point (or
+ * points a moment apart) is a range of years around it; narrower than PNL_MIN_SPAN_MS, the range
+ * is PNL_MIN_SPAN_MS centred on the samples. No samples: the last minSpan up to now.
+ */
+export function timeWindow(minSec: number | null, maxSec: number | null, nowMs: number, minSpanMs: number = PNL_MIN_SPAN_MS): [number, number] {
+  const half = minSpanMs / 2000;
+  if (minSec === null || maxSec === null || !Number.isFinite(minSec) || !Number.isFinite(maxSec)) return [nowMs / 1000 - 2 * half, nowMs / 1000];
+  if (maxSec - minSec >= 2 * half) return [minSec, maxSec];
+  const middle = (minSec + maxSec) / 2;
+  return [middle - half, middle + half];
 }
