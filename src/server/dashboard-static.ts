@@ -4,7 +4,8 @@
  * build shows at once; the files under assets/ have content hashes in their names, so they are
  * cached for a year and never revalidated. Every answer carries the page's CSP: it loads only
  * from this origin and talks only to it (fetch to /graphql, graphql-ws on ws:/wss:).
- * Text files go gzipped to clients that accept it (compressed once per build, then kept).
+ * Text files go gzipped to clients that accept it. Each file is read, hashed and compressed once
+ * per build (its mtime and size), then kept.
  * GET and HEAD only. Before the dashboard is built, `/` answers 503 with a page saying how to
  * build it (GraphQL at /graphql works regardless).
  */
@@ -81,15 +82,23 @@ function fileFor(root: string, path: string): string | null {
 export function dashboardStatic(root: string): DashboardStatic {
   // resolve(): absolute and without a trailing slash, so the containment check below holds.
   const base = resolve(root);
-  /** file → its gzip, for the build whose ETag it was made from. */
-  const gzipped = new Map<string, { etag: string; body: Buffer }>();
-  const gzipOf = (file: string, etag: string, body: Buffer): Buffer => {
-    const kept = gzipped.get(file);
-    if (kept?.etag === etag) return kept.body;
-    const compressed = gzipSync(body);
-    gzipped.set(file, { etag, body: compressed });
-    return compressed;
+  /**
+   * file → its bytes, ETag and (made on first demand) gzip, for the version of the file whose
+   * mtime and size they were read at: a page load reads, hashes and compresses each file once per
+   * build, not once per request. A rebuild swaps the folder in (new mtimes), so the next request
+   * reads the new file.
+   */
+  const kept = new Map<string, { version: string; body: Buffer; etag: string; gzip?: Buffer }>();
+  const contentOf = async (file: string, info: { mtimeMs: number; size: number }) => {
+    const version = `${info.mtimeMs}:${info.size}`;
+    const known = kept.get(file);
+    if (known?.version === version) return known;
+    const body = await readFile(file);
+    const entry = { version, body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+    kept.set(file, entry);
+    return entry;
   };
+  const gzipOf = (entry: { body: Buffer; gzip?: Buffer }): Buffer => (entry.gzip ??= gzipSync(entry.body));
   return {
     owns: (path) => path === '/' || path === '/index.html' || path.startsWith('/assets/'),
     async serve(req, res, path) {
@@ -108,8 +117,8 @@ export function dashboardStatic(root: string): DashboardStatic {
         send(res, req, 404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, 'Not found\n');
         return;
       }
-      const body = await readFile(file);
-      const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+      const content = await contentOf(file, info);
+      const { body, etag } = content;
       const headers: Record<string, string> = {
         'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': isAsset ? ASSET_CACHE : INDEX_CACHE,
@@ -124,7 +133,7 @@ export function dashboardStatic(root: string): DashboardStatic {
       if (isText(headers['content-type']!) && body.length >= GZIP_MIN_BYTES) {
         headers.vary = 'accept-encoding';
         if (acceptsGzip(req)) {
-          send(res, req, 200, { ...headers, 'content-encoding': 'gzip' }, gzipOf(file, etag, body));
+          send(res, req, 200, { ...headers, 'content-encoding': 'gzip' }, gzipOf(content));
           return;
         }
       }

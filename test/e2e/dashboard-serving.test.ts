@@ -6,7 +6,7 @@
  * a service whose dashboard is not built says so on `/` while GraphQL works on.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,5 +185,37 @@ describe('a service whose dashboard is not built', () => {
     expect((await raw(origin, 'GET', '/assets/index-abcdef12.js')).status).toBe(404);
     const graphql = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
     expect(graphql.status).toBe(200);
+  });
+});
+
+describe('a dashboard rebuilt while the service runs', () => {
+  let service: RunningService;
+  let origin: string;
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'northstar-dashboard-rebuilt-'));
+    await writeFile(join(folder, 'index.html'), '<!doctype html><title>build one</title>');
+    service = await startService({}, { dashboardDir: folder });
+    origin = new URL(service.url).origin;
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('serves the new index.html at once, with a new ETag (files are kept per build, not for ever)', async () => {
+    const first = await raw(origin, 'GET', '/');
+    expect(first.body.toString('utf8')).toContain('build one');
+    expect((await raw(origin, 'GET', '/')).headers.etag).toBe(first.headers.etag);
+    // A rebuild swaps a new folder in by rename: the file at the same path is another file.
+    const next = `${folder}.next`;
+    await mkdir(next);
+    await writeFile(join(next, 'index.html'), '<!doctype html><title>build two, a longer page</title>');
+    await rm(folder, { recursive: true });
+    await rename(next, folder);
+    const second = await raw(origin, 'GET', '/');
+    expect(second.body.toString('utf8')).toContain('build two');
+    expect(second.headers.etag).not.toBe(first.headers.etag);
   });
 });
