@@ -8,8 +8,14 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { ConfigError } from '../core/errors.js';
 
-/** How long a SQLite connection waits on a locked database before failing with SQLITE_BUSY. */
-export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long the service's SQLite connection waits inside SQLite on a locked database before failing
+ * with SQLITE_BUSY. better-sqlite3 waits synchronously, with the event loop stopped, so this stays a
+ * few milliseconds: longer waits happen on timers in serial-connection.ts, and requests go on.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 10;
+/** The same for the startup migrator, which runs before anything is served: waiting is all it can do. */
+export const SQLITE_MIGRATION_BUSY_TIMEOUT_MS = 5000;
 
 export type DatabaseTarget =
   | { provider: 'sqlite'; /** Absolute path, or ':memory:'. */ file: string }
@@ -51,7 +57,7 @@ export function createAdapterFactory(target: DatabaseTarget, use: AdapterUse = '
   if (target.provider === 'sqlite') {
     // `timeout` is better-sqlite3's busy timeout, applied to every connection the factory opens
     // (the engine and the client each open their own).
-    const config = { url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS };
+    const config = { url: target.file, timeout: use === 'client' ? SQLITE_BUSY_TIMEOUT_MS : SQLITE_MIGRATION_BUSY_TIMEOUT_MS };
     // The history's DateTimes are integer epoch milliseconds: the adapter's default ISO text
     // ('2026-12-02T07:46:24.167+00:00') is 29 bytes in the row and again in every index over the
     // column, an integer 6. Every DateTime column must hold one form only: SQLite orders any integer

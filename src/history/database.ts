@@ -6,7 +6,7 @@
 import { PrismaClient } from '../generated/prisma/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-pg/client.js';
 import { SQLITE_BUSY_TIMEOUT_MS, createAdapterFactory, parseDatabaseUrl } from './connection.js';
-import { serialConnection } from './serial-connection.js';
+import { SQLITE_BUSY_RETRY_BUDGET_MS, serialConnection } from './serial-connection.js';
 
 export { Prisma } from '../generated/prisma/client.js';
 
@@ -34,8 +34,13 @@ export async function openDatabase(databaseUrl: string): Promise<HistoryClient> 
     return client as HistoryClient;
   }
 
-  // One connection shared by every unit of work: see serial-connection.ts.
-  const client = new PrismaClient({ adapter: serialConnection(createAdapterFactory(target)) });
+  // One connection shared by every unit of work, waiting for other processes' locks on timers: see
+  // serial-connection.ts. A transaction's first statement may wait the whole retry budget, so
+  // Prisma's interactive-transaction timeout (5 s by default) must leave room for it.
+  const client = new PrismaClient({
+    adapter: serialConnection(createAdapterFactory(target)),
+    transactionOptions: { timeout: SQLITE_BUSY_RETRY_BUDGET_MS + 10_000, maxWait: SQLITE_BUSY_RETRY_BUDGET_MS + 10_000 },
+  });
   try {
     await configureSqlite(client, target.file === ':memory:');
   } catch (error) {

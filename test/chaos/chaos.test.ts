@@ -30,7 +30,7 @@ import { freePort, requireRedisServerBinary, startRedisServer, type RedisProcess
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { until } from '../support/until.js';
 import { MARKETS_QUERY, listSnapshots, post, startClients } from './clients.js';
-import { holdWriteLock } from './sqlite-lock.js';
+import { holdWriteLock } from '../support/sqlite-lock.js';
 import { Tally } from './tally.js';
 import { faultCatalogue, shuffled, startFaultLoop } from './upstream-faults.js';
 

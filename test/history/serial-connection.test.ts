@@ -1,9 +1,16 @@
 /**
  * One unit of work at a time on the shared SQLite connection: a statement issued while a transaction
  * is open waits for it, so it neither sees the transaction's uncommitted rows nor rolls back with it.
+ * And a lock another process holds on the file is waited for on timers, not in SQLite's busy handler
+ * with the event loop stopped.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { PrismaClient } from '../../src/generated/prisma/client.js';
+import { createAdapterFactory } from '../../src/history/connection.js';
+import { openDatabase } from '../../src/history/database.js';
 import type { SnapshotInput } from '../../src/history/index.js';
+import { serialConnection } from '../../src/history/serial-connection.js';
+import { holdWriteLock } from '../support/sqlite-lock.js';
 import { openTestStore, type TestStore } from './helpers.js';
 
 let test: TestStore | null = null;
@@ -66,5 +73,73 @@ describe('the shared SQLite connection', () => {
     expect([0, 120]).toContain(page.totalCount);
     expect(await store.prisma.pnlSnapshot.count()).toBe(120);
     expect(await store.prisma.auditLog.count()).toBe(20);
+  });
+});
+
+describe('the shared SQLite connection while another process holds the write lock', () => {
+  /** The longest the event loop went without running a timer meant to run every 10 ms. */
+  const watchEventLoop = (): { stop: () => number } => {
+    let last = performance.now();
+    let worst = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 10);
+    return {
+      stop: () => {
+        clearInterval(timer);
+        return worst;
+      },
+    };
+  };
+
+  it('waits for it on timers: reads answer meanwhile, and the write (a transaction) is stored once the lock goes', async () => {
+    test = await openTestStore();
+    const { store } = test;
+    const file = test.url.slice('file:'.length);
+    const loop = watchEventLoop();
+    const held = await holdWriteLock(file, 1500);
+    const lockedAt = performance.now();
+    const written = store.writeSnapshots([snapshot(1), snapshot(1, 'desk')]).then(() => performance.now() - lockedAt);
+    // Reads do not need the lock (WAL), and the waiting write does not keep the connection from them.
+    const read = await store.prisma.pnlSnapshot.count();
+    const readMs = performance.now() - lockedAt;
+    const audit = store.recordAudit({ eventType: 'test' }).then(() => performance.now() - lockedAt);
+    const heldMs = await held.released;
+    expect(read).toBe(0);
+    expect(readMs).toBeLessThan(500);
+    expect(await written).toBeGreaterThanOrEqual(heldMs - 50);
+    expect(await audit).toBeGreaterThanOrEqual(heldMs - 50);
+    expect(loop.stop()).toBeLessThan(300);
+    expect(await store.prisma.pnlSnapshot.count()).toBe(2);
+    expect(await store.prisma.auditLog.count()).toBe(1);
+  });
+
+  it('gives up after the retry budget with SQLITE_BUSY, and stores nothing of the transaction', async () => {
+    test = await openTestStore();
+    const file = test.url.slice('file:'.length);
+    const prisma = await openDatabase(test.url);
+    const busyOnly = new PrismaClient({ adapter: serialConnection(createAdapterFactory({ provider: 'sqlite', file }), 300) });
+    try {
+      const held = await holdWriteLock(file, 1500);
+      const started = performance.now();
+      const write = busyOnly.$transaction(async (tx) => {
+        await tx.auditLog.create({ data: { eventType: 'never' } });
+      });
+      await expect(write).rejects.toThrow(/SocketTimeout|busy|timed out/i);
+      const gaveUpAfter = performance.now() - started;
+      expect(gaveUpAfter).toBeGreaterThanOrEqual(300);
+      expect(gaveUpAfter).toBeLessThan(1200);
+      // A plain statement gives up the same way.
+      await expect(busyOnly.auditLog.create({ data: { eventType: 'never' } })).rejects.toThrow();
+      await held.released;
+      // The connection is whole afterwards: the next write goes through.
+      await busyOnly.auditLog.create({ data: { eventType: 'after' } });
+      expect((await prisma.auditLog.findMany()).map((row) => row.eventType)).toEqual(['after']);
+    } finally {
+      await busyOnly.$disconnect();
+      await prisma.$disconnect();
+    }
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import { isUpstreamError, type UpstreamError } from '../../core/errors.js';
-import { backoffDelayMs } from './backoff.js';
+import { backoffDelayMs } from '../../core/backoff.js';
 
 export interface RetryPolicy {
   /** Total attempts, the first included (1 = no retry). */

@@ -29,7 +29,7 @@ import type { OrderBookRecord } from '../../../core/domain.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Metrics } from '../../../core/metrics.js';
 import { signKalshiRequest, type KalshiCredentials } from '../signing.js';
-import { backoffDelayMs, type BackoffOptions } from '../../resilience/backoff.js';
+import { backoffDelayMs, type BackoffOptions } from '../../../core/backoff.js';
 import { BookUpdateError, KalshiOrderBook } from './order-book.js';
 import { readServerMessage, WsMessageShapeError } from './parse.js';
 import {

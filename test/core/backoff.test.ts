@@ -1,8 +1,8 @@
 /** The one backoff (full jitter), as the Kalshi WebSocket's reconnects and the guard's retries use it. */
 import { describe, expect, test } from 'vitest';
-import { backoffDelayMs } from '../../../src/sources/resilience/backoff.js';
-import { DEFAULT_BACKOFF } from '../../../src/sources/kalshi/ws/feed.js';
-import { retryDelayMs } from '../../../src/sources/resilience/retry.js';
+import { backoffDelayMs } from '../../src/core/backoff.js';
+import { DEFAULT_BACKOFF } from '../../src/sources/kalshi/ws/feed.js';
+import { retryDelayMs } from '../../src/sources/resilience/retry.js';
 
 describe('backoffDelayMs (full jitter)', () => {
   test('draws uniformly below min(max, initial · 2^step)', () => {

@@ -2,7 +2,8 @@
  * The one backoff: exponential with FULL jitter, a uniform draw in [0, min(max, initial · 2^n)).
  * Full jitter rather than ±x %: when an upstream drops or fails every client at once, their
  * retries and reconnects spread over the whole window instead of arriving together again. Used by
- * the retries inside each breaker fire (retry.ts) and by the Kalshi WebSocket's reconnects.
+ * the retries inside each breaker fire (retry.ts), the Kalshi WebSocket's reconnects, and the SQLite
+ * connection's waits on a file another process has locked (history/serial-connection.ts).
  */
 export interface BackoffOptions {
   /** Upper bound of the first delay, ms. */
