@@ -1,6 +1,6 @@
 // How the dashboard writes prices (cents), money (dollars) and counts.
 import { describe, expect, it } from 'vitest';
-import { formatCents, formatCount, formatUsd, formatUsdShort } from '../../dashboard/src/shaping/format.js';
+import { formatCents, formatCount, formatUsd, formatUsdTicks } from '../../dashboard/src/shaping/format.js';
 
 describe('formatCents', () => {
   it('whole cents without a decimal, tenths with one', () => {
@@ -33,12 +33,21 @@ describe('formatUsd', () => {
     expect(formatUsd(null)).toBe('—');
   });
 
-  it('short for an axis', () => {
-    expect(formatUsdShort(1234)).toBe('$1.2k');
-    expect(formatUsdShort(-25_000)).toBe('−$25k');
-    expect(formatUsdShort(350)).toBe('$350');
-    expect(formatUsdShort(2.5)).toBe('$2.50');
-    expect(formatUsdShort(3_400_000)).toBe('$3.4M');
+  it("an axis's ticks: as many decimals as their step needs, so no two read the same", () => {
+    // The screenshot's P&L: $200 of movement around $128k was four ticks all reading "$128k".
+    expect(formatUsdTicks([127_700, 127_800, 127_900, 128_000])).toEqual(['$127.7k', '$127.8k', '$127.9k', '$128.0k']);
+    expect(formatUsdTicks([127_740, 127_760, 127_780])).toEqual(['$127.74k', '$127.76k', '$127.78k']);
+    expect(formatUsdTicks([127_741, 127_742, 127_743])).toEqual(['$127,741', '$127,742', '$127,743']);
+    expect(formatUsdTicks([-25_000, 0, 25_000])).toEqual(['−$25k', '$0', '$25k']);
+    expect(formatUsdTicks([0, 50, 100])).toEqual(['$0', '$50', '$100']);
+    expect(formatUsdTicks([0, 0.5, 1])).toEqual(['$0.00', '$0.50', '$1.00']);
+    expect(formatUsdTicks([1_000_000, 2_000_000, 3_000_000])).toEqual(['$1M', '$2M', '$3M']);
+    expect(formatUsdTicks([0.1 + 0.2, 0.4, 0.5])).toEqual(['$0.30', '$0.40', '$0.50']);
+    expect(formatUsdTicks([-0.001, 50])).toEqual(['$0', '$50']);
+    expect(formatUsdTicks([42])).toEqual(['$42']);
+    expect(formatUsdTicks([1000, 1500, 2000])).toEqual(['$1.0k', '$1.5k', '$2.0k']);
+    expect(formatUsdTicks([100, 350, 600])).toEqual(['$100', '$350', '$600']);
+    expect(formatUsdTicks([])).toEqual([]);
   });
 });
 

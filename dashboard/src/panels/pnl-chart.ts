@@ -15,7 +15,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { DashboardApi } from '../api/api.js';
 import { PnlAgentsDocument, PnlHistoryDocument, PnlUpdatesDocument } from '../generated/graphql.js';
-import { formatUsd, formatUsdShort } from '../shaping/format.js';
+import { formatUsd, formatUsdTicks } from '../shaping/format.js';
 import { addPoints, chartColumns, lastSampleAt, pointsOfAggregate, since, timeWindow, totalSeries, type PnlBook, type PnlSample } from '../shaping/pnl.js';
 import { element, panelHeading } from './market-detail-dom.js';
 import { followTheme, type ChartTheme } from './market-detail-theme.js';
@@ -25,6 +25,8 @@ const WINDOW_MS = 24 * 3_600_000;
 const ALL = '';
 const FIELDS = ['revenue', 'realized', 'unrealized', 'total'] as const;
 const LABELS: Record<(typeof FIELDS)[number], string> = { revenue: 'Revenue', realized: 'Realized', unrealized: 'Unrealized', total: 'Total' };
+/** The narrowest a money axis gets, in CSS pixels ("$0" alone would leave the plot jumping as labels grow). */
+const MIN_MONEY_AXIS_PX = 48;
 
 /** "agent:kalshi:macro" → "kalshi:macro": the prefix is on every id and says nothing. */
 const agentLabel = (agentId: string): string => agentId.replace(/^agent:/, '');
@@ -130,7 +132,17 @@ export function mountPnlChart(panel: HTMLElement, api: DashboardApi): void {
     return { width: Math.max(100, chartBox.clientWidth), height: Math.max(60, chartBox.clientHeight - (legend?.clientHeight ?? 24)) };
   };
 
-  const moneyTicks = (_self: uPlot, ticks: number[]): string[] => ticks.map(formatUsdShort);
+  const moneyTicks = (_self: uPlot, ticks: number[]): string[] => formatUsdTicks(ticks);
+  /** As wide as the longest tick label ("$127.90k" needs more room than "$50"), measured on the canvas. */
+  const moneyAxisSize = (self: uPlot, values: string[] | undefined, axisIndex: number, cycle: number): number => {
+    const axis = self.axes[axisIndex]!;
+    // uPlot sizes axes in up to three passes; a width settled once is kept, so the plot does not shimmer.
+    if (cycle > 1) return (axis as { _size?: number })._size ?? MIN_MONEY_AXIS_PX;
+    const longest = (values ?? []).reduce((widest, value) => (value.length > widest.length ? value : widest), '');
+    self.ctx.font = Array.isArray(axis.font) ? String(axis.font[0]) : String(axis.font ?? '');
+    const text = longest === '' ? 0 : self.ctx.measureText(longest).width / devicePixelRatio;
+    return Math.max(MIN_MONEY_AXIS_PX, Math.ceil(text + (axis.gap ?? 5) + Number(axis.ticks?.size ?? 10) + 4));
+  };
 
   const createPlot = (data: uPlot.AlignedData): void => {
     if (!theme) return;
@@ -144,8 +156,8 @@ export function mountPnlChart(panel: HTMLElement, api: DashboardApi): void {
         scales: { x: { time: true, range: (_self, min, max) => timeWindow(min, max, Date.now()) }, [POSITIONS_SCALE]: { auto: true } },
         axes: [
           axis,
-          { ...axis, size: 64, values: moneyTicks },
-          { ...axis, scale: POSITIONS_SCALE, side: 1, size: 64, grid: { show: false }, values: moneyTicks },
+          { ...axis, size: moneyAxisSize, values: moneyTicks },
+          { ...axis, scale: POSITIONS_SCALE, side: 1, size: moneyAxisSize, grid: { show: false }, values: moneyTicks },
         ],
         legend: { live: false },
         cursor: { drag: { x: true, y: false } },

@@ -35,15 +35,35 @@ export function formatUsd(value: number | null | undefined, options: { signed?: 
   return text.replace('-', '−');
 }
 
-/** Dollars in the chart's axis: short ("$1.2k", "−$350") so the axis stays narrow. */
-export function formatUsdShort(value: number): string {
-  if (!Number.isFinite(value)) return MISSING;
-  const magnitude = Math.abs(value);
-  const sign = value < 0 ? '−' : '';
-  if (magnitude >= 1_000_000) return `${sign}$${(magnitude / 1_000_000).toFixed(1)}M`;
-  if (magnitude >= 10_000) return `${sign}$${(magnitude / 1000).toFixed(0)}k`;
-  if (magnitude >= 1000) return `${sign}$${(magnitude / 1000).toFixed(1)}k`;
-  return `${sign}$${magnitude.toFixed(magnitude >= 100 || Number.isInteger(magnitude) ? 0 : 2)}`;
+/**
+ * An axis's dollar ticks, short ("$1.2k", "−$25k", "$3.4M") so the axis stays narrow, with as
+ * many decimals as the step between ticks needs, so that neighbouring ticks never read the same: a
+ * day of P&L moving $200 around $128k is "$127.8k, $127.9k, $128.0k", not four "$128k". When even
+ * two decimals of a thousand are too coarse the ticks are whole dollars ("$127,741"); a step below
+ * a dollar gets cents.
+ */
+export function formatUsdTicks(ticks: readonly number[]): string[] {
+  const finite = [...new Set(ticks.filter(Number.isFinite))].sort((a, b) => a - b);
+  if (finite.length === 0) return ticks.map(() => MISSING);
+  const largest = Math.max(...finite.map(Math.abs));
+  let step = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < finite.length; i++) step = Math.min(step, finite[i]! - finite[i - 1]!);
+  if (!Number.isFinite(step)) step = largest > 0 ? largest : 1;
+  // Decimals for `step` in `unit`s; the epsilon keeps 0.1 computed as 0.0999… at one decimal.
+  const decimalsFor = (unit: number): number => Math.max(0, Math.ceil(-Math.log10(step / unit) - 1e-6));
+  const write = (value: number, text: (magnitude: number) => string): string =>
+    Number.isFinite(value) ? `${value < 0 && text(Math.abs(value)) !== text(0) ? '−' : ''}$${text(Math.abs(value))}` : MISSING;
+  for (const [unit, suffix] of [
+    [1_000_000, 'M'],
+    [1000, 'k'],
+  ] as const) {
+    const decimals = decimalsFor(unit);
+    if (largest >= unit && decimals <= 2)
+      return ticks.map((value) => write(value, (magnitude) => (magnitude === 0 ? '0' : `${(magnitude / unit).toFixed(decimals)}${suffix}`)));
+  }
+  const cents = step < 1;
+  const dollars = new Intl.NumberFormat('en-US', { minimumFractionDigits: cents ? 2 : 0, maximumFractionDigits: cents ? 2 : 0 });
+  return ticks.map((value) => write(value, (magnitude) => dollars.format(magnitude)));
 }
 
 const contracts = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
