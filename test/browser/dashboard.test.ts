@@ -90,6 +90,64 @@ describe('the dashboard in headless Chromium', () => {
     expect(await places()).toEqual(placesBefore);
   });
 
+  it('a moved price is tinted for a moment (up or down) and then back to normal; with reduced motion it is not', { timeout: 30_000 }, async () => {
+    // What the page shows, cell by cell: the price fields whose text colour is not the row's own.
+    const tinted = (): Promise<number> =>
+      page.locator('[data-testid=market-row] [data-field]').evaluateAll((cells) => {
+        return cells.filter((cell) => {
+          const row = cell.closest('[data-testid=market-row]');
+          return (
+            row !== null &&
+            ['bid', 'ask', 'last'].includes(cell.getAttribute('data-field') ?? '') &&
+            getComputedStyle(cell).color !== getComputedStyle(row).color &&
+            cell.getAnimations().length > 0
+          );
+        }).length;
+      });
+    await expect.poll(tinted, { timeout: 10_000 }).toBeGreaterThan(0);
+    // Each tint ends by itself (1.2 s): once its animation is over, a cell that has not moved again
+    // is back in the row's colour.
+    const backToNormal = await page.locator('[data-testid=market-row] [data-field]').evaluateAll(async (cells) => {
+      const animated = cells.filter((cell) => cell.getAnimations().length > 0);
+      await Promise.all(animated.flatMap((cell) => cell.getAnimations().map((animation) => animation.finished.catch(() => undefined))));
+      const still = animated.filter((cell) => cell.getAnimations().length === 0);
+      return {
+        animated: animated.length,
+        normal: still.filter((cell) => getComputedStyle(cell).color === getComputedStyle(cell.closest('[data-testid=market-row]')!).color).length,
+        still: still.length,
+      };
+    });
+    expect(backToNormal.animated).toBeGreaterThan(0);
+    expect(backToNormal.normal).toBe(backToNormal.still);
+
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    try {
+      // A fresh table under reduced motion: prices still tick, none is animated.
+      await page.reload();
+      await expect.poll(() => rows().count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(20);
+      const animatedCells = async (): Promise<number> =>
+        page.locator('[data-testid=market-row] [data-field]').evaluateAll((cells) => cells.filter((cell) => cell.getAnimations().length > 0).length);
+      const bidsNow = (): Promise<string[]> => page.locator('[data-testid=market-row] [data-field=bid]').allInnerTexts();
+      const before = await bidsNow();
+      let seen = 0;
+      await expect
+        .poll(
+          async () => {
+            seen = Math.max(seen, await animatedCells());
+            return (await bidsNow()).join() !== before.join();
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(true);
+      expect(seen).toBe(0);
+      expect(await tinted()).toBe(0);
+    } finally {
+      await page.emulateMedia({ reducedMotion: 'no-preference' });
+      await page.reload();
+      await expect.poll(() => rows().count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(20);
+    }
+  });
+
   it('the P&L chart draws points and grows as aggregates arrive', async () => {
     await expect.poll(() => drawnPoints(page, 'pnl-chart'), { timeout: 15_000 }).toBeGreaterThan(0);
     const first = await drawnPoints(page, 'pnl-chart');

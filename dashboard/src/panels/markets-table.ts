@@ -46,11 +46,17 @@ const flashes = new WeakMap<HTMLElement, Animation>();
  * A price that moved shows which way for a moment (its text tinted, no background: calm). The Web
  * Animations API restarts a fade without the forced layout (reading offsetWidth) that restarting a
  * CSS animation by class needs, once per changed cell per tick.
+ *
+ * The fade is four steps, not a smooth curve: a colour cannot be animated on the compositor, so a
+ * smooth fade restyles and repaints every fading cell on every frame. On the simulators (headless
+ * Chromium, 1600 × 1000, 10 s windows) the page's main thread was busy 39% of the time with the
+ * smooth fade, 13% with four steps, 11% with a tint held and then dropped, and 7.5% with no tint
+ * (reduced motion). Four steps keep the fade readable for a few points of a core.
  */
 function flash(element: HTMLElement, direction: 'up' | 'down'): void {
   if (reducedMotion.matches) return;
   flashes.get(element)?.cancel();
-  flashes.set(element, element.animate([{ color: direction === 'up' ? 'var(--up)' : 'var(--down)' }, {}], { duration: 1200, easing: 'ease-out' }));
+  flashes.set(element, element.animate([{ color: direction === 'up' ? 'var(--up)' : 'var(--down)' }, {}], { duration: 1200, easing: 'steps(4, jump-none)' }));
 }
 
 export function mountMarketsTable(element: HTMLElement, api: DashboardApi, options: { onSelect(ticker: string): void }): void {
