@@ -226,7 +226,7 @@ class SerialAdapter implements SqlDriverAdapter {
     }
   }
 
-  // A statement that met another process's lock did nothing: it can run again (see the header).
+  // A single statement that met another process's lock did nothing: it can run again (see the header).
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
     return whileBusy(() => this.alone(() => this.inner.queryRaw(query)), this.budgetMs);
   }
@@ -235,8 +235,9 @@ class SerialAdapter implements SqlDriverAdapter {
     return whileBusy(() => this.alone(() => this.inner.executeRaw(query)), this.budgetMs);
   }
 
+  // Not retried: a script that met the lock halfway has run its first statements already.
   executeScript(script: string): Promise<void> {
-    return whileBusy(() => this.alone(() => this.inner.executeScript(script)), this.budgetMs);
+    return this.alone(() => this.inner.executeScript(script));
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
