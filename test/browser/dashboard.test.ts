@@ -22,6 +22,8 @@ declare global {
 
 const FAST_BREAKERS = { CB_VOLUME_THRESHOLD: '2', CB_RESET_TIMEOUT_MS: '3000' };
 
+// Each test's timeout covers the sum of its own bounded waits: on a loaded machine a wait may use
+// most of its bound, and the default 20 s would cut a test whose every step was still in time.
 describe('the dashboard in headless Chromium', () => {
   let service: RunningService;
   let browser: Browser;
@@ -90,7 +92,7 @@ describe('the dashboard in headless Chromium', () => {
     expect(await places()).toEqual(placesBefore);
   });
 
-  it('a moved price is tinted for a moment (up or down) and then back to normal; with reduced motion it is not', { timeout: 30_000 }, async () => {
+  it('a moved price is tinted for a moment (up or down) and then back to normal; with reduced motion it is not', { timeout: 75_000 }, async () => {
     // What the page shows, cell by cell: the price fields whose text colour is not the row's own.
     const tinted = (): Promise<number> =>
       page.locator('[data-testid=market-row] [data-field]').evaluateAll((cells) => {
@@ -148,19 +150,19 @@ describe('the dashboard in headless Chromium', () => {
     }
   });
 
-  it('the P&L chart draws points and grows as aggregates arrive', async () => {
+  it('the P&L chart draws points and grows as aggregates arrive', { timeout: 40_000 }, async () => {
     await expect.poll(() => drawnPoints(page, 'pnl-chart'), { timeout: 15_000 }).toBeGreaterThan(0);
     const first = await drawnPoints(page, 'pnl-chart');
     await expect.poll(() => drawnPoints(page, 'pnl-chart'), { timeout: 10_000 }).toBeGreaterThan(first);
   });
 
-  it('the insight feed fills as insights are generated', async () => {
+  it('the insight feed fills as insights are generated', { timeout: 30_000 }, async () => {
     const feed = page.getByTestId('insight-feed');
     await expect.poll(() => feed.locator('[data-insight]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await expect.poll(() => feed.locator('[data-insight]').first().innerText()).toMatch(/BULLISH|BEARISH|NEUTRAL|MIXED/i);
   });
 
-  it('clicking a market row shows its depth chart and its candle chart, drawn', async () => {
+  it('clicking a market row shows its depth chart and its candle chart, drawn', { timeout: 45_000 }, async () => {
     const row = rows().nth(1);
     const ticker = await row.getAttribute('data-ticker');
     await row.click();
@@ -170,7 +172,7 @@ describe('the dashboard in headless Chromium', () => {
     await saveScreenshot(page, 'dashboard-market-detail.png');
   });
 
-  it('shows every source, and a John outage in its simulator turns JOHN OPEN, then CLOSED again', { timeout: 45_000 }, async () => {
+  it('shows every source, and a John outage in its simulator turns JOHN OPEN, then CLOSED again', { timeout: 90_000 }, async () => {
     for (const source of ['KALSHI', 'ANTHROPIC', 'JOHN']) {
       await expect
         .poll(() => page.locator(`[data-testid=source-status][data-source=${source}]`).getAttribute('data-breaker'), { timeout: 10_000 })
@@ -199,7 +201,7 @@ describe('the dashboard in headless Chromium', () => {
     expect(await johnStatus().getAttribute('data-availability')).toBe('LIVE');
   });
 
-  it("keeps each source's last success current while it is healthy", async () => {
+  it("keeps each source's last success current while it is healthy", { timeout: 30_000 }, async () => {
     // Kalshi answers every 100 ms: the moment shown ("Last success 0.4 s ago · 16:59:59") moves on
     // by itself, rather than staying at the page's first read of the sources.
     const kalshi = page.locator('[data-testid=source-status][data-source=KALSHI]');
