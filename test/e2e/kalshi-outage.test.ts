@@ -20,7 +20,7 @@ describe('Kalshi outage', () => {
     await service?.stop();
   });
 
-  it('opens the breaker, serves cached markets honestly, and recovers through a trial', async () => {
+  it('opens the breaker, serves cached markets honestly, and recovers through a trial', { timeout: 40_000 }, async () => {
     const before = await graphqlRequest(service.url, CurrentAggregateDocument);
     const liveMarkets = before.body.data!.aggregate.markets;
     expect(liveMarkets.length).toBeGreaterThanOrEqual(20);
