@@ -102,6 +102,63 @@ describe('the dashboard with API keys, across a reload and a restart', () => {
     expect(await keyPrompts()).toBe(0);
   });
 
+  it('does not ask again when the refusal of a wrong key arrives after the right key was typed', { timeout: 60_000 }, async () => {
+    // A fresh tab (no key in its sessionStorage), on the same service.
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    try {
+      const tab = await context.newPage();
+      const tabWatch = watchPage(tab, origin, expectedConsoleErrors);
+      await tab.addInitScript(countKeyPrompts);
+      let rightKeyTyped!: () => void;
+      const typed = new Promise<void>((resolve) => (rightKeyTyped = resolve));
+      let heldRefusals = 0;
+      let keylessRefusals = 0;
+      // The socket's refusal of the wrong key (close 4401) is held back until the right key has been
+      // typed: the order a slow network or a loaded server gives (CI met it on Node 24).
+      await tab.routeWebSocket(/\/graphql$/, (page) => {
+        const server = page.connectToServer();
+        let wrongKey = false;
+        page.onMessage((message) => {
+          if (typeof message === 'string' && message.includes('Bearer not-a-key')) wrongKey = true;
+          server.send(message);
+        });
+        server.onMessage((message) => page.send(message));
+        server.onClose(async (code, reason) => {
+          if (wrongKey && code === 4401) {
+            heldRefusals++;
+            await typed;
+          }
+          await page.close({ code, reason });
+          if (!wrongKey && code === 4401) keylessRefusals++;
+        });
+        page.onClose((code, reason) => server.close({ code, reason }));
+      });
+      const input = tab.getByTestId('api-key-input');
+      const prompts = (): Promise<number> => tab.evaluate(() => window.__keyPromptShown ?? 0);
+      await tab.goto(`${origin}/`);
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      // The socket, refused without a key, waits for the same prompt: it will send the wrong key too.
+      await expect.poll(() => keylessRefusals, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      await input.fill('not-a-key');
+      await input.press('Enter');
+      // HTTP has been refused (a second prompt); the socket's refusal is held.
+      await expect.poll(prompts, { timeout: 10_000 }).toBe(2);
+      await expect.poll(() => heldRefusals, { timeout: 10_000 }).toBe(1);
+      await input.fill(TEST_API_KEY);
+      await input.press('Enter');
+      await input.waitFor({ state: 'hidden', timeout: 5000 });
+      rightKeyTyped();
+      // The late refusal was of a key already replaced: the socket tries the new one, no prompt.
+      await expect.poll(() => tab.getByTestId('connection-state').getAttribute('data-state', { timeout: 1000 }), { timeout: 15_000 }).toBe('live');
+      await expect.poll(() => tab.getByTestId('market-row').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(20);
+      expect(await input.isVisible()).toBe(false);
+      expect(await prompts()).toBe(2);
+      expect(tabWatch.errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('says it is reconnecting while the service restarts, then is live again by itself', { timeout: 60_000 }, async () => {
     const first = processes[0]!;
     const port = new URL(origin).port;

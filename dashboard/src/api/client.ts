@@ -29,11 +29,14 @@ export function createDashboardApi(): DashboardApi {
   const prompt = createKeyPrompt();
   const keys: KeyPrompt = {
     current: () => prompt.current(),
-    async ask(reason) {
+    async ask(reason, sent) {
+      // A key given since the refused one was sent is tried first, without the dialog (key-prompt.ts).
+      const current = prompt.current();
+      if (current !== null && current !== sent) return current;
       asking++;
       publish();
       try {
-        return await prompt.ask(reason);
+        return await prompt.ask(reason, sent);
       } finally {
         asking--;
         publish();

@@ -56,15 +56,15 @@ function retryAfterMs(response: Response, attempt: number): number {
  * resolves with its HTTP status (0: no answer).
  */
 let admitted = false;
-let probe: Promise<number> | null = null;
+let probe: { status: Promise<number>; key: string | null } | null = null;
 
-async function admittedPost(request: OperationRequest, keys: KeyPrompt): Promise<Response> {
-  if (admitted) return post(request, keys.current());
+async function admittedPost(request: OperationRequest, key: string | null): Promise<Response> {
+  if (admitted) return post(request, key);
   let settle!: (status: number) => void;
-  probe = new Promise<number>((resolve) => (settle = resolve));
+  probe = { status: new Promise<number>((resolve) => (settle = resolve)), key };
   let status = 0;
   try {
-    const response = await post(request, keys.current());
+    const response = await post(request, key);
     status = response.status;
     if (status !== 401) admitted = true;
     return response;
@@ -84,19 +84,22 @@ export async function httpQuery(document: DocumentNode, variables: Record<string
     const sent = withDocument ? operationRequest(document, variables, true) : request;
     if (!admitted && probe) {
       // Another request is finding out whether a key is needed: wait for its answer (and the key).
-      if ((await probe) === 401) await keys.ask(keys.current() ? 'refused' : 'missing');
+      const { status, key } = probe;
+      if ((await status) === 401) await keys.ask(key ? 'refused' : 'missing', key);
       continue;
     }
+    // The key this request carries: a refusal of it asks for a new one only if none came since.
+    const key = keys.current();
     let response: Response;
     try {
-      response = await admittedPost(sent, keys);
+      response = await admittedPost(sent, key);
     } catch {
       // Unreachable (restarting, network gone): try again, later each time.
       await sleep(backoffMs(attempt));
       continue;
     }
     if (response.status === 401) {
-      await keys.ask(keys.current() ? 'refused' : 'missing');
+      await keys.ask(key ? 'refused' : 'missing', key);
       continue;
     }
     if (RETRY_STATUSES.has(response.status)) {
@@ -112,7 +115,7 @@ export async function httpQuery(document: DocumentNode, variables: Record<string
     const first = errors[0];
     const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : undefined;
     if (response.status === 403 && code === 'FORBIDDEN') {
-      await keys.ask('forbidden');
+      await keys.ask('forbidden', key);
       continue;
     }
     if (first) throw new ApiError(typeof first.message === 'string' ? first.message : 'the server answered an error', code);

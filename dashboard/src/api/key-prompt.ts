@@ -10,10 +10,13 @@ export interface KeyPrompt {
   /** The key to send, or null when none has been given. */
   current(): string | null;
   /**
-   * Shows the dialog (or joins the one showing) and resolves with the key typed. `refused` says
-   * the current key was turned down (401/4401) or lacks the scope (403/4403).
+   * Shows the dialog (or joins the one showing) and resolves with the key typed. `reason` says
+   * whether no key was sent, it was turned down (401/4401) or it lacks the scope (403/4403);
+   * `sent` is the key that request or socket sent (null: none). When a different key has been
+   * given since, that one has not been tried yet: it is the answer, and nothing is shown (the
+   * refusal was in flight while the new key was typed).
    */
-  ask(reason: 'missing' | 'refused' | 'forbidden'): Promise<string>;
+  ask(reason: 'missing' | 'refused' | 'forbidden', sent: string | null): Promise<string>;
 }
 
 function stored(): string | null {
@@ -77,7 +80,8 @@ export function createKeyPrompt(): KeyPrompt {
 
   return {
     current: () => key,
-    ask(reason) {
+    ask(reason, sent) {
+      if (key !== null && key !== sent) return Promise.resolve(key);
       if (pending) return pending;
       pending = new Promise<string>((resolve) => {
         const { dialog, form, input, message } = buildDialog();

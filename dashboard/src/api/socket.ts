@@ -63,6 +63,8 @@ export function createSubscriptionSocket(keys: KeyPrompt, events: SocketEvents):
   let everLive = false;
   let recovering = false;
   let failures = 0;
+  /** The key the current client's last connection attempt sent (null: none). */
+  let sentKey: string | null = null;
 
   const start = (entry: Entry): void => {
     if (!client) return;
@@ -113,7 +115,8 @@ export function createSubscriptionSocket(keys: KeyPrompt, events: SocketEvents):
     old?.dispose()?.catch(() => undefined);
     if (code === CLOSE_UNAUTHORIZED || code === CLOSE_FORBIDDEN) {
       events.state('needs-key');
-      await keys.ask(code === CLOSE_FORBIDDEN ? 'forbidden' : keys.current() ? 'refused' : 'missing');
+      // The key the refused connection sent: one typed since then is tried without asking again.
+      await keys.ask(code === CLOSE_FORBIDDEN ? 'forbidden' : sentKey ? 'refused' : 'missing', sentKey);
     } else {
       events.state(everLive ? 'reconnecting' : 'connecting');
       await sleep(backoffMs(failures++));
@@ -140,6 +143,7 @@ export function createSubscriptionSocket(keys: KeyPrompt, events: SocketEvents):
       connectionAckWaitTimeout: 10_000,
       connectionParams: () => {
         const key = keys.current();
+        if (mine === generation) sentKey = key;
         return key ? { authorization: `Bearer ${key}` } : {};
       },
       onNonLazyError: (error) => {
