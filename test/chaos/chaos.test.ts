@@ -36,7 +36,7 @@ import { faultCatalogue, shuffled, startFaultLoop } from './upstream-faults.js';
 
 const DURATION_MS = Number(process.env.CHAOS_DURATION_MS ?? 60_000);
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 32));
-/** Longer than the service's SQLite busy timeout (5 s): its writes meet SQLITE_BUSY, not only a wait. */
+/** Long enough that several of the service's writes meet the lock and wait it out on timers (serial-connection.ts). */
 const SQLITE_LOCK_MS = Number(process.env.CHAOS_SQLITE_LOCK_MS ?? 6000);
 const REDIS_DOWN_MS = 3000;
 /** A request unanswered after this long is a hung request. */

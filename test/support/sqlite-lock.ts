@@ -1,7 +1,8 @@
 /**
  * Another process holding the service's SQLite file under a write lock: a child that opens it with
  * better-sqlite3, runs BEGIN EXCLUSIVE, holds it for `holdMs`, then commits and exits. The service
- * must keep answering meanwhile; its writes wait (busy timeout), or fail and are dropped with a log.
+ * must keep answering meanwhile; its writes wait for the lock on timers (serial-connection.ts), and
+ * one still locked out after the retry budget fails with a log.
  */
 import { spawn } from 'node:child_process';
 
